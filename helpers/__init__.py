@@ -1,0 +1,1 @@
+"""Shared numpy kernels for the neural-network course companion notebooks."""

@@ -1,0 +1,108 @@
+"""Activation functions and their derivatives, stable for |z| up to 1e4.
+
+Every function takes an array ``z`` of pre-activations, of any shape, and returns an
+array of the same shape. Float32 input gives float32 output; anything else is computed
+in float64. The derivatives are taken with respect to the pre-activation ``z``:
+``sigmoid_grad(z) = d sigmoid(z) / dz``.
+
+Stability: nothing here calls ``exp`` on a positive number, so there is no overflow and
+no RuntimeWarning, however large ``|z|`` is.
+"""
+
+import numpy as np
+
+__all__ = [
+    "sigmoid", "sigmoid_grad", "relu", "relu_grad", "softplus", "softplus_grad",
+    "tanh", "tanh_grad", "softmax", "log_softmax", "ACTIVATIONS",
+]
+
+
+def _float(z):
+    z = np.asarray(z)
+    return z if z.dtype in (np.float32, np.float64) else z.astype(np.float64)
+
+
+def sigmoid(z):
+    r"""Logistic function :math:`\sigma(z) = 1 / (1 + e^{-z})`.
+
+    Written with :math:`e^{-|z|} \le 1` only: for z >= 0 it is 1 / (1 + e^{-z}), for
+    z < 0 the equal form e^{z} / (1 + e^{z}).
+    """
+    z = _float(z)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+def sigmoid_grad(z):
+    r""":math:`\sigma'(z) = \sigma(z)(1 - \sigma(z))`, at most 1/4 (at z = 0)."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def relu(z):
+    """Rectified linear unit max(z, 0)."""
+    z = _float(z)
+    return np.maximum(z, 0.0, dtype=z.dtype)
+
+
+def relu_grad(z):
+    """Derivative of relu: 1 where z > 0, else 0 (we use 0 at z = 0 itself)."""
+    z = _float(z)
+    return (z > 0).astype(z.dtype)
+
+
+def softplus(z):
+    r"""Softplus :math:`\log(1 + e^{z})`, a smooth relu.
+
+    Computed as max(z, 0) + log1p(e^{-|z|}); the naive log(exp(z) + 1) overflows for
+    z > 88 in float32 and z > 709 in float64.
+    """
+    z = _float(z)
+    return np.maximum(z, 0.0, dtype=z.dtype) + np.log1p(np.exp(-np.abs(z)))
+
+
+def softplus_grad(z):
+    """Derivative of softplus: the sigmoid."""
+    return sigmoid(z)
+
+
+def tanh(z):
+    """Hyperbolic tangent (numpy's tanh saturates cleanly at +-1)."""
+    return np.tanh(_float(z))
+
+
+def tanh_grad(z):
+    """Derivative of tanh: 1 - tanh(z)^2."""
+    t = tanh(z)
+    return 1.0 - t * t
+
+
+def softmax(z, axis=-1):
+    r"""Softmax :math:`e^{z_i} / \sum_k e^{z_k}` along ``axis``.
+
+    The row maximum is subtracted first: softmax ignores a shift common to all
+    entries, and after the shift every exponent is <= 0.
+    """
+    z = _float(z)
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def log_softmax(z, axis=-1):
+    r""":math:`\log \mathrm{softmax}(z) = z - \max z - \log \sum_k e^{z_k - \max z}`.
+
+    Never takes the log of a probability that underflowed to 0.
+    """
+    z = _float(z)
+    shifted = z - z.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+#: name -> (activation, derivative with respect to the pre-activation)
+ACTIVATIONS = {
+    "sigmoid": (sigmoid, sigmoid_grad),
+    "relu": (relu, relu_grad),
+    "softplus": (softplus, softplus_grad),
+    "tanh": (tanh, tanh_grad),
+    "identity": (lambda z: _float(z), lambda z: np.ones_like(_float(z))),
+}

@@ -1,0 +1,84 @@
+"""Finite-difference gradient checks.
+
+The check every derivation in the notebooks ends with: compare an analytic gradient with
+central differences and look at the relative error (float64: expect about 1e-9 or less).
+"""
+
+import numpy as np
+
+__all__ = ["numerical_gradient", "relative_error", "check_gradients"]
+
+
+def numerical_gradient(f, x, eps=1e-6):
+    r"""Central-difference gradient of a scalar function.
+
+    .. math:: \partial f / \partial x_i \approx (f(x + \epsilon e_i) - f(x - \epsilon e_i)) / (2\epsilon)
+
+    Parameters
+    ----------
+    f : callable taking an array shaped like x and returning a scalar
+    x : array of any shape (copied: the caller's array is never modified)
+    eps : step
+
+    Returns
+    -------
+    array of x's shape (float64)
+    """
+    x = np.array(x, dtype=np.float64)
+    grad = np.empty_like(x)
+    flat, g = x.reshape(-1), grad.reshape(-1)
+    for i in range(flat.size):  # one pair of evaluations per coordinate: inherently a loop over f calls
+        keep = flat[i]
+        flat[i] = keep + eps
+        up = float(f(x))
+        flat[i] = keep - eps
+        down = float(f(x))
+        flat[i] = keep
+        g[i] = (up - down) / (2.0 * eps)
+    return grad
+
+
+def relative_error(a, b):
+    r"""Relative error :math:`\|a - b\| / (\|a\| + \|b\|)` of two arrays (Euclidean norms).
+
+    0 when both are exactly zero. Norm-wise rather than element-wise, so a single entry
+    that is zero up to rounding does not dominate.
+    """
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"cannot compare arrays of shapes {a.shape} and {b.shape}")
+    denom = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
+
+
+def check_gradients(target, *args, eps=1e-6, **kwargs):
+    """Worst relative error between analytic and numerical gradients.
+
+    Two forms:
+
+    - ``check_gradients(model, X, y, l2=0.0)`` for a :class:`helpers.nn.MLP` (anything
+      with ``params`` and ``loss_and_grads``): returns {name: relative error} per
+      parameter. The model is left exactly as it was.
+    - ``check_gradients(fun, x)`` where ``fun(x)`` returns ``(value, grad)`` (every loss in
+      helpers.losses has this form): returns {"x": relative error}.
+    """
+    if hasattr(target, "loss_and_grads"):
+        model = target
+        _, grads = model.loss_and_grads(*args, **kwargs)
+        errors = {}
+        for name, p in model.params.items():
+            saved = p.copy()
+
+            def f(v, p=p):
+                p[...] = v
+                return model.loss_and_grads(*args, **kwargs)[0]
+
+            num = numerical_gradient(f, saved, eps=eps)
+            p[...] = saved
+            errors[name] = relative_error(grads[name], num)
+        return errors
+    x = np.array(args[0], dtype=np.float64)
+    _, grad = target(x, *args[1:], **kwargs)
+    num = numerical_gradient(lambda v: target(v, *args[1:], **kwargs)[0], x, eps=eps)
+    return {"x": relative_error(grad, num)}

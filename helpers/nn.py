@@ -1,0 +1,376 @@
+"""Dense layers and a multi-layer perceptron with an explicit backward pass.
+
+Layout: rows are samples. A dense layer computes ``Z = X @ W + b`` with ``X`` of shape
+(S, fan_in), ``W`` of shape (fan_in, fan_out) and ``b`` of shape (fan_out,). ``Z`` is a
+pre-activation, ``A`` an activation, ``dZ`` means dL/dZ. Losses are averaged over the S
+samples of a batch.
+"""
+
+import numpy as np
+
+from ._checks import as_float_array, as_labels
+from .activations import ACTIVATIONS, log_softmax, sigmoid, softmax
+
+__all__ = ["dense_forward", "dense_backward", "MLP"]
+
+
+def dense_forward(X, W, b, out=None):
+    """Affine layer ``Z = X @ W + b``.
+
+    Parameters
+    ----------
+    X : (S, fan_in) array
+    W : (fan_in, fan_out) array
+    b : (fan_out,) array
+    out : optional (S, fan_out) array to write Z into (the training loop reuses buffers)
+
+    Returns
+    -------
+    Z : (S, fan_out) array
+    cache : (X, W), what the backward pass needs
+    """
+    if X.ndim != 2 or W.ndim != 2 or X.shape[1] != W.shape[0] or b.shape != (W.shape[1],):
+        raise ValueError(
+            f"dense layer shapes do not fit: X {X.shape} @ W {W.shape} + b {b.shape}; "
+            "need X (S, n_in), W (n_in, n_out), b (n_out,)"
+        )
+    Z = np.matmul(X, W, out=out)
+    Z += b
+    return Z, (X, W)
+
+
+def dense_backward(dZ, cache, need_dX=True, out=None):
+    """Backward pass of :func:`dense_forward`.
+
+    With ``Z = X W + b``: ``dX = dZ W^T``, ``dW = X^T dZ``, ``db = sum_s dZ_s``.
+
+    Parameters
+    ----------
+    dZ : (S, fan_out) array, dL/dZ
+    cache : (X, W) from dense_forward
+    need_dX : bool, False for the first layer, whose input needs no gradient
+    out : optional (dX, dW, db) buffers to write into (dX may be None)
+
+    Returns
+    -------
+    dX : (S, fan_in) array, or None when need_dX is False
+    dW : (fan_in, fan_out) array
+    db : (fan_out,) array
+    """
+    X, W = cache
+    dX_out, dW_out, db_out = out if out is not None else (None, None, None)
+    dW = np.matmul(X.T, dZ, out=dW_out)
+    db = np.sum(dZ, axis=0, out=db_out)
+    dX = np.matmul(dZ, W.T, out=dX_out) if need_dX else None
+    return dX, dW, db
+
+
+_OUTPUTS = {"softmax": "cross_entropy", "sigmoid": "binary_cross_entropy", "identity": "mse"}
+
+
+class MLP:
+    """A fully connected network: dense layers, a hidden activation, an output activation.
+
+    Parameters
+    ----------
+    sizes : sequence of int, e.g. (784, 128, 10): input width, hidden widths, output width
+    hidden : "relu", "sigmoid", "softplus", "tanh" or "identity"
+    output : "softmax", "sigmoid" or "identity"
+    init : "he" (std sqrt(2/fan_in)), "xavier" (std sqrt(2/(fan_in+fan_out))) or a
+        float std; weights are drawn from N(0, std^2), biases start at 0
+    seed : int, seeds the initialization (global random state is never touched)
+    dtype : np.float64 (default) or np.float32
+    loss : None for the natural pair of the output (softmax: cross-entropy, sigmoid:
+        binary cross-entropy, identity: half squared error), or "mse" to use the half
+        squared error of :func:`helpers.losses.mse` on the output activation
+
+    Attributes
+    ----------
+    params : dict "W1", "b1", "W2", "b2", ... -> array; W_l has shape (sizes[l-1], sizes[l])
+    """
+
+    def __init__(self, sizes, hidden="relu", output="softmax", init="he", seed=0,
+                 dtype=np.float64, loss=None):
+        sizes = tuple(int(s) for s in sizes)
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"sizes must list at least an input and an output width, all >= 1; got {sizes}")
+        dtype = np.dtype(dtype)
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, got {dtype}")
+        rng = np.random.default_rng(seed)
+        params = {}
+        for l, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+            if isinstance(init, str):
+                if init == "he":
+                    std = np.sqrt(2.0 / fan_in)
+                elif init == "xavier":
+                    std = np.sqrt(2.0 / (fan_in + fan_out))
+                else:
+                    raise ValueError(f"init must be 'he', 'xavier' or a float std, got {init!r}")
+            else:
+                std = float(init)
+            params[f"W{l}"] = (std * rng.standard_normal((fan_in, fan_out))).astype(dtype)
+            params[f"b{l}"] = np.zeros(fan_out, dtype=dtype)
+        self._setup(params, hidden, output, loss)
+
+    def _setup(self, params, hidden, output, loss):
+        if hidden not in ACTIVATIONS:
+            raise ValueError(f"hidden must be one of {sorted(ACTIVATIONS)}, got {hidden!r}")
+        if output not in _OUTPUTS:
+            raise ValueError(f"output must be one of {sorted(_OUTPUTS)}, got {output!r}")
+        loss = _OUTPUTS[output] if loss is None else loss
+        if loss not in (_OUTPUTS[output], "mse"):
+            raise ValueError(f"loss for a {output} output must be {_OUTPUTS[output]!r} or 'mse', got {loss!r}")
+        self.params = params
+        self.hidden, self.output, self.loss = hidden, output, loss
+        self.n_layers = len(params) // 2
+        self.sizes = (params["W1"].shape[0],) + tuple(params[f"W{l}"].shape[1] for l in range(1, self.n_layers + 1))
+        self.dtype = params["W1"].dtype
+        if self.output == "sigmoid" and self.sizes[-1] != 1:
+            raise ValueError(f"a sigmoid output has one unit; sizes end in {self.sizes[-1]}")
+        self._scratch = {}
+
+    @classmethod
+    def from_params(cls, params, hidden="relu", output="softmax", loss=None):
+        """Build a network from weights fixed by hand (the worked examples).
+
+        Parameters
+        ----------
+        params : dict "W1", "b1", ... with W_l of shape (fan_in, fan_out), b_l (fan_out,);
+            copied, so the caller's arrays are never changed
+        """
+        n = len(params) // 2
+        expected = [k for l in range(1, n + 1) for k in (f"W{l}", f"b{l}")]
+        if n == 0 or sorted(params) != sorted(expected):
+            raise ValueError(f"params must have keys {expected}, got {sorted(params)}")
+        first = np.asarray(params["W1"])
+        dtype = first.dtype if first.dtype in (np.float32, np.float64) else np.float64
+        copied = {}
+        for k in expected:
+            copied[k] = as_float_array(params[k], k, dtype=dtype).copy()
+        for l in range(1, n + 1):
+            W, b = copied[f"W{l}"], copied[f"b{l}"]
+            if W.ndim != 2 or b.shape != (W.shape[1],):
+                raise ValueError(f"W{l} must be (fan_in, fan_out) and b{l} (fan_out,); got {W.shape} and {b.shape}")
+            if l > 1 and copied[f"W{l - 1}"].shape[1] != W.shape[0]:
+                raise ValueError(f"W{l - 1} has {copied[f'W{l - 1}'].shape[1]} outputs but W{l} expects {W.shape[0]} inputs")
+        model = cls.__new__(cls)
+        model._setup(copied, hidden, output, loss)
+        return model
+
+    # ------------------------------------------------------------------ parameters
+    @property
+    def n_params(self):
+        """Number of learnable numbers (weights and biases)."""
+        return sum(p.size for p in self.params.values())
+
+    def get_flat(self):
+        """All parameters in one 1-D copy, in the order W1, b1, W2, b2, ..."""
+        return np.concatenate([p.ravel() for p in self.params.values()])
+
+    def set_flat(self, v):
+        """Load parameters from a 1-D vector laid out as :meth:`get_flat` returns it."""
+        v = as_float_array(v, "v")
+        if v.ndim != 1 or v.size != self.n_params:
+            raise ValueError(f"expected a flat vector of {self.n_params} parameters, got shape {v.shape}")
+        start = 0
+        for p in self.params.values():
+            p[...] = v[start:start + p.size].reshape(p.shape)
+            start += p.size
+
+    def flatten_grads(self, grads):
+        """Gradients dict -> one vector in the layout of :meth:`get_flat`."""
+        return np.concatenate([grads[k].ravel() for k in self.params])
+
+    def copy(self):
+        return MLP.from_params(self.params, self.hidden, self.output, self.loss)
+
+    # ------------------------------------------------------------------ forward
+    def _check_X(self, X):
+        X = as_float_array(X, "X", dtype=self.dtype)
+        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
+            raise ValueError(
+                f"X must have shape (S, {self.sizes[0]}) for this network, got {X.shape}"
+                + ("; pass one sample as X[None, :]" if X.ndim == 1 else "")
+            )
+        return X
+
+    def _out_activation(self, Z):
+        if self.output == "softmax":
+            return softmax(Z, axis=1)
+        if self.output == "sigmoid":
+            return sigmoid(Z)
+        return Z
+
+    def forward_trace(self, X):
+        """Forward pass that keeps every layer (Nielsen's ``zs`` and ``activations``).
+
+        Returns
+        -------
+        zs : list of (S, sizes[l]) pre-activations, one per layer
+        activations : list starting with X, then each layer's activation; the last is
+            the network output (probabilities for a softmax or sigmoid output)
+        """
+        A = self._check_X(X)
+        act = ACTIVATIONS[self.hidden][0]
+        zs, acts = [], [A]
+        for l in range(1, self.n_layers + 1):
+            Z, _ = dense_forward(A, self.params[f"W{l}"], self.params[f"b{l}"])
+            A = act(Z) if l < self.n_layers else self._out_activation(Z)
+            zs.append(Z)
+            acts.append(A)
+        return zs, acts
+
+    def forward(self, X):
+        """Network output for X of shape (S, sizes[0]): (S, sizes[-1])."""
+        return self.forward_trace(X)[1][-1]
+
+    def predict(self, X):
+        """Class labels (S,) for softmax/sigmoid outputs; the raw output for identity."""
+        out = self.forward(X)
+        if self.output == "softmax":
+            return out.argmax(axis=1)
+        if self.output == "sigmoid":
+            return (out[:, 0] >= 0.5).astype(np.int64)
+        return out
+
+    def accuracy(self, X, y):
+        """Fraction of samples whose predicted class equals the label y (S,)."""
+        y = np.asarray(y).reshape(-1)
+        return float(np.mean(self.predict(X) == y))
+
+    # ------------------------------------------------------------------ loss and gradients
+    def _targets(self, y, S):
+        """Validated targets: int labels (S,) for cross-entropy, else float (S, K)."""
+        K = self.sizes[-1]
+        y = np.asarray(y)
+        if self.loss == "cross_entropy":
+            if y.ndim == 2:
+                t = as_float_array(y, "y", dtype=self.dtype)
+                if t.shape != (S, K):
+                    raise ValueError(f"one-hot y must have shape ({S}, {K}), got {t.shape}")
+                return t
+            return as_labels(y, K, S)
+        if self.output == "sigmoid" or (y.ndim == 1 and K == 1):
+            y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if self.loss == "mse" and self.output == "softmax" and y.ndim == 1:
+            y = np.eye(K, dtype=self.dtype)[as_labels(y, K, S)]
+        t = as_float_array(y, "y", dtype=self.dtype)
+        if t.shape != (S, K):
+            raise ValueError(f"y must have shape ({S}, {K}) (or ({S},) labels), got {t.shape}")
+        if self.loss == "binary_cross_entropy" and (t.min() < 0 or t.max() > 1):
+            raise ValueError("y must hold 0/1 labels (or probabilities) for a sigmoid output")
+        return t
+
+    def loss_and_grads(self, X, y, l2=0.0, out=None):
+        """Mean loss over the batch and its gradient for every parameter.
+
+        Parameters
+        ----------
+        X : (S, sizes[0]) array
+        y : (S,) integer labels, or (S, K) one-hot / target rows
+        l2 : float c >= 0; adds c * sum_l |W_l|^2 (weights only, not biases) to the
+            loss and 2 c W_l to the weight gradients
+        out : optional dict with the keys of ``params`` holding arrays of the same shapes;
+            the gradients are written there (the training loop reuses one set of buffers)
+
+        Returns
+        -------
+        loss : float
+        grads : dict with the same keys and shapes as ``params``
+        """
+        X = self._check_X(X)
+        t = self._targets(y, X.shape[0])
+        if not np.isfinite(l2) or l2 < 0:
+            raise ValueError(f"l2 must be a finite number >= 0, got {l2}")
+        if out is not None:
+            for k, p in self.params.items():
+                if k not in out or out[k].shape != p.shape or out[k].dtype != p.dtype:
+                    raise ValueError(f"out[{k!r}] must be a {p.dtype} array of shape {p.shape}")
+        return self._loss_and_grads(X, t, l2, out)
+
+    def _buffers(self, S):
+        buf = self._scratch.get(S)
+        if buf is None:
+            buf = [np.empty((S, n), self.dtype) for n in self.sizes[1:]]
+            buf += [np.empty((S, n), self.dtype) for n in self.sizes[1:-1]]
+            self._scratch = {S: buf}
+        return buf
+
+    def _loss_and_grads(self, X, t, l2, out=None):
+        """Unchecked forward and backward pass (inputs already validated).
+
+        With ``out`` given, intermediate arrays live in per-batch-size scratch buffers and
+        relu is applied in place, so a training step allocates almost nothing.
+        """
+        S, L = X.shape[0], self.n_layers
+        P = self.params
+        buf = self._buffers(S) if out is not None else None
+        in_place_relu = self.hidden == "relu"
+        act, act_grad = ACTIVATIONS[self.hidden]
+
+        # forward: keep each layer's input (for dW) and what its activation needs
+        inputs, zs = [], []
+        A = X
+        for l in range(1, L + 1):
+            Z, _ = dense_forward(A, P[f"W{l}"], P[f"b{l}"], out=None if buf is None else buf[l - 1])
+            inputs.append(A)
+            if l < L:
+                if in_place_relu:
+                    A = np.maximum(Z, 0, out=Z)
+                else:
+                    zs.append(Z)
+                    A = act(Z)
+
+        # output layer: loss and dL/dZ_L
+        dZ, loss = self._output_grad(Z, t, S)
+        if l2:
+            loss += l2 * sum(float(np.vdot(P[f"W{l}"], P[f"W{l}"])) for l in range(1, L + 1))
+
+        grads = {} if out is None else out
+        for l in range(L, 0, -1):
+            need_dX = l > 1
+            o = None if out is None else (buf[L + l - 2] if need_dX else None, out[f"W{l}"], out[f"b{l}"])
+            dA, dW, db = dense_backward(dZ, (inputs[l - 1], P[f"W{l}"]), need_dX=need_dX, out=o)
+            if l2:
+                dW += (2.0 * l2) * P[f"W{l}"]
+            grads[f"W{l}"], grads[f"b{l}"] = dW, db
+            if need_dX:
+                if in_place_relu:
+                    dA *= inputs[l - 1] > 0  # relu'(Z) = 1 exactly where relu(Z) > 0
+                else:
+                    dA *= act_grad(zs[l - 2])
+                dZ = dA
+        return float(loss), grads
+
+    def _output_grad(self, Z, t, S):
+        """Loss and dL/dZ at the output pre-activation Z (S, K)."""
+        if self.loss == "cross_entropy":
+            logp = log_softmax(Z, axis=1)
+            probs = np.exp(logp)
+            if t.ndim == 1:
+                rows = np.arange(S)
+                loss = -logp[rows, t].sum() / S
+                probs[rows, t] -= 1.0
+            else:
+                loss = -np.sum(t * logp) / S
+                probs -= t
+            probs /= S
+            return probs, loss
+        if self.loss == "binary_cross_entropy":
+            loss = np.sum(np.maximum(Z, 0) - Z * t + np.log1p(np.exp(-np.abs(Z)))) / S
+            return (sigmoid(Z) - t) / S, loss
+        # half squared error on the output activation, chained through it
+        out = self._out_activation(Z)
+        g = (out - t) / S
+        loss = 0.5 * S * np.sum(g * g)
+        if self.output == "softmax":
+            # softmax Jacobian-vector product: dZ_i = p_i (g_i - sum_j g_j p_j)
+            g = out * (g - np.sum(g * out, axis=1, keepdims=True))
+        elif self.output == "sigmoid":
+            g = g * out * (1.0 - out)
+        return g, loss
+
+    def __repr__(self):
+        return (f"MLP(sizes={self.sizes}, hidden={self.hidden!r}, output={self.output!r}, "
+                f"loss={self.loss!r}, dtype={self.dtype.name}, n_params={self.n_params})")

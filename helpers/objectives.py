@@ -1,0 +1,148 @@
+"""Test functions for the optimization notebooks.
+
+An :class:`Objective` bundles f, its gradient and Hessian. Points are arrays whose last
+axis holds the coordinates, so ``f`` evaluates a whole meshgrid at once:
+``f(np.stack([X1, X2], axis=-1))``. ``grad`` returns an array of the same shape as its
+input; ``hess`` takes one point (dim,) and returns (dim, dim).
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["Objective", "ROSENBROCK", "SADDLE", "VALLEY", "BUMP", "bump"]
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A function to minimize, with its derivatives and what is known about it.
+
+    Attributes
+    ----------
+    f, grad, hess : callables (see the module docstring for shapes)
+    name : str, for titles and legends
+    bounds : ((lo, hi), ...) per coordinate, the window the notebooks plot
+    minima : tuple of known minimizers (empty when there is none)
+    """
+
+    f: callable
+    grad: callable
+    hess: callable
+    name: str
+    bounds: tuple
+    minima: tuple = field(default=())
+
+    def __call__(self, x):
+        return self.f(x)
+
+    def grid(self, n=200):
+        """Evaluate f on an n x n grid over ``bounds`` (2-D objectives).
+
+        Returns
+        -------
+        X1, X2, F : (n, n) arrays, ready for ``ax.contour(X1, X2, F)``
+        """
+        if len(self.bounds) != 2:
+            raise ValueError(f"grid() needs a 2-D objective; {self.name} has {len(self.bounds)} coordinate(s)")
+        (a, b), (c, d) = self.bounds
+        X1, X2 = np.meshgrid(np.linspace(a, b, n), np.linspace(c, d, n))
+        return X1, X2, self.f(np.stack([X1, X2], axis=-1))
+
+
+def _xy(x):
+    x = np.asarray(x, dtype=np.float64)
+    return x[..., 0], x[..., 1]
+
+
+# --- Rosenbrock: f(x) = 100 (x2 - x1^2)^2 + (1 - x1)^2, minimum 0 at (1, 1)
+def _rosen_f(x):
+    x1, x2 = _xy(x)
+    return 100.0 * (x2 - x1**2) ** 2 + (1.0 - x1) ** 2
+
+
+def _rosen_grad(x):
+    x1, x2 = _xy(x)
+    return np.stack([-400.0 * x1 * (x2 - x1**2) - 2.0 * (1.0 - x1), 200.0 * (x2 - x1**2)], axis=-1)
+
+
+def _rosen_hess(x):
+    x1, x2 = _xy(x)
+    return np.array([[1200.0 * x1**2 - 400.0 * x2 + 2.0, -400.0 * x1], [-400.0 * x1, 200.0]])
+
+
+ROSENBROCK = Objective(_rosen_f, _rosen_grad, _rosen_hess, "Rosenbrock",
+                       bounds=((-2.0, 2.0), (-1.0, 3.0)), minima=((1.0, 1.0),))
+
+
+# --- the saddle g(x) = x1^2 + 8 x1 - 2 x2^2 + 12 x2, grad (2 x1 + 8, -4 x2 + 12)
+def _saddle_f(x):
+    x1, x2 = _xy(x)
+    return x1**2 + 8.0 * x1 - 2.0 * x2**2 + 12.0 * x2
+
+
+def _saddle_grad(x):
+    x1, x2 = _xy(x)
+    return np.stack([2.0 * x1 + 8.0, -4.0 * x2 + 12.0], axis=-1)
+
+
+def _saddle_hess(x):
+    return np.array([[2.0, 0.0], [0.0, -4.0]])
+
+
+SADDLE = Objective(_saddle_f, _saddle_grad, _saddle_hess, "saddle g",
+                   bounds=((-9.0, 1.0), (-2.0, 8.0)))
+
+
+# --- the ReLU notebook's valley f(x, y) = (3 - x^3) + 50 (2 y^2 - x)^2: no minimum at all
+def _valley_f(x):
+    x, y = _xy(x)
+    return (3.0 - x**3) + 50.0 * (2.0 * y**2 - x) ** 2
+
+
+def _valley_grad(x):
+    x, y = _xy(x)
+    r = 2.0 * y**2 - x
+    return np.stack([-3.0 * x**2 - 100.0 * r, 400.0 * y * r], axis=-1)
+
+
+def _valley_hess(x):
+    x, y = _xy(x)
+    return np.array([[100.0 - 6.0 * x, -400.0 * y], [-400.0 * y, 400.0 * (6.0 * y**2 - x)]])
+
+
+VALLEY = Objective(_valley_f, _valley_grad, _valley_hess, "valley f",
+                   bounds=((-1.5, 3.0), (-1.5, 1.5)))
+
+
+# --- the 1-D bump landscape of the Adam question
+def bump(h=0.5):
+    """Piecewise-linear 1-D landscape with a local minimum at x = 1 and a bump of height h.
+
+    f(x) = 1 - x             for x < 1           (slope -1 down to the local minimum, f = 0)
+         = x - 1             for 1 <= x < 1 + h  (slope +1 up the bump)
+         = 2h + 1 - x        for 1 + h <= x < 2 + 2h  (slope -1 down into the lower valley)
+         = x - 3 - 2h        for x >= 2 + 2h     (the valley floor, f = -1, at x = 2 + 2h)
+
+    At a kink the gradient is that of the piece to the right. Points have shape (..., 1).
+    """
+    h = float(h)
+    if not np.isfinite(h) or h <= 0:
+        raise ValueError(f"the bump height h must be a positive number, got {h}")
+    peak, floor = 1.0 + h, 2.0 + 2.0 * h
+
+    def f(x):
+        x = np.asarray(x, dtype=np.float64)[..., 0]
+        return np.select([x < 1.0, x < peak, x < floor], [1.0 - x, x - 1.0, 2.0 * h + 1.0 - x], x - 3.0 - 2.0 * h)
+
+    def grad(x):
+        x = np.asarray(x, dtype=np.float64)
+        s = x[..., 0]
+        return np.select([s < 1.0, s < peak, s < floor], [-1.0, 1.0, -1.0], 1.0)[..., None] + 0.0 * x
+
+    def hess(x):
+        return np.zeros((1, 1))
+
+    return Objective(f, grad, hess, f"bump(h={h:g})", bounds=((-0.5, floor + 1.0),), minima=((floor,),))
+
+
+BUMP = bump(0.5)

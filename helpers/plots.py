@@ -1,0 +1,308 @@
+"""Pictures for the notebooks: contours with paths, decision boundaries, training curves,
+network diagrams, computation graphs and image grids.
+
+Every function takes ``ax=None`` (a new figure is made when it is None) and returns the
+axes it drew on; none calls ``plt.show()``. Nothing here computes a gradient: paths,
+histories and graph values come from the kernels.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import ListedColormap, LogNorm
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+__all__ = [
+    "style", "contour_background", "contour_paths", "draw_path", "value_curves",
+    "training_curves", "decision_boundary", "network_diagram", "computation_graph",
+    "image_grid", "confusion_matrix",
+]
+
+PATH_COLORS = ("tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple", "tab:brown")
+CLASS_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple",
+                "tab:brown", "tab:pink", "tab:gray", "tab:olive", "tab:cyan")
+
+
+def style():
+    """Plot style shared by every notebook (readable sizes, PNG output, no clutter)."""
+    plt.rcParams.update({
+        "figure.dpi": 90, "savefig.dpi": 90, "figure.figsize": (6.4, 4.2),
+        "font.size": 10, "axes.titlesize": 11, "axes.grid": True, "grid.alpha": 0.25,
+        "axes.spines.top": False, "axes.spines.right": False, "legend.frameon": False,
+        "image.cmap": "viridis",
+    })
+
+
+def _ax(ax, figsize=None):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def contour_background(objective, ax=None, n=200, levels=25, log=True, filled=False):
+    """Contour lines of a 2-D objective over its ``bounds``, minima marked with a star.
+
+    log=True spaces the levels geometrically above the grid minimum, which shows the
+    floor of a narrow valley (Rosenbrock) as well as its steep walls.
+    """
+    ax = _ax(ax)
+    X1, X2, F = objective.grid(n)
+    if log:
+        shift = F.min()
+        G = F - shift + 1e-3 * max(F.max() - shift, 1e-12)
+        lv = np.geomspace(G.min(), G.max(), levels)
+        draw = ax.contourf if filled else ax.contour
+        draw(X1, X2, G, levels=lv, norm=LogNorm(), cmap="viridis", linewidths=None if filled else 0.8)
+    else:
+        (ax.contourf if filled else ax.contour)(X1, X2, F, levels=levels, cmap="viridis")
+    for m in objective.minima:
+        ax.plot(*m, marker="*", color="gold", markeredgecolor="k", markersize=14, linestyle="none", zorder=5)
+    (a, b), (c, d) = objective.bounds
+    ax.set_xlim(a, b)
+    ax.set_ylim(c, d)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_title(objective.name)
+    return ax
+
+
+def draw_path(ax, path, label=None, color=None, marker="o"):
+    """One optimization path (k, 2) as a line with small markers; returns the Line2D."""
+    path = np.asarray(path)
+    (line,) = ax.plot(path[:, 0], path[:, 1], marker=marker, markersize=3, linewidth=1.2,
+                      color=color, label=label, zorder=4)
+    return line
+
+
+def contour_paths(objective, paths, labels=None, ax=None, **contour_kw):
+    """Contours of ``objective`` with several paths (each (k, 2)) drawn over them."""
+    ax = contour_background(objective, ax=ax, **contour_kw)
+    labels = labels if labels is not None else [None] * len(paths)
+    for i, (p, lab) in enumerate(zip(paths, labels)):
+        draw_path(ax, p, lab, PATH_COLORS[i % len(PATH_COLORS)])
+    if any(labels):
+        ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def value_curves(objective, paths, labels=None, ax=None, log=True, offset=0.0):
+    """f along each path against the iteration; log=True plots f - offset on a log scale."""
+    ax = _ax(ax)
+    labels = labels if labels is not None else [None] * len(paths)
+    for i, (p, lab) in enumerate(zip(paths, labels)):
+        ax.plot(objective.f(np.asarray(p)) - offset, color=PATH_COLORS[i % len(PATH_COLORS)], label=lab)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("f(x)" if not offset else f"f(x) - {offset:g}")
+    if any(labels):
+        ax.legend(fontsize=8)
+    return ax
+
+
+def training_curves(history, axes=None):
+    """Loss and accuracy per epoch, train and validation (the assignment's epoch_plots).
+
+    Parameters
+    ----------
+    history : helpers.train.History
+    axes : optional pair of axes
+
+    Returns
+    -------
+    the pair of axes (loss, accuracy)
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    epochs = np.arange(1, len(history.loss) + 1)
+    ax_loss, ax_acc = axes
+    ax_loss.plot(epochs, history.loss, marker="o", markersize=3, label="train (mean over batches)")
+    if history.val_loss:
+        ax_loss.plot(epochs[:len(history.val_loss)], history.val_loss, marker="o", markersize=3, label="test")
+    ax_loss.set(xlabel="epoch", ylabel="loss", title="Loss per epoch")
+    ax_acc.plot(epochs[:len(history.train_acc)], history.train_acc, marker="o", markersize=3, label="train")
+    if history.val_acc:
+        ax_acc.plot(epochs[:len(history.val_acc)], history.val_acc, marker="o", markersize=3, label="test")
+    ax_acc.set(xlabel="epoch", ylabel="accuracy", title="Accuracy per epoch")
+    for ax in axes:
+        ax.legend()
+    axes[0].figure.tight_layout()
+    return axes
+
+
+def decision_boundary(predict, X, y, ax=None, resolution=200, margin=0.5, proba=False):
+    """Regions a classifier assigns to each class in a 2-D input space, data on top.
+
+    Parameters
+    ----------
+    predict : callable (M, 2) -> (M,) class labels, or probabilities of class 1 when
+        proba=True (drawn as a diverging colour map with the 0.5 contour)
+    X : (S, 2) points; y : (S,) integer labels
+    """
+    ax = _ax(ax)
+    X = np.asarray(X)
+    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    grid = np.column_stack([g1.ravel(), g2.ravel()])
+    Z = np.asarray(predict(grid)).reshape(g1.shape)
+    classes = np.unique(y)
+    if proba:
+        ax.contourf(g1, g2, Z, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.55)
+        ax.contour(g1, g2, Z, levels=[0.5], colors="k", linewidths=1.5)
+    else:
+        k = int(max(classes.max(), Z.max())) + 1
+        cmap = ListedColormap(CLASS_COLORS[:k])
+        ax.contourf(g1, g2, Z, levels=np.arange(k + 1) - 0.5, cmap=cmap, alpha=0.3)
+    for c in classes:
+        sel = y == c
+        ax.scatter(X[sel, 0], X[sel, 1], s=16, color=CLASS_COLORS[int(c) % 10], edgecolors="k",
+                   linewidths=0.4, label=f"class {c}")
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.legend(loc="upper right", fontsize=8)
+    return ax
+
+
+def network_diagram(sizes, ax=None, layer_names=None, node_labels=None):
+    """Layered drawing of a fully connected network: circles per unit, lines per weight.
+
+    Parameters
+    ----------
+    sizes : e.g. (2, 4, 1)
+    layer_names : optional one caption per layer (e.g. "input", "ReLU", "sigmoid")
+    node_labels : optional list per layer of strings drawn inside the units
+    """
+    ax = _ax(ax, figsize=(1.8 * len(sizes) + 1, 3.2))
+    top = max(sizes)
+    pos = [[(i, (n - 1) / 2 - j) for j in range(n)] for i, n in enumerate(sizes)]
+    for a, b in zip(pos[:-1], pos[1:]):
+        for (x0, y0) in a:
+            for (x1, y1) in b:
+                ax.plot([x0, x1], [y0, y1], color="0.6", linewidth=0.8, zorder=1)
+    for i, layer in enumerate(pos):
+        for j, (x, yy) in enumerate(layer):
+            ax.add_patch(plt.Circle((x, yy), 0.22, facecolor=CLASS_COLORS[i % 10], edgecolor="k", zorder=2, alpha=0.85))
+            if node_labels is not None:
+                ax.text(x, yy, node_labels[i][j], ha="center", va="center", fontsize=8, zorder=3, color="w")
+        if layer_names is not None:
+            ax.text(i, -(top - 1) / 2 - 0.6, layer_names[i], ha="center", va="top", fontsize=9)
+    ax.set_xlim(-0.5, len(sizes) - 0.5)
+    ax.set_ylim(-(top - 1) / 2 - 1.0, (top - 1) / 2 + 0.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def computation_graph(nodes, ax=None, fmt="{:.4f}"):
+    """A computational graph with the forward value and the gradient on every node.
+
+    Parameters
+    ----------
+    nodes : list of dicts, inputs before the nodes that use them, each with
+        ``name`` (str), ``op`` (str, e.g. "input", "*", "+", "sigmoid"), ``value``
+        (float), ``grad`` (float, d output / d node, or None) and ``inputs`` (list of
+        names, empty for leaves)
+    fmt : format of the numbers
+
+    Nodes are placed in columns by depth (longest path from a leaf), arrows follow the
+    forward direction; each box reads "name = op", "value v", "grad g".
+    """
+    names = [n["name"] for n in nodes]
+    if len(set(names)) != len(names):
+        raise ValueError("computation_graph: node names must be unique")
+    depth = {}
+    for n in nodes:
+        missing = [i for i in n.get("inputs", ()) if i not in depth]
+        if missing:
+            raise ValueError(f"computation_graph: node {n['name']!r} uses {missing} before they are defined")
+        depth[n["name"]] = 1 + max((depth[i] for i in n.get("inputs", ())), default=-1)
+    columns = {}
+    for name in names:
+        columns.setdefault(depth[name], []).append(name)
+    tallest = max(len(c) for c in columns.values())
+    ax = _ax(ax, figsize=(2.3 * len(columns) + 0.5, 1.25 * tallest + 0.8))
+    pos = {}
+    for d, col in columns.items():
+        for j, name in enumerate(col):
+            pos[name] = (2.3 * d, 1.25 * ((len(col) - 1) / 2 - j))
+    w, h = 1.7, 0.9
+    for n in nodes:
+        x, yy = pos[n["name"]]
+        leaf = not n.get("inputs")
+        ax.add_patch(FancyBboxPatch((x - w / 2, yy - h / 2), w, h, boxstyle="round,pad=0.02",
+                                    facecolor="#e8f0fa" if leaf else "#fdf1e0", edgecolor="0.3", zorder=2))
+        head = n["name"] if leaf else f"{n['name']} = {n['op']}"
+        lines = [head, "value " + fmt.format(n["value"])]
+        if n.get("grad") is not None:
+            lines.append("grad " + fmt.format(n["grad"]))
+        ax.text(x, yy, "\n".join(lines), ha="center", va="center", fontsize=8, zorder=3)
+        for src in n.get("inputs", ()):
+            x0, y0 = pos[src]
+            ax.add_patch(FancyArrowPatch((x0 + w / 2, y0), (x - w / 2, yy), arrowstyle="-|>",
+                                         mutation_scale=10, color="0.35", zorder=1))
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - w, max(xs) + w)
+    ax.set_ylim(min(ys) - h, max(ys) + h)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def image_grid(images, labels=None, ncols=10, shape=None, ax=None, cmap="gray_r", colors=None):
+    """Many small images tiled into one picture (one imshow, so it draws fast).
+
+    Parameters
+    ----------
+    images : (M, H, W) array, or (M, H*W) with ``shape=(H, W)``
+    labels : optional M strings written above the tiles
+    colors : optional M text colours (e.g. red for a wrong prediction)
+    """
+    images = np.asarray(images, dtype=np.float64)
+    if shape is not None:
+        images = images.reshape((-1,) + tuple(shape))
+    if images.ndim != 3:
+        raise ValueError(f"images must be (M, H, W), or (M, H*W) with shape=(H, W); got {images.shape}")
+    M, H, W = images.shape
+    ncols = min(ncols, M)
+    nrows = -(-M // ncols)
+    pad = 1
+    label_h = int(round(0.45 * H)) if labels is not None else 0
+    cell_h, cell_w = H + pad + label_h, W + pad
+    canvas = np.full((nrows * cell_h, ncols * cell_w), np.nan)
+    lo, hi = images.min(axis=(1, 2), keepdims=True), images.max(axis=(1, 2), keepdims=True)
+    scaled = (images - lo) / np.where(hi > lo, hi - lo, 1.0)
+    for k in range(M):
+        r, c = divmod(k, ncols)
+        canvas[r * cell_h + label_h: r * cell_h + label_h + H, c * cell_w: c * cell_w + W] = scaled[k]
+    ax = _ax(ax, figsize=(0.8 * ncols + 0.4, (0.8 + 0.4 * (labels is not None)) * nrows + 0.3))
+    ax.imshow(canvas, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+    if labels is not None:
+        for k, lab in enumerate(labels):
+            r, c = divmod(k, ncols)
+            ax.text(c * cell_w + W / 2, r * cell_h + label_h - 1, str(lab), ha="center", va="bottom",
+                    fontsize=7, color=None if colors is None else colors[k])
+    ax.axis("off")
+    return ax
+
+
+def confusion_matrix(y_true, y_pred, n_classes=None, ax=None, class_names=None):
+    """Counts of (true, predicted) pairs as an annotated heat map; returns the axes.
+
+    The count matrix itself is ``ax.images[0].get_array()``.
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    k = n_classes or int(max(y_true.max(), y_pred.max())) + 1
+    counts = np.zeros((k, k), dtype=np.int64)
+    np.add.at(counts, (y_true, y_pred), 1)
+    ax = _ax(ax, figsize=(0.45 * k + 1.8, 0.45 * k + 1.4))
+    ax.imshow(counts, cmap="Blues")
+    for (i, j), v in np.ndenumerate(counts):
+        if v:
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=7,
+                    color="w" if v > counts.max() / 2 else "k")
+    names = class_names if class_names is not None else [str(i) for i in range(k)]
+    ax.set_xticks(range(k), names, rotation=45 if class_names is not None else 0, fontsize=8)
+    ax.set_yticks(range(k), names, fontsize=8)
+    ax.set(xlabel="predicted", ylabel="true", title="Confusion matrix")
+    ax.grid(False)
+    return ax
