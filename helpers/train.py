@@ -245,8 +245,18 @@ def main(argv=None):
         matplotlib.use("Agg")
         from .plots import training_curves
 
-        fig = training_curves(hist).figure
-        fig.savefig(args.plot, dpi=100)
+        import os
+
+        fig = training_curves(hist)[0].figure
+        tmp = f"{args.plot}.partial.png"
+        try:
+            fig.savefig(tmp, dpi=100)
+            os.replace(tmp, args.plot)  # never a half-written file under the final name
+        except OSError as e:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            print(f"error: cannot write the plot to {args.plot}: {e.strerror}; choose a writable path", file=sys.stderr)
+            return 2
         print(f"wrote {args.plot}")
     if args.json:
         summary = dict(dataset=args.dataset, **cfg, seed=args.seed, dtype=args.dtype,
