@@ -1,0 +1,189 @@
+"""Notebook 03 (ReLU network, the valley, backprop on XOR): its numbers and its explorers.
+
+The explorers are driven as a student would, by setting slider values and clicking
+buttons; the assertions read back what is drawn (Line2D data, the image array, the PNG).
+"""
+
+import numpy as np
+import pytest
+
+from helpers.data import make_xor
+from helpers.nn import MLP
+from helpers.objectives import VALLEY
+from helpers.widgets import DescentExplorer, PlaygroundExplorer
+
+# the assignment's hand-set network (W1 rows = inputs, our (fan_in, fan_out) layout)
+PART1 = {
+    "W1": np.array([[1.0, -1.0, 0.0, 1.0], [0.0, 0.0, 0.5, 1.0]]),
+    "b1": np.array([0.0, 0.0, 1.0, 0.0]),
+    "W2": np.array([[1.0], [0.0], [-1.0], [1.0]]),
+    "b2": np.array([1.0]),
+}
+PART1_X = np.array([[1.0, -1.0], [0.0, -1.0], [0.0, 1.0]])
+
+
+def test_part1_probabilities_and_hidden_activations():
+    net = MLP.from_params(PART1, hidden="relu", output="sigmoid")
+    zs, acts = net.forward_trace(PART1_X)
+    np.testing.assert_allclose(acts[-1][:, 0], [0.8176, 0.6225, 0.6225], atol=5e-5)
+    np.testing.assert_array_equal(acts[1], [[1, 0, 0.5, 0], [0, 0, 0.5, 0], [0, 0, 1.5, 1]])
+    np.testing.assert_allclose(zs[-1][:, 0], [1.5, 0.5, 0.5])
+
+
+def test_valley_stationary_points_and_no_minimum():
+    for p in [(0.0, 0.0), (100.0 / 3.0, 0.0)]:
+        np.testing.assert_allclose(VALLEY.grad(np.array(p)), 0.0, atol=1e-9)
+    h0 = np.linalg.eigvalsh(VALLEY.hess(np.array([0.0, 0.0])))
+    np.testing.assert_allclose(h0, [0.0, 100.0], atol=1e-12)  # singular: second-order test silent
+    assert (np.linalg.eigvalsh(VALLEY.hess(np.array([100.0 / 3.0, 0.0]))) < 0).all()  # local maximum
+    t = np.array([1e-2, 0.1, 1.0, 10.0])
+    np.testing.assert_allclose(VALLEY.f(np.stack([2 * t**2, t], axis=-1)), 3.0 - 8.0 * t**6)
+    assert VALLEY.minima == ()
+
+
+# ----------------------------------------------------------------------- DescentExplorer
+@pytest.fixture
+def descent():
+    return DescentExplorer(VALLEY, lr=1e-3, beta=0.0, steps=250, start=(1.0, 0.5), lr_range=(-6, -2),
+                           max_steps=1000, f_offset=None)
+
+
+def _path(ex):
+    return np.column_stack([ex.line.get_xdata(), ex.line.get_ydata()])
+
+
+def test_descent_explorer_lr_slider_moves_first_step(descent, capsys):
+    c = descent.controls
+    c["x0"].value, c["y0"].value = 1.0, 0.5
+    for lr in (1e-5, 3e-4, 1e-3):
+        before = descent.image.value
+        c["lr"].value = lr
+        path = _path(descent)
+        x0 = np.array([c["x0"].value, c["y0"].value])
+        np.testing.assert_allclose(path[0], x0)
+        np.testing.assert_allclose(path[1], x0 - c["lr"].value * VALLEY.grad(x0), rtol=1e-12)
+        assert descent.image.value != before
+    # a good learning rate slides down the valley: f keeps falling, far below f(0, 0) = 3
+    fy = descent.curve.get_ydata()
+    assert fy[-1] < -10 and np.all(np.diff(fy[5:]) < 0)
+    assert capsys.readouterr().err == ""
+
+
+def test_descent_explorer_beta_steps_start_and_divergence(descent, capsys):
+    c = descent.controls
+    c["lr"].value = 1e-4
+    c["beta"].value = 0.5
+    path = _path(descent)
+    lr, beta = c["lr"].value, c["beta"].value
+    x0, x1 = path[0], path[1]
+    np.testing.assert_allclose(path[2], x1 + beta * (x1 - x0) - lr * VALLEY.grad(x1), rtol=1e-12)
+
+    c["steps"].value = 40
+    assert len(descent.line.get_xdata()) == 41
+    np.testing.assert_array_equal(descent.curve.get_xdata(), np.arange(41))
+    np.testing.assert_allclose(descent.curve.get_ydata(), VALLEY.f(_path(descent)))
+
+    c["x0"].value = -1.0
+    assert descent.start_marker.get_xdata()[0] == pytest.approx(-1.0)
+    assert _path(descent)[0, 0] == pytest.approx(-1.0)
+
+    c["beta"].value = 0.0
+    c["x0"].value, c["y0"].value = 1.0, 0.5
+    c["steps"].value = 250
+    c["lr"].value = 5e-3  # too large: minimize stops cleanly after a few steps
+    assert len(descent.line.get_xdata()) < 20
+    assert "diverged" in descent.status.get_text()
+    assert capsys.readouterr().err == ""
+
+
+# --------------------------------------------------------------------- PlaygroundExplorer
+@pytest.fixture
+def xor():
+    return make_xor(200, 0.5, seed=0)
+
+
+@pytest.fixture
+def playground(xor):
+    return PlaygroundExplorer(*xor, hidden=4, lr=0.1, beta=0.9, seed=0, steps=200)
+
+
+def _grid_proba(ex):
+    return ex.model.forward(ex._grid)[:, 0].reshape(ex.proba.shape)
+
+
+def test_playground_step_button_takes_one_momentum_step(playground, xor, capsys):
+    X, y = xor
+    ex = playground
+    assert ex.losses == [] and len(ex.curve.get_xdata()) == 0
+    before_img = ex.image.value
+    before = {k: p.copy() for k, p in ex.model.params.items()}
+    loss0, grads = ex.model.copy().loss_and_grads(X, y)
+    ex.step_button.click()
+    assert ex.losses == [pytest.approx(loss0, rel=1e-12)]
+    for k, p in ex.model.params.items():  # first momentum step: v = -lr g
+        np.testing.assert_allclose(p, before[k] - 0.1 * grads[k], rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(ex.curve.get_xdata(), [0])
+    np.testing.assert_allclose(ex.proba, _grid_proba(ex))
+    shown = ex.img.get_array()
+    assert shown.shape == ex.proba.shape + (3,)
+    assert ex.image.value != before_img
+    assert "iteration 1" in ex.status.get_text()
+    assert capsys.readouterr().err == ""
+
+
+def test_playground_sliders_change_rule_and_model(playground, capsys):
+    ex = playground
+    ex.controls["lr"].value = 0.03
+    assert ex.rule.lr == pytest.approx(0.03)
+    ex.controls["beta"].value = 0.5
+    assert ex.rule.beta == pytest.approx(0.5)
+    ex.step(3)
+    assert len(ex.losses) == 3
+
+    img = ex.image.value
+    ex.controls["hidden"].value = 8
+    assert ex.model.sizes == (2, 8, 1) and ex.model.n_params == 33
+    assert ex.losses == [] and len(ex.curve.get_xdata()) == 0  # a new network starts a new curve
+    assert ex.rule.lr == pytest.approx(0.03) and ex.rule.beta == pytest.approx(0.5)
+    assert ex.image.value != img
+    np.testing.assert_allclose(ex.proba, _grid_proba(ex))
+
+    w = ex.model.get_flat()
+    ex.controls["seed"].value = 3
+    assert not np.allclose(ex.model.get_flat(), w)
+    assert capsys.readouterr().err == ""
+
+
+def test_playground_train_learns_xor_and_draws_it(playground, xor, capsys):
+    X, y = xor
+    ex = playground
+    ex.controls["steps"].value = 300
+    assert ex.progress.max == 300
+    ex.train_button.click()
+    assert len(ex.losses) == 300
+    assert ex.progress.value == 300
+    assert ex.losses[-1] < 0.1 < ex.losses[0]
+    assert ex.model.accuracy(X, y) >= 0.95
+    np.testing.assert_allclose(ex.curve.get_ydata(), ex.losses)
+    # the image is the model's probability, with the 0.5 boundary painted black
+    np.testing.assert_allclose(ex.proba, _grid_proba(ex))
+    rgb = ex.img.get_array()
+    black = np.all(rgb == 0.0, axis=-1)
+    assert 0 < black.mean() < 0.2
+    # XOR: opposite quadrants agree, neighbouring quadrants differ
+    p = ex.model.forward(np.array([[1.0, 1.0], [-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0]]))[:, 0]
+    assert p[0] < 0.5 and p[1] < 0.5 and p[2] > 0.5 and p[3] > 0.5
+    assert f"loss {ex.losses[-1]:.4f}" in ex.status.get_text()
+
+    ex.reset_button.click()
+    assert ex.losses == [] and ex.progress.value == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_playground_same_settings_same_result(xor):
+    a = PlaygroundExplorer(*xor, seed=1)
+    b = PlaygroundExplorer(*xor, seed=1)
+    a.train(50)
+    b.step(50)  # frames do not change the arithmetic
+    np.testing.assert_array_equal(a.model.get_flat(), b.model.get_flat())
+    np.testing.assert_array_equal(a.losses, b.losses)
