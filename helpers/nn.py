@@ -294,7 +294,7 @@ class MLP:
         if buf is None:
             buf = [np.empty((S, n), self.dtype) for n in self.sizes[1:]]
             buf += [np.empty((S, n), self.dtype) for n in self.sizes[1:-1]]
-            self._scratch = {S: buf}
+            self._scratch[S] = buf
         return buf
 
     def _loss_and_grads(self, X, t, l2, out=None):
@@ -343,16 +343,28 @@ class MLP:
                 dZ = dA
         return float(loss), grads
 
+    def _rows(self, S):
+        rows = self._scratch.get(("rows", S))
+        if rows is None:
+            rows = self._scratch[("rows", S)] = np.arange(S)
+        return rows
+
     def _output_grad(self, Z, t, S):
         """Loss and dL/dZ at the output pre-activation Z (S, K)."""
         if self.loss == "cross_entropy":
-            logp = log_softmax(Z, axis=1)
-            probs = np.exp(logp)
             if t.ndim == 1:
-                rows = np.arange(S)
-                loss = -logp[rows, t].sum() / S
+                # Z is this pass's own array: shift it and exponentiate in place. A few
+                # small calls instead of log_softmax's, which matters at batch 64.
+                Z -= Z.max(axis=1, keepdims=True)
+                probs = np.exp(Z)
+                sums = probs.sum(axis=1, keepdims=True)
+                rows = self._rows(S)
+                loss = (np.log(sums).sum() - Z[rows, t].sum()) / S
+                probs /= sums
                 probs[rows, t] -= 1.0
             else:
+                logp = log_softmax(Z, axis=1)
+                probs = np.exp(logp)
                 loss = -np.sum(t * logp) / S
                 probs -= t
             probs /= S

@@ -105,3 +105,9 @@ def test_cli_missing_dataset_exits_2_with_the_fix(tmp_path):
 def test_cli_bad_arguments_exit_2(capsys):
     assert main(["--lr", "-1"]) == 2
     assert "lr must be a positive" in capsys.readouterr().err
+
+
+def test_cli_digits_meets_the_accuracy_target(capsys):
+    assert main(["--dataset", "digits", "--hidden", "64", "--epochs", "30", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["test_accuracy"] >= 0.96
