@@ -223,4 +223,5 @@ class DescentExplorer(Explorer):
         self.status.set_text(("diverged after %d steps" % (len(self.path) - 1)) if diverged
                              else f"end ({end[0]:.3f}, {end[1]:.3f})  f = {self.objective.f(end):.3g}")
 from .playground import PlaygroundExplorer  # noqa: E402,F401
+from .training import HiddenUnitsExplorer, TrainingExplorer  # noqa: E402,F401
 from .deep_chain import BumpExplorer, ChainExplorer  # noqa: E402,F401
