@@ -14,7 +14,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 __all__ = [
     "style", "contour_background", "contour_paths", "draw_path", "value_curves",
     "training_curves", "decision_boundary", "network_diagram", "computation_graph",
-    "image_grid", "confusion_matrix",
+    "image_grid", "confusion_matrix", "gradient_norm_map",
 ]
 
 PATH_COLORS = ("tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple", "tab:brown")
@@ -200,7 +200,9 @@ def computation_graph(nodes, ax=None, fmt="{:.4f}"):
     nodes : list of dicts, inputs before the nodes that use them, each with
         ``name`` (str), ``op`` (str, e.g. "input", "*", "+", "sigmoid"), ``value``
         (float), ``grad`` (float, d output / d node, or None) and ``inputs`` (list of
-        names, empty for leaves)
+        names, empty for leaves); optionally ``at`` = (column, row) to place the node by
+        hand (row 0 at the top, fractions allowed), e.g. to put a layer's weights next to
+        the layer that uses them
     fmt : format of the numbers
 
     Nodes are placed in columns by depth (longest path from a leaf), arrows follow the
@@ -218,12 +220,16 @@ def computation_graph(nodes, ax=None, fmt="{:.4f}"):
     columns = {}
     for name in names:
         columns.setdefault(depth[name], []).append(name)
-    tallest = max(len(c) for c in columns.values())
-    ax = _ax(ax, figsize=(2.3 * len(columns) + 0.5, 1.25 * tallest + 0.8))
     pos = {}
     for d, col in columns.items():
         for j, name in enumerate(col):
             pos[name] = (2.3 * d, 1.25 * ((len(col) - 1) / 2 - j))
+    for n in nodes:
+        if n.get("at") is not None:
+            pos[n["name"]] = (2.3 * n["at"][0], -1.25 * n["at"][1])
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax = _ax(ax, figsize=(max(xs) - min(xs) + 2.8, max(ys) - min(ys) + 2.05))
     w, h = 1.7, 0.9
     for n in nodes:
         x, yy = pos[n["name"]]
@@ -239,8 +245,6 @@ def computation_graph(nodes, ax=None, fmt="{:.4f}"):
             x0, y0 = pos[src]
             ax.add_patch(FancyArrowPatch((x0 + w / 2, y0), (x - w / 2, yy), arrowstyle="-|>",
                                          mutation_scale=10, color="0.35", zorder=1))
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
     ax.set_xlim(min(xs) - w, max(xs) + w)
     ax.set_ylim(min(ys) - h, max(ys) + h)
     ax.set_aspect("equal")
@@ -304,5 +308,35 @@ def confusion_matrix(y_true, y_pred, n_classes=None, ax=None, class_names=None):
     ax.set_xticks(range(k), names, rotation=45 if class_names is not None else 0, fontsize=8)
     ax.set_yticks(range(k), names, fontsize=8)
     ax.set(xlabel="predicted", ylabel="true", title="Confusion matrix")
+    ax.grid(False)
+    return ax
+
+
+def gradient_norm_map(objective, ax=None, n=200, vmin=None, vmax=None, colorbar=True, cmap="magma"):
+    """The gradient norm |grad f| of a 2-D objective over its ``bounds``, log colour scale.
+
+    Dark regions are flat (plateaus, valley floors): there gradient descent moves by only
+    lr * |grad f| per step. Minima are marked with a star, as in :func:`contour_background`.
+
+    Returns
+    -------
+    ax; the image is ``ax.images[0]`` (its array is the (n, n) grid of norms)
+    """
+    if len(objective.bounds) != 2:
+        raise ValueError(f"gradient_norm_map needs a 2-D objective; {objective.name} has {len(objective.bounds)}")
+    ax = _ax(ax)
+    (a, b), (c, d) = objective.bounds
+    X1, X2 = np.meshgrid(np.linspace(a, b, n), np.linspace(c, d, n))
+    G = np.linalg.norm(objective.grad(np.stack([X1, X2], axis=-1)), axis=-1)
+    G = np.maximum(G, 1e-12 * max(float(G.max()), 1e-300))  # exact zeros have no logarithm
+    im = ax.imshow(G, origin="lower", extent=(a, b, c, d), aspect="auto", cmap=cmap,
+                   norm=LogNorm(vmin=vmin, vmax=vmax), interpolation="nearest")
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, label=r"$\|\nabla f(x)\|$ (log scale)")
+    for m in objective.minima:
+        ax.plot(*m, marker="*", color="gold", markeredgecolor="k", markersize=14, linestyle="none", zorder=5)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_title(f"{objective.name}: gradient norm")
     ax.grid(False)
     return ax
