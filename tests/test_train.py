@@ -111,3 +111,22 @@ def test_cli_digits_meets_the_accuracy_target(capsys):
     assert main(["--dataset", "digits", "--hidden", "64", "--epochs", "30", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["test_accuracy"] >= 0.96
+
+
+def test_lr_schedule_scales_each_epoch_and_restores_the_rule():
+    X, y = _digits(64)
+    model = MLP([64, 8, 10], seed=1)
+    before = model.get_flat()
+    rule = GD(0.1)
+    seen = []
+
+    def zero_after_first(epoch, epochs):
+        seen.append((epoch, epochs))
+        return 1.0 if epoch == 0 else 0.0
+
+    fit(model, X, y, epochs=3, batch_size=64, rule=rule, lr_schedule=zero_after_first, progress=False)
+    assert seen == [(0, 3), (1, 3), (2, 3)] and rule.lr == 0.1
+    once = MLP([64, 8, 10], seed=1)
+    fit(once, X, y, epochs=1, batch_size=64, rule=GD(0.1), progress=False)
+    np.testing.assert_array_equal(model.get_flat(), once.get_flat())
+    assert not np.array_equal(before, model.get_flat())
