@@ -9,6 +9,9 @@ STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PORT ?= 8888
+# Notebooks draw with the inline backend, whatever MPLBACKEND the shell exports (Agg in CI
+# would print "cannot be shown" warnings to stderr, which nbval compares).
+NB_ENV := MPLBACKEND=module://matplotlib_inline.backend_inline
 
 .PHONY: help setup lab test unit nbval e2e data notebooks bench lint clean
 
@@ -31,11 +34,11 @@ lab: $(STAMP) ## start JupyterLab on notebooks/ (prints the URL; no browser with
 test: $(STAMP) ## unit tests, then nbval over every notebook
 	$(PY) -m pytest -q tests
 	@if [ -z "$(NOTEBOOKS)" ]; then echo "no notebooks in notebooks/ yet: nbval skipped"; \
-	else MPLBACKEND=module://matplotlib_inline.backend_inline $(PY) -m pytest -q $(NBVAL) $(NOTEBOOKS); fi
+	else $(NB_ENV) $(PY) -m pytest -q $(NBVAL) $(NOTEBOOKS); fi
 
 notebooks: $(STAMP) ## re-execute every notebook in place and store its outputs
 	@for nb in $(NOTEBOOKS); do echo "executing $$nb"; \
-	  $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=120 "$$nb" || exit 1; done
+	  $(NB_ENV) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=120 "$$nb" || exit 1; done
 
 data: $(STAMP) ## download MNIST and Fashion-MNIST into data/ (checksummed; needs a network)
 	$(PY) scripts/fetch_data.py --root data
