@@ -29,7 +29,8 @@ setup: $(STAMP) ## create .venv and install the pinned requirements (done by lab
 
 lab: $(STAMP) ## start JupyterLab on notebooks/ (prints the URL; no browser without a display)
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then browser=""; else browser="--no-browser"; fi; \
-	$(VENV)/bin/jupyter lab $$browser --port=$(PORT) --notebook-dir=notebooks
+	if [ "$$(id -u)" = 0 ]; then root="--allow-root"; else root=""; fi; \
+	$(VENV)/bin/jupyter lab $$browser $$root --port=$(PORT) --notebook-dir=notebooks
 
 test: $(STAMP) ## unit tests, then nbval over every notebook
 	$(PY) -m pytest -q tests
