@@ -41,6 +41,12 @@ notebooks: $(STAMP) ## re-execute every notebook in place and store its outputs
 	@for nb in $(NOTEBOOKS); do echo "executing $$nb"; \
 	  $(NB_ENV) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=120 "$$nb" || exit 1; done
 
+e2e: $(STAMP) ## real-browser test: JupyterLab in headless chromium runs every notebook and moves a slider
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-e2e.txt
+	@test -x /usr/bin/chromium || { echo "installing Debian's chromium (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	$(PY) tests/e2e/run_e2e.py
+
 data: $(STAMP) ## download MNIST and Fashion-MNIST into data/ (checksummed; needs a network)
 	$(PY) scripts/fetch_data.py --root data
 

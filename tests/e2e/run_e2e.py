@@ -1,0 +1,659 @@
+"""Real-browser end-to-end test: every notebook runs in JupyterLab in headless chromium.
+
+For each notebooks/*.ipynb the script opens the notebook in JupyterLab, clears the stored
+outputs and runs all cells through the menus (Edit > Clear Outputs of All Cells, Run > Run
+All Cells), waits until every code cell has a fresh execution count and the kernel is idle,
+and checks that no cell shows an error. Then, for every explorer whose controls include a
+learning-rate slider, it types a new value into the slider's readout (click, select all,
+type, Enter) and checks that the explorer's image changed (a live-training explorer that
+redraws only on Train gets one press of Train). Screenshots go to build/e2e/; the first
+explorer of each notebook that passes (its first figure when it has none) is copied to
+docs/screenshots/<stem>.png, small enough for the README.
+
+    .venv/bin/python tests/e2e/run_e2e.py [--no-docs] [NOTEBOOK ...]
+
+The browser is Debian's chromium (/usr/bin/chromium) driven by Playwright; Playwright never
+downloads a browser of its own. The JupyterLab server runs from this interpreter's
+environment on 127.0.0.1, on a free port, with an empty token and throw-away settings
+(autosave off, so the committed notebooks are never written), and it is stopped at the
+end, also on failure. The last line is ``N passed, M failed``; the exit status is 1 when
+anything failed. Not collected by pytest (the file name does not start with test_).
+"""
+
+import argparse
+import io
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+OUT = REPO / "build" / "e2e"
+DOCS = REPO / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-quic"]
+LR_LABEL = r"learning rate|\blr\b|\beta\b|η"
+VIEWPORT = {"width": 1500, "height": 1000}
+DOCS_MAX_BYTES = 300_000
+
+# Seconds. The machine is small and shared: generous limits, short polls.
+SCALE = float(os.environ.get("E2E_TIMEOUT_SCALE", "1"))
+T_SERVER = 120 * SCALE     # server answers /api/status
+T_OPEN = 120 * SCALE       # notebook rendered and its kernel idle
+T_RUN = 300 * SCALE        # Run All Cells finished
+T_IMAGE = 60 * SCALE       # explorer image changed after a slider edit
+POLL = 0.25
+
+
+class Failure(Exception):
+    """A notebook failed; the message is the reason printed on its line."""
+
+
+def log(msg=""):
+    print(msg, flush=True)
+
+
+def rel(path):
+    try:
+        return str(Path(path).relative_to(REPO))
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- server
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_settings(settings_dir):
+    """Throw-away JupyterLab user settings: nothing is saved, fetched or virtualized."""
+    settings = {
+        # the committed notebooks must never be written by the browser run
+        "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+        # every cell in the DOM, so prompts and outputs can be read without scrolling
+        "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+        # no news or update checks (no network), no toasts over the notebook
+        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+        "@jupyterlab/extensionmanager-extension/plugin": {"enabled": False},
+    }
+    for plugin, values in settings.items():
+        pkg, name = plugin.rsplit("/", 1)
+        path = Path(settings_dir, pkg, name + ".jupyterlab-settings")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+
+def http_json(url, method="GET", timeout=10):
+    req = urllib.request.Request(url, method=method)
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        body = r.read()
+    return json.loads(body) if body else None
+
+
+class Server:
+    """``jupyter lab --no-browser`` in its own process group; :meth:`stop` ends the group."""
+
+    def __init__(self, tmp):
+        self.tmp = Path(tmp)
+        self.proc = None
+        self.log_path = OUT / "jupyter.log"
+        self.base = None
+
+    def start(self):
+        jupyter = Path(sys.prefix) / "bin" / "jupyter"
+        if not jupyter.exists():
+            raise Failure(f"{jupyter} not found: run make setup")
+        write_settings(self.tmp / "settings")
+        env = dict(os.environ)
+        env.update({
+            # notebooks draw inline whatever the shell exports (Agg in CI prints warnings)
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            "JUPYTER_RUNTIME_DIR": str(self.tmp / "runtime"),
+            "IPYTHONDIR": str(self.tmp / "ipython"),
+            "PYTHONUNBUFFERED": "1",
+        })
+        for _attempt in range(3):  # the free port may be taken between the check and the bind
+            port = free_port()
+            cmd = [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+                   "--ServerApp.port_retries=0", "--ServerApp.token=", "--ServerApp.password=",
+                   "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={NOTEBOOKS}",
+                   f"--LabApp.user_settings_dir={self.tmp / 'settings'}",
+                   f"--LabApp.workspaces_dir={self.tmp / 'workspaces'}",
+                   "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+            if os.geteuid() == 0:
+                cmd.append("--allow-root")
+            with open(self.log_path, "ab") as logf:
+                self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdin=subprocess.DEVNULL,
+                                             stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
+            self.base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + T_SERVER
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    break
+                try:
+                    http_json(self.base + "/api/status", timeout=5)
+                    return self
+                except (urllib.error.URLError, OSError, ValueError):
+                    time.sleep(0.5)
+            exited = self.proc.poll() is not None
+            self.stop()
+            if not exited:
+                raise Failure(f"jupyter lab did not answer within {T_SERVER:.0f} s (log: {rel(self.log_path)})")
+        raise Failure(f"jupyter lab exited at start, 3 times (log: {rel(self.log_path)})")
+
+    def sessions(self):
+        return http_json(self.base + "/api/sessions")
+
+    def kernel_state(self, nb_path):
+        for s in self.sessions():
+            if s.get("path") == nb_path and s.get("kernel"):
+                return s["kernel"].get("execution_state")
+        return None
+
+    def shutdown_sessions(self):
+        """Delete every session (and so its kernel): each notebook starts on a quiet machine."""
+        try:
+            for s in self.sessions():
+                http_json(f"{self.base}/api/sessions/{s['id']}", method="DELETE", timeout=30)
+        except (urllib.error.URLError, OSError, ValueError) as e:
+            log(f"  note: could not shut the kernels down: {e}")
+
+    def stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = None
+            return
+        pgid = self.proc.pid  # start_new_session: the group id is the leader's pid
+        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(pgid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                self.proc.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        try:  # anything left in the server's group
+            os.killpg(pgid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc = None
+        # kernels run in sessions of their own; ours are the ones started with our runtime dir
+        runtime = str(self.tmp / "runtime")
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if runtime in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
+                    os.kill(int(pid), signal.SIGKILL)
+            except (OSError, ProcessLookupError):
+                pass
+
+
+# --------------------------------------------------------------------------- browser
+def ensure_chromium():
+    if not os.access(CHROMIUM, os.X_OK):
+        raise Failure(f"{CHROMIUM} is missing: apt-get install -y chromium (make e2e does it)")
+
+
+def check_flags(user_data_dir):
+    """Read the browser process's command line and check that every flag reached it."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if f"--user-data-dir={user_data_dir}" in argv and not any(a.startswith("--type=") for a in argv):
+            missing = [f for f in CHROMIUM_ARGS if f not in argv]
+            if missing:
+                raise Failure(f"chromium started without {' '.join(missing)}")
+            return argv[0]
+    raise Failure("could not find the chromium process to check its flags")
+
+
+# JavaScript run in the page. Everything is scoped to the visible notebook panel.
+JS_PANEL = "document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')"
+
+JS_STATE = """() => {
+  const panel = __PANEL__;
+  if (!panel) return null;
+  const cells = [...panel.querySelectorAll('.jp-Notebook .jp-Cell')];
+  const code = cells.filter(c => c.classList.contains('jp-CodeCell'));
+  let counted = 0, running = 0, empty = 0;
+  for (const c of code) {
+    const src = (c.querySelector('.cm-content') || {}).textContent || '';
+    const p = ((c.querySelector('.jp-InputArea-prompt') || {}).textContent || '').trim();
+    if (/^\\[\\*\\]/.test(p)) running++;
+    else if (/^\\[\\d+\\]/.test(p)) counted++;
+    else if (!src.trim()) empty++;
+  }
+  const errors = [], warnings = [];
+  code.forEach((c, i) => {
+    for (const o of c.querySelectorAll('.jp-OutputArea-output')) {
+      const text = o.textContent || '';
+      const mime = o.getAttribute('data-mime-type') || '';
+      const where = 'cell ' + (cells.indexOf(c) + 1) + ': ';
+      if (/Error displaying widget|Error rendering output|Could not render content/.test(text))
+        errors.push(where + text.trim().slice(0, 200));
+      else if (mime === 'application/vnd.jupyter.stderr') {
+        const first = text.trim().split('\\n').filter(l => /Error|Exception|Traceback/.test(l));
+        if (/Traceback|Error\\b|Exception\\b/.test(text))
+          errors.push(where + (first.slice(-1)[0] || text.trim()).slice(0, 200));
+        else warnings.push(where + text.trim().slice(0, 200));
+      }
+    }
+  });
+  const dialog = document.querySelector('.jp-Dialog');
+  const ind = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+  return {cells: cells.length, code: code.length, counted, running, empty, errors, warnings,
+          dialog: dialog ? dialog.textContent.trim().slice(0, 300) : null,
+          status: ind ? ind.getAttribute('data-status') : null};
+}""".replace("__PANEL__", JS_PANEL)
+
+# Tag every explorer (a widget box holding a widget image) and its learning-rate slider.
+JS_EXPLORERS = """(pattern) => {
+  const panel = __PANEL__;
+  const lr = new RegExp(pattern, 'i');
+  const found = [];
+  panel.querySelectorAll('img.widget-image').forEach((img, i) => {
+    const box = img.closest('.widget-hbox, .widget-vbox, .widget-box') || img.parentElement;
+    box.setAttribute('data-e2e-explorer', i);
+    img.setAttribute('data-e2e-image', i);
+    const info = {index: i, slider: null, label: null, sliders: [], train: false};
+    box.querySelectorAll('.widget-slider').forEach(s => {
+      const label = ((s.querySelector('.widget-label') || {}).textContent || '').trim();
+      info.sliders.push(label);
+      if (info.slider === null && lr.test(label) && s.querySelector('.widget-readout')) {
+        s.setAttribute('data-e2e-lr', i);
+        info.slider = i;
+        info.label = label;
+      }
+    });
+    info.train = [...box.querySelectorAll('button')].some(b => /^\\s*Train\\s*$/.test(b.textContent));
+    found.push(info);
+  });
+  return found;
+}""".replace("__PANEL__", JS_PANEL)
+
+JS_LEFT_OPEN = """() => { const s = document.querySelector('#jp-left-stack');
+  return !!s && !s.classList.contains('lm-mod-hidden'); }"""
+
+# Controls whose column is narrower than its content (readouts cut off) in each explorer.
+JS_CLIPPED = """(box) => [...box.querySelectorAll('.widget-vbox, .widget-box')]
+  .filter(b => b.scrollWidth > b.clientWidth + 2)
+  .map(b => b.clientWidth + ' of ' + b.scrollWidth + ' px')"""
+
+# The area an explorer really covers: its controls and its image, not the empty row after them.
+JS_EXTENT = """(box) => {
+  let l = Infinity, t = Infinity, r = -Infinity, b = -Infinity;
+  for (const el of [box, ...box.children]) {
+    const q = el.getBoundingClientRect();
+    if (el === box) { l = q.left; t = q.top; b = q.bottom; continue; }
+    if (q.width && q.height) { r = Math.max(r, q.right); b = Math.max(b, q.bottom); }
+  }
+  return {x: Math.max(l - 4, 0), y: Math.max(t - 4, 0), width: r - l + 8, height: b - t + 8};
+}"""
+
+JS_IMAGE = """(img) => ({src: img.getAttribute('src') || '', ok: img.complete && img.naturalWidth > 0})"""
+
+JS_SLIDER = """(s) => {
+  const h = s.querySelector('.noUi-handle');
+  const num = a => (h && h.getAttribute(a) !== null) ? parseFloat(h.getAttribute(a)) : NaN;
+  return {readout: (s.querySelector('.widget-readout') || {}).textContent || '',
+          min: num('aria-valuemin'), max: num('aria-valuemax'), now: num('aria-valuenow')};
+}"""
+
+
+def new_value(slider):
+    """A learning rate inside the slider's range and clearly different from the current one."""
+    value = float(slider["readout"].replace("\u2212", "-"))
+    lo, hi, now = slider["min"], slider["max"], slider["now"]
+    if not all(math.isfinite(v) for v in (lo, hi, now)):
+        return f"{value / 3:.3g}"
+    is_log = value > 0 and abs(math.log10(value) - now) < 0.05 and not math.isclose(value, now)
+    if is_log:  # FloatLogSlider: the handle moves on the exponent
+        step = 0.5 if now - 0.5 < lo else -0.5
+        return f"{10 ** (now + step):.3g}"
+    span = hi - lo
+    target = now - 0.25 * span if now - 0.25 * span >= lo else now + 0.25 * span
+    return f"{target:.3g}"
+
+
+def shot(page, box, path=None):
+    """Screenshot of an explorer, clipped to its controls and image."""
+    box.scroll_into_view_if_needed()
+    clip = box.evaluate(JS_EXTENT)
+    kw = {"path": str(path)} if path else {}
+    if clip["width"] > 0 and clip["height"] > 0:
+        return page.screenshot(clip=clip, **kw)
+    return box.screenshot(**kw)
+
+
+def wait_image_change(page, img, before, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = img.evaluate(JS_IMAGE)
+        if now["ok"] and now["src"] != before:
+            return True
+        time.sleep(POLL)
+    return False
+
+
+def menu(page, top, command, label):
+    """Click a top-level menu, then the item for ``command`` (its label as a fallback)."""
+    page.locator(".lm-MenuBar-item", has_text=re.compile(rf"^{top}$")).first.click()
+    item = page.locator(f'.lm-Menu-item[data-command="{command}"]')
+    if item.count() == 0:
+        item = page.locator(".lm-Menu-item", has_text=label)
+    item.first.click()
+
+
+def shrink_png(data, limit=DOCS_MAX_BYTES):
+    """PNG bytes under ``limit``: palette first, then smaller, as needed."""
+    from PIL import Image
+
+    im = Image.open(io.BytesIO(data)).convert("RGB")
+    out = data
+    for scale in (1.0, 0.8, 0.65, 0.5):
+        if len(out) <= limit:
+            break
+        w, h = int(im.width * scale), int(im.height * scale)
+        small = im if scale == 1.0 else im.resize((w, h), Image.LANCZOS)
+        buf = io.BytesIO()
+        small.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(buf, format="PNG", optimize=True)
+        out = buf.getvalue()
+    return out
+
+
+def write_docs_png(stem, data):
+    """Copy a screenshot into docs/screenshots/, leaving the file alone when the pixels match."""
+    from PIL import Image, ImageChops
+
+    DOCS.mkdir(parents=True, exist_ok=True)
+    path = DOCS / f"{stem}.png"
+    data = shrink_png(data)
+    if path.exists():
+        try:
+            old = Image.open(path).convert("RGB")
+            new = Image.open(io.BytesIO(data)).convert("RGB")
+            if old.size == new.size and ImageChops.difference(old, new).getbbox() is None:
+                return path
+        except OSError:
+            pass
+    path.write_bytes(data)
+    return path
+
+
+# --------------------------------------------------------------------------- one notebook
+def run_notebook(ctx, server, nb, docs):
+    stem, name = nb.stem, nb.name
+    shots, notes = [], []
+    page = ctx.new_page()
+    page_errors = []
+    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    page.on("dialog", lambda d: d.dismiss())
+    t0 = time.monotonic()
+    original = nb.read_bytes()
+    try:
+        # ?reset: a clean workspace, so no earlier notebook is reopened next to this one
+        page.goto(f"{server.base}/lab/tree/{quote(name)}?reset", timeout=T_OPEN * 1000)
+        n_cells = len(json.loads(nb.read_text(encoding="utf-8"))["cells"])
+        deadline = time.monotonic() + T_OPEN
+        while True:
+            st = page.evaluate(JS_STATE)
+            kernel = server.kernel_state(name)
+            if st and st["cells"] >= n_cells and st["status"] == "idle" and kernel == "idle":
+                break
+            if st and st["dialog"]:
+                raise Failure(f"dialog on opening: {st['dialog']}")
+            if time.monotonic() > deadline:
+                raise Failure(f"notebook not ready after {T_OPEN:.0f} s "
+                              f"(cells {st and st['cells']}/{n_cells}, kernel {kernel})")
+            time.sleep(POLL)
+        if st["cells"] != n_cells:
+            notes.append(f"{st['cells']} cells in the page, {n_cells} in the file")
+
+        # the notebook must be the current widget for the menus to act on it
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell .jp-InputArea-prompt").first.click()
+        # the file browser closed, as a student does for a wide explorer (View > Show Left Sidebar)
+        if page.evaluate(JS_LEFT_OPEN):
+            page.keyboard.press("Control+B")
+        menu(page, "Edit", "editmenu:clear-all", "Clear Outputs of All Cells")
+        deadline = time.monotonic() + 30 * SCALE
+        while (st := page.evaluate(JS_STATE))["counted"] or st["running"]:
+            if time.monotonic() > deadline:
+                raise Failure("Edit > Clear Outputs of All Cells left execution counts behind")
+            time.sleep(POLL)
+
+        t_run = time.monotonic()
+        menu(page, "Run", "runmenu:run-all", "Run All Cells")
+        deadline = time.monotonic() + T_RUN
+        settled = 0
+        while True:
+            st = page.evaluate(JS_STATE)
+            todo = st["code"] - st["empty"]
+            finished = st["running"] == 0 and (st["counted"] >= todo or st["errors"])
+            if finished and st["status"] == "idle" and server.kernel_state(name) == "idle":
+                settled += 1
+                if settled >= 3:  # idle across ~0.5 s: not a gap between two cells
+                    break
+            else:
+                settled = 0
+            if st["dialog"]:
+                raise Failure(f"dialog while running: {st['dialog']}")
+            if time.monotonic() > deadline:
+                raise Failure(f"Run All Cells not finished after {T_RUN:.0f} s "
+                              f"({st['counted']}/{todo} cells done, {st['running']} running)")
+            time.sleep(POLL / 2 if st["running"] else POLL)
+        run_s = time.monotonic() - t_run
+        if st["errors"]:
+            path = OUT / f"{stem}-error.png"
+            page.screenshot(path=str(path))
+            shots.append(path)
+            raise Failure(f"error output in {st['errors'][0]}" +
+                          (f" (+{len(st['errors']) - 1} more)" if len(st["errors"]) > 1 else ""))
+        notes.extend(f"stderr in {w}" for w in st["warnings"])
+        summary = f"ran {st['counted']} code cells in {run_s:.1f} s"
+
+        explorers = page.evaluate(JS_EXPLORERS, LR_LABEL)
+        with_lr = [e for e in explorers if e["slider"] is not None]
+        docs_png = None
+        for e in explorers:
+            img = page.locator(f'[data-e2e-image="{e["index"]}"]')
+            img.scroll_into_view_if_needed()
+            if not wait_image_change(page, img, None, T_IMAGE):
+                raise Failure(f"explorer {e['index'] + 1}: its image never loaded")
+        if explorers:  # the notebook's first explorer as it opens: the picture for the README
+            docs_png = shot(page, page.locator('[data-e2e-explorer="0"]'))
+        else:
+            notes.append("no explorer (no widget image) in this notebook")
+        if explorers and not with_lr:
+            notes.append("no learning-rate slider in its explorers: run checked only")
+
+        moved = []
+        for e in with_lr:
+            i = e["index"]
+            box = page.locator(f'[data-e2e-explorer="{i}"]')
+            img = page.locator(f'[data-e2e-image="{i}"]')
+            slider = page.locator(f'[data-e2e-lr="{i}"]')
+            box.scroll_into_view_if_needed()
+            src0 = img.evaluate(JS_IMAGE)["src"]
+            clipped = box.evaluate(JS_CLIPPED)
+            if clipped:
+                notes.append(f"explorer {i + 1}: controls clipped at this width ({', '.join(clipped)} shown)")
+            shot(page, box, OUT / f"{stem}-explorer{i + 1}-before.png")
+            before_img = img.screenshot()
+            shots.append(OUT / f"{stem}-explorer{i + 1}-before.png")
+            state = slider.evaluate(JS_SLIDER)
+            old, new = state["readout"].strip(), new_value(state)
+            readout = slider.locator(".widget-readout")
+            readout.click()
+            page.keyboard.press("Control+A")
+            page.keyboard.type(new)
+            if readout.inner_text().strip() != new:  # select-all did not stay in the readout
+                readout.fill(new)
+            page.keyboard.press("Enter")
+            how = ""
+            if not wait_image_change(page, img, src0, T_IMAGE if not e["train"] else 10 * SCALE):
+                if not e["train"]:
+                    raise Failure(f"explorer {i + 1}: image unchanged {T_IMAGE:.0f} s after "
+                                  f"{e['label']} {old} -> {new}")
+                # a live-training explorer may apply the rate on the next Train
+                box.get_by_role("button", name="Train").first.click()
+                how = " + Train"
+                if not wait_image_change(page, img, src0, T_IMAGE):
+                    raise Failure(f"explorer {i + 1}: image unchanged after {e['label']} {old} -> {new} and Train")
+            shown = slider.evaluate(JS_SLIDER)["readout"].strip()
+            after_path = OUT / f"{stem}-explorer{i + 1}-after.png"
+            shot(page, box, after_path)
+            after_img = img.screenshot()
+            shots.append(after_path)
+            if after_img == before_img:
+                raise Failure(f"explorer {i + 1}: new image src but the same pixels after "
+                              f"{e['label']} {old} -> {new}")
+            moved.append(f"{e['label']} {old} -> {shown}{how}: image changed")
+
+        # a callback that raised after the slider move shows up as an error output too
+        st = page.evaluate(JS_STATE)
+        if st["errors"]:
+            raise Failure(f"error output after the slider move in {st['errors'][0]}")
+        if page_errors:
+            notes.append(f"{len(page_errors)} JavaScript error(s), first: {page_errors[0][:150]}")
+
+        full = OUT / f"{stem}-notebook.png"
+        page.screenshot(path=str(full))
+        shots.append(full)
+        if docs_png is None:
+            outputs = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output img")
+            if outputs.count():
+                outputs.first.scroll_into_view_if_needed()
+                docs_png = outputs.first.screenshot()
+        if docs and docs_png is not None:
+            shots.append(write_docs_png(stem, docs_png))
+        parts = [summary, f"{len(explorers)} explorer(s)"] + moved
+        return True, "; ".join(parts), notes, shots, time.monotonic() - t0
+    except Failure as e:
+        return False, str(e), notes, shots + [failure_shot(page, stem)], time.monotonic() - t0
+    except Exception as e:  # a Playwright timeout or a page that went away: still one line
+        return False, f"{type(e).__name__}: {str(e).splitlines()[0][:200]}", notes, \
+            shots + [failure_shot(page, stem)], time.monotonic() - t0
+    finally:
+        try:
+            page.close()
+        except Exception:
+            pass
+        server.shutdown_sessions()
+        if nb.exists() and nb.read_bytes() != original:
+            notes.append("the notebook file changed during the run (edited by someone, or saved)")
+
+
+def failure_shot(page, stem):
+    path = OUT / f"{stem}-failure.png"
+    try:
+        page.screenshot(path=str(path))
+        return path
+    except Exception:
+        return None
+
+
+# --------------------------------------------------------------------------- main
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", help="notebook names or paths (default: notebooks/*.ipynb)")
+    parser.add_argument("--no-docs", action="store_true", help="do not update docs/screenshots/")
+    args = parser.parse_args(argv)
+
+    # SIGTERM (a CI timeout, kill) must still reach the finally blocks that stop the server
+    def _terminate(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGHUP, _terminate)
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # the system chromium only
+
+    if args.notebooks:
+        nbs = [NOTEBOOKS / Path(n).name for n in args.notebooks]
+        missing = [n.name for n in nbs if not n.exists()]
+        if missing:
+            log(f"no such notebook: {', '.join(missing)}")
+            log(f"0 passed, {len(missing)} failed")
+            return 1
+    else:
+        nbs = sorted(NOTEBOOKS.glob("*.ipynb"))
+    if not nbs:
+        log("no notebooks in notebooks/: nothing to run")
+        log("0 passed, 0 failed")
+        return 0
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.glob("*.png"):
+        old.unlink()
+    (OUT / "jupyter.log").unlink(missing_ok=True)
+    passed = failed = 0
+    start = time.monotonic()
+    tmp = tempfile.mkdtemp(prefix="e2e-")
+    server = Server(tmp)
+    try:
+        ensure_chromium()
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError as e:
+            raise Failure("playwright is not installed: make e2e installs requirements-e2e.txt") from e
+
+        server.start()
+        log(f"jupyter lab at {server.base} (root {rel(NOTEBOOKS)}, log {rel(server.log_path)})")
+        profile = Path(tmp, "chromium-profile")
+        with sync_playwright() as pw:
+            ctx = pw.chromium.launch_persistent_context(
+                str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+                viewport=VIEWPORT, device_scale_factor=1, timeout=60_000 * SCALE)
+            try:
+                ctx.set_default_timeout(30_000 * SCALE)
+                exe = check_flags(profile)
+                version = ctx.browser.version if ctx.browser else "?"
+                log(f"chromium {version} ({exe}), fresh profile, flags: {' '.join(CHROMIUM_ARGS)}")
+                for nb in nbs:
+                    ok, what, notes, shots, secs = run_notebook(ctx, server, nb, not args.no_docs)
+                    passed += ok
+                    failed += not ok
+                    log(f"{'ok  ' if ok else 'FAIL'} {nb.name} ({secs:.0f} s): {what}")
+                    for n in notes:
+                        log(f"     note: {n}")
+                    for s in shots:
+                        if s is not None:
+                            log(f"     screenshot: {rel(s)}")
+            finally:
+                ctx.close()
+    except Failure as e:
+        log(f"FAIL e2e setup: {e}")
+        failed += 1
+    except Exception as e:  # the browser did not start, the driver died: one line, a count
+        log(f"FAIL e2e: {type(e).__name__}: {str(e).strip()[:300]}")
+        failed += 1
+    except (KeyboardInterrupt, SystemExit):
+        log("e2e: interrupted; stopping the server")
+        raise
+    finally:
+        server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    log(f"e2e: {time.monotonic() - start:.0f} s, server stopped")
+    log(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
