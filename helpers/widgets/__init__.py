@@ -26,14 +26,23 @@ _LAYOUT = W.Layout(width="340px")
 _STYLE = {"description_width": "110px"}
 
 
-def log_slider(description, value, min_exp, max_exp, step=0.05, continuous_update=True, readout_format=".3g"):
-    """A slider for a learning rate: moves on a log10 scale from 10**min_exp to 10**max_exp."""
-    return W.FloatLogSlider(value=value, base=10, min=min_exp, max=max_exp, step=step,
+def log_slider(description, value, min_exp, max_exp, step=0.05, continuous_update=True, readout_format=".3"):
+    """A slider for a learning rate: moves on a log10 scale from about 10**min_exp to 10**max_exp.
+
+    The browser snaps a slider to the grid min, min + step, ...; the lower end is moved
+    down by less than one step so that ``value`` itself lies on that grid and the readout
+    shows it exactly (0.5, not 0.501).
+    """
+    if not value > 0 or not 10.0**min_exp <= value <= 10.0**max_exp:
+        raise ValueError(f"{description}: value {value} is outside [1e{min_exp}, 1e{max_exp}]")
+    exp = float(np.log10(value))
+    lo = exp - np.ceil((exp - min_exp) / step - 1e-9) * step
+    return W.FloatLogSlider(value=value, base=10, min=lo, max=max_exp, step=step,
                             description=description, continuous_update=continuous_update,
                             readout_format=readout_format, layout=_LAYOUT, style=_STYLE)
 
 
-def linear_slider(description, value, min, max, step, continuous_update=True, readout_format=".3g"):
+def linear_slider(description, value, min, max, step, continuous_update=True, readout_format=".3"):
     """A float slider on a linear scale (momentum beta, a start coordinate, a height)."""
     return W.FloatSlider(value=value, min=min, max=max, step=step, description=description,
                          continuous_update=continuous_update, readout_format=readout_format,
@@ -102,8 +111,11 @@ class Explorer:
         for w in self.controls.values():
             if hasattr(w, "value"):
                 w.observe(self._on_change, names="value")
-        box = W.VBox(list(self.controls.values()) + list(extra))
-        self.ui = W.HBox([box, self.image])
+        # controls keep their width; the image shrinks to the space left, and the row
+        # wraps below the controls when the notebook is narrow
+        box = W.VBox(list(self.controls.values()) + list(extra), layout=W.Layout(flex="0 0 auto"))
+        self.image.layout = W.Layout(flex="1 1 auto", max_width="100%", object_fit="contain", height="auto")
+        self.ui = W.HBox([box, self.image], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
         self.refresh()
 
     def _on_change(self, change):
