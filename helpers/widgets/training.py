@@ -14,7 +14,7 @@ import time
 
 import ipywidgets as W
 import numpy as np
-from matplotlib.colors import ListedColormap
+from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 
 from ..nn import MLP
@@ -53,7 +53,8 @@ class TrainingExplorer(Explorer):
     max_hidden, max_epochs : upper ends of those sliders
     batch_range : (min, max, step) of the batch-size slider; max is capped at N
     lr_range : (min_exp, max_exp) of the log10 learning-rate slider
-    l2_range : (min_exp, max_exp) of the log10 slider for c
+    l2_range : (min_exp, max_exp) of the log10 slider for c; its left end, 10**min_exp,
+        means c = 0 (no penalty), and l2=0 puts the slider there
     fps : redraws per second while training
     train : run one training at construction, so the figure starts filled
     """
@@ -91,6 +92,7 @@ class TrainingExplorer(Explorer):
         self.status = self.dynamic(self.fig.text(0.5, 0.015, "", ha="center", va="bottom", fontsize=9))
         self.fig.tight_layout(rect=(0, 0.07, 1, 1))
 
+        self._l2_off = 10.0 ** l2_range[0]
         n = self.X_train.shape[0]
         bmin, bmax, bstep = batch_range
         bmax = min(int(bmax), n)
@@ -101,7 +103,8 @@ class TrainingExplorer(Explorer):
             "batch_size": int_slider("batch size", min(batch_size, bmax), bmin, bmax, bstep,
                                      continuous_update=False),
             "epochs": int_slider("epochs", epochs, 1, max_epochs, continuous_update=False),
-            "l2": log_slider("L2 penalty c", l2, *l2_range, continuous_update=False, readout_format=".1e"),
+            "l2": log_slider("L2 penalty c", max(l2, self._l2_off), *l2_range, continuous_update=False,
+                             readout_format=".1e"),
             "beta": linear_slider("momentum beta", beta, 0.0, 0.99, 0.01, continuous_update=False),
         }
         self.button = W.Button(description="Train", button_style="primary", layout=W.Layout(width="120px"))
@@ -112,6 +115,13 @@ class TrainingExplorer(Explorer):
             self.train()
 
     # ------------------------------------------------------------------ training
+    def values(self):
+        """Current control values; ``l2`` is 0 at the slider's left end."""
+        v = super().values()
+        if v["l2"] <= self._l2_off * (1 + 1e-9):
+            v["l2"] = 0.0
+        return v
+
     def train(self, _button=None):
         """Train a fresh network with the current slider values, redrawing as it goes."""
         v = self.values()
@@ -177,8 +187,8 @@ class TrainingExplorer(Explorer):
         h, s = self.history, self._settings
         if h is None or s is None:
             return "press Train"
-        run = (f"hidden {s['hidden']}, lr {s['lr']:.3g}, batch {s['batch_size']}, c {s['l2']:.1e}, "
-               f"beta {s['beta']:.2f}")
+        c = f"{s['l2']:.1e}" if s["l2"] else "0"
+        run = f"hidden {s['hidden']}, lr {s['lr']:.3g}, batch {s['batch_size']}, c {c}, beta {s['beta']:.2f}"
         if h.diverged:
             text = f"{run}: diverged in epoch {h.diverged} (lower the learning rate)"
         elif h.val_acc:
@@ -246,23 +256,27 @@ class HiddenUnitsExplorer(Explorer):
 
         self.ax_reg, self.ax_loss = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
         k = self.n_classes
+        # class colours blended with white once (alpha 0.3 by hand): each frame then only
+        # indexes this table, and the image is drawn opaque, without colour mapping
+        self._shades = np.vstack([0.3 * np.asarray(to_rgb(c)) + 0.7 for c in CLASS_COLORS[:k]] + [np.ones(3)])
         self.regions = self.dynamic(self.ax_reg.imshow(
-            np.zeros(self._grid_shape), origin="lower", extent=(lo[0], hi[0], lo[1], hi[1]), aspect="auto",
-            cmap=ListedColormap(CLASS_COLORS[:k]), vmin=-0.5, vmax=k - 0.5, alpha=0.3, interpolation="nearest"))
+            np.ones(self._grid_shape + (3,)), origin="lower", extent=(lo[0], hi[0], lo[1], hi[1]), aspect="auto",
+            interpolation="nearest"))
         colors = np.array(CLASS_COLORS, dtype=object)
         self.points_train = self.dynamic(self.ax_reg.scatter(
             P_tr[:, 0], P_tr[:, 1], s=16, c=list(colors[self.y_train % 10]), edgecolors="k", linewidths=0.4))
         self.points_test = self.dynamic(self.ax_reg.scatter(
             P_te[:, 0], P_te[:, 1], s=34, c=list(colors[self.y_test % 10]), marker="^", edgecolors="k",
             linewidths=0.6))
-        self.ax_reg.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), xlabel=axis_labels[0], ylabel=axis_labels[1],
-                        title="Decision regions on the plane")
+        self.ax_reg.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), xlabel=axis_labels[0], ylabel=axis_labels[1])
+        self.ax_reg.set_title("Decision regions on the plane", loc="left")
         self.ax_reg.grid(False)
-        # the legend goes over the (animated) regions, so it is redrawn with them; grey
-        # proxies, because the marker shape (not the colour) tells train from test
+        # grey proxies, because the marker shape (not the colour) tells train from test; the
+        # legend sits above the axes, outside the (animated) regions, so it stays in the background
         proxies = [Line2D([], [], marker=m, linestyle="none", color="0.6", markeredgecolor="k", label=lab)
                    for m, lab in (("o", "train"), ("^", "test"))]
-        self.dynamic(self.ax_reg.legend(handles=proxies, loc="upper right", fontsize=8))
+        self.ax_reg.legend(handles=proxies, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8,
+                           borderaxespad=0.2)
 
         # fixed limits: ln 3 = 1.0986 (a uniform guess over 3 classes) is where training starts
         self.loss_train, self.loss_test = self.dynamic(
@@ -292,11 +306,11 @@ class HiddenUnitsExplorer(Explorer):
         self.loss_train.set_data(ep, h.loss)
         self.loss_test.set_data(ep[:len(h.val_loss)], h.val_loss)
         if h.diverged:
-            self.regions.set_data(np.full(self._grid_shape, np.nan))
+            self.regions.set_data(np.ones(self._grid_shape + (3,)))
             self.info.set_text(f"NH = {v['hidden']}: {self.model.n_params} parameters\n"
                                f"diverged in epoch {h.diverged}: lower the learning rate")
             return
-        self.regions.set_data(self.model.predict(self.grid).reshape(self._grid_shape).astype(np.float64))
+        self.regions.set_data(self._shades[self.model.predict(self.grid).reshape(self._grid_shape)])
         self.info.set_text(f"NH = {v['hidden']}: {self.model.n_params} parameters\n"
                            f"final loss {h.loss[-1]:.4f}\ntrain acc {h.train_acc[-1]:.4f}\n"
                            f"test acc {h.val_acc[-1]:.4f}")
