@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 from ..nn import MLP
 from ..optim import GD, Momentum
 from ..plots import CLASS_COLORS
-from ..train import fit
+from ..train import cosine_schedule, fit
 from . import Explorer, int_slider, linear_slider, log_slider
 
 __all__ = ["TrainingExplorer", "HiddenUnitsExplorer"]
@@ -46,6 +46,8 @@ class TrainingExplorer(Explorer):
     X_test : (M, D) array; y_test : (M,) integer labels
     hidden, lr, batch_size, epochs, l2, beta : initial slider values (l2 is the c of
         c * sum |W|^2; beta = 0 is plain SGD)
+    cosine : initial state of the "cosine lr decay" box (helpers.train.cosine_schedule,
+        as ``schedule="cosine"`` in helpers.train.DEFAULTS)
     activation : hidden activation of the MLP ("relu", "softplus", ...)
     init : MLP init ("he", "xavier" or a float std)
     seed : seeds the initialization and the shuffling
@@ -62,7 +64,7 @@ class TrainingExplorer(Explorer):
     figsize = (9.6, 3.7)
 
     def __init__(self, X_train, y_train, X_test, y_test, *, hidden=64, lr=0.05, batch_size=32, epochs=30,
-                 l2=1e-4, beta=0.9, activation="relu", init="he", seed=0, dtype=None, max_hidden=256,
+                 l2=1e-4, beta=0.9, cosine=False, activation="relu", init="he", seed=0, dtype=None, max_hidden=256,
                  max_epochs=100, batch_range=(8, 512, 8), lr_range=(-4, 0), l2_range=(-6, -1), fps=10.0,
                  train=True):
         super().__init__()
@@ -106,6 +108,7 @@ class TrainingExplorer(Explorer):
             "l2": log_slider("L2 penalty c", max(l2, self._l2_off), *l2_range, continuous_update=False,
                              readout_format=".1e"),
             "beta": linear_slider("momentum beta", beta, 0.0, 0.99, 0.01, continuous_update=False),
+            "cosine": W.Checkbox(value=bool(cosine), description="cosine lr decay", indent=False),
         }
         self.button = W.Button(description="Train", button_style="primary", layout=W.Layout(width="120px"))
         self.button.on_click(self.train)
@@ -136,7 +139,7 @@ class TrainingExplorer(Explorer):
             self.history = fit(self.model, self.X_train, self.y_train, epochs=v["epochs"],
                                batch_size=v["batch_size"], rule=_rule(v["lr"], v["beta"]), l2=v["l2"],
                                validation=(self.X_test, self.y_test), seed=self.seed, progress=False,
-                               callback=self._on_epoch)
+                               callback=self._on_epoch, lr_schedule=cosine_schedule if v["cosine"] else None)
         finally:
             self._running = False
         self.refresh()
@@ -188,7 +191,8 @@ class TrainingExplorer(Explorer):
         if h is None or s is None:
             return "press Train"
         c = f"{s['l2']:.1e}" if s["l2"] else "0"
-        run = f"hidden {s['hidden']}, lr {s['lr']:.3g}, batch {s['batch_size']}, c {c}, beta {s['beta']:.2f}"
+        run = (f"hidden {s['hidden']}, lr {s['lr']:.3g}{' (cosine)' if s['cosine'] else ''}, "
+               f"batch {s['batch_size']}, c {c}, beta {s['beta']:.2f}")
         if h.diverged:
             text = f"{run}: diverged in epoch {h.diverged} (lower the learning rate)"
         elif h.val_acc:
