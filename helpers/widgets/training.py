@@ -133,8 +133,9 @@ class TrainingExplorer(Explorer):
         self._settings = dict(v)
         self.progress.max, self.progress.value = v["epochs"], 0
         self.history = None
-        self._last_frame = -np.inf
         self._running = True
+        self.refresh()  # clear the old curves at once
+        self._last_frame = -np.inf
         try:
             self.history = fit(self.model, self.X_train, self.y_train, epochs=v["epochs"],
                                batch_size=v["batch_size"], rule=_rule(v["lr"], v["beta"]), l2=v["l2"],

@@ -1,0 +1,124 @@
+"""Notebook 05's live-training explorer: sliders set up a run, Train runs it through fit."""
+
+import numpy as np
+import pytest
+
+from helpers.nn import MLP
+from helpers.optim import GD, Momentum
+from helpers.train import cosine_schedule, fit, load_dataset
+
+pytest.importorskip("ipywidgets")
+from helpers.widgets import TrainingExplorer  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X_tr, y_tr, X_te, y_te = load_dataset("digits", seed=0)
+    return X_tr[:400], y_tr[:400], X_te[:120], y_te[:120]
+
+
+SETTINGS = dict(hidden=16, lr=0.05, batch_size=32, epochs=4, l2=1e-3, beta=0.9)
+
+
+@pytest.fixture
+def explorer(digits):
+    return TrainingExplorer(*digits, **SETTINGS, seed=0)
+
+
+def reference(digits, hidden, lr, batch_size, epochs, l2, beta, cosine=False):
+    """The same run through fit directly."""
+    X_tr, y_tr, X_te, y_te = digits
+    net = MLP([X_tr.shape[1], hidden, 10], seed=0, dtype=X_tr.dtype)
+    rule = Momentum(lr, beta) if beta else GD(lr)
+    return fit(net, X_tr, y_tr, epochs=epochs, batch_size=batch_size, rule=rule, l2=l2, validation=(X_te, y_te),
+               seed=0, progress=False, lr_schedule=cosine_schedule if cosine else None)
+
+
+def curves(explorer):
+    return [np.asarray(line.get_ydata()).copy()
+            for line in (explorer.loss_train, explorer.loss_test, explorer.acc_train, explorer.acc_test)]
+
+
+def assert_curves_show(explorer, hist):
+    x = explorer.loss_train.get_xdata()
+    assert list(x) == list(range(1, len(hist.loss) + 1))
+    for got, want in zip(curves(explorer), (hist.loss, hist.val_loss, hist.train_acc, hist.val_acc), strict=True):
+        assert np.array_equal(got, want)
+
+
+def test_opens_with_one_training_run(digits, explorer, capsys):
+    ref = reference(digits, **SETTINGS)
+    assert explorer.model.sizes == (64, 16, 10)
+    assert explorer.history.loss == ref.loss and explorer.history.val_acc == ref.val_acc
+    assert_curves_show(explorer, ref)
+    assert explorer.progress.value == explorer.progress.max == 4
+    assert f"test acc {ref.val_acc[-1]:.4f}" in explorer.status.get_text()
+    assert explorer.image.value
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
+
+
+def test_slider_alone_does_not_retrain_but_says_so(explorer, capsys):
+    before, png = curves(explorer), explorer.image.value
+    explorer.controls["hidden"].value = 32
+    assert explorer.model.sizes == (64, 16, 10)
+    for a, b in zip(curves(explorer), before, strict=True):
+        assert np.array_equal(a, b)
+    assert "settings changed: press Train" in explorer.status.get_text()
+    assert explorer.image.value != png
+    explorer.controls["hidden"].value = 16
+    assert "settings changed" not in explorer.status.get_text()
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("name, value", [
+    ("hidden", 8), ("lr", 0.2), ("batch_size", 64), ("epochs", 6), ("l2", 1e-2), ("beta", 0.0), ("cosine", True),
+])
+def test_each_control_changes_the_next_run(digits, explorer, name, value, capsys):
+    before, png = curves(explorer), explorer.image.value
+    explorer.controls[name].value = value
+    explorer.button.click()
+    ref = reference(digits, **{**SETTINGS, name: value})
+    assert_curves_show(explorer, ref)
+    assert not all(np.array_equal(a, b) for a, b in zip(curves(explorer), before, strict=False))
+    assert explorer.model.sizes[1] == (value if name == "hidden" else 16)
+    assert explorer.progress.value == explorer.progress.max == len(ref.loss)
+    assert explorer.image.value != png
+    assert "settings changed" not in explorer.status.get_text()
+    assert capsys.readouterr().err == ""
+
+
+def test_left_end_of_the_penalty_slider_is_no_penalty(digits, explorer):
+    slider = explorer.controls["l2"]
+    slider.value = slider.min
+    assert explorer.values()["l2"] == 0.0
+    explorer.button.click()
+    assert_curves_show(explorer, reference(digits, **{**SETTINGS, "l2": 0.0}))
+    assert ", c 0," in explorer.status.get_text()
+
+
+def test_curves_are_redrawn_while_training(digits):
+    seen = []
+    ex = TrainingExplorer(*digits, **SETTINGS, fps=1e9, train=False)
+    assert ex.history is None and ex.status.get_text() == "press Train"
+    ex.progress.observe(lambda change: seen.append((change["new"], len(ex.loss_train.get_xdata()))), names="value")
+    frames = ex.frames
+    ex.controls["epochs"].value = 5
+    ex.button.click()
+    # a cleared frame, one frame per epoch (unthrottled here), the final one; the bar moved epoch by epoch
+    assert ex.frames - frames >= 1 + 5 + 1
+    assert [v for v, _ in seen] == [1, 2, 3, 4, 5]
+    # when the bar shows epoch k, the curves drawn so far hold the epochs before it
+    assert all(n == v - 1 for v, n in seen)
+
+
+def test_divergence_is_reported(digits):
+    ex = TrainingExplorer(*digits, **{**SETTINGS, "lr": 30.0, "beta": 0.99}, lr_range=(-4, 2))
+    assert ex.history.diverged is not None
+    assert "diverged in epoch" in ex.status.get_text()
+
+
+def test_inputs_are_checked(digits):
+    X_tr, y_tr, X_te, y_te = digits
+    with pytest.raises(ValueError, match="must be"):
+        TrainingExplorer(X_tr, y_tr, X_te[:, :10], y_te)
