@@ -14,7 +14,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 __all__ = [
     "style", "contour_background", "contour_paths", "draw_path", "value_curves",
     "training_curves", "decision_boundary", "network_diagram", "computation_graph",
-    "image_grid", "confusion_matrix", "gradient_norm_map",
+    "image_grid", "confusion_matrix", "gradient_norm_map", "landscape_1d",
 ]
 
 PATH_COLORS = ("tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple", "tab:brown")
@@ -339,4 +339,38 @@ def gradient_norm_map(objective, ax=None, n=200, vmin=None, vmax=None, colorbar=
     ax.set_ylabel("$x_2$")
     ax.set_title(f"{objective.name}: gradient norm")
     ax.grid(False)
+    return ax
+
+
+def landscape_1d(objective, paths=(), labels=None, ax=None, n=400, xlim=None):
+    """A 1-D objective f over its ``bounds`` with optimization paths drawn on the curve.
+
+    Parameters
+    ----------
+    objective : helpers.objectives.Objective with one coordinate (e.g. ``bump(h)``)
+    paths : sequence of iterates, each (k,) or (k, 1); iterate x_i is drawn at (x_i, f(x_i))
+    labels : optional one label per path
+    xlim : optional (lo, hi) instead of ``objective.bounds``
+
+    Returns
+    -------
+    ax; ``ax.lines[0]`` is f, ``ax.lines[1:]`` the paths in order
+    """
+    if len(objective.bounds) != 1:
+        raise ValueError(f"landscape_1d needs a 1-D objective; {objective.name} has {len(objective.bounds)}")
+    ax = _ax(ax)
+    lo, hi = xlim if xlim is not None else objective.bounds[0]
+    xs = np.linspace(lo, hi, n)
+    ax.plot(xs, objective.f(xs[:, None]), color="0.3", linewidth=1.5, label="f(x)")
+    labels = labels if labels is not None else [None] * len(paths)
+    for i, (p, lab) in enumerate(zip(paths, labels, strict=True)):
+        p = np.asarray(p, dtype=np.float64).reshape(-1)
+        ax.plot(p, objective.f(p[:, None]), "o-", markersize=4, linewidth=0.6, alpha=0.8,
+                color=PATH_COLORS[i % len(PATH_COLORS)], label=lab)
+    ax.set_xlim(lo, hi)
+    ax.set_xlabel("x")
+    ax.set_ylabel("f(x)")
+    ax.set_title(objective.name)
+    if any(labels):
+        ax.legend(fontsize=8)
     return ax
