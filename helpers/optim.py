@@ -209,8 +209,10 @@ def minimize(objective, x0, rule, steps, max_norm=1e8):
     rule.reset()
     path = np.empty((steps + 1, x.size))
     path[0] = x
-    for k in range(1, steps + 1):
-        with np.errstate(over="ignore", invalid="ignore"):
+    limit = max_norm * max_norm
+    # overflow on the way out is expected and caught below, not a warning
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, steps + 1):
             g = np.asarray(objective.grad(x), dtype=np.float64).reshape(x.shape)
             if not np.isfinite(g).all():
                 return path[:k]
@@ -218,9 +220,10 @@ def minimize(objective, x0, rule, steps, max_norm=1e8):
                 rule.step([x], [g], [objective.hess(x)])
             else:
                 rule.step([x], [g])
-        if not np.isfinite(x).all():
-            return path[:k]
-        path[k] = x
-        if np.linalg.norm(x) > max_norm:
-            return path[:k + 1]
+            norm2 = float(x @ x)
+            if not np.isfinite(norm2):
+                return path[:k]
+            path[k] = x
+            if norm2 > limit:
+                return path[:k + 1]
     return path

@@ -1,7 +1,7 @@
 """Notebook 03 (ReLU network, the valley, backprop on XOR): its numbers and its explorers.
 
 The explorers are driven as a student would, by setting slider values and clicking
-buttons; the assertions read back what is drawn (Line2D data, the image array, the PNG).
+buttons; the assertions read back what is drawn (Line2D data, the image array, the frame).
 """
 
 import numpy as np
@@ -45,7 +45,7 @@ def test_valley_stationary_points_and_no_minimum():
 @pytest.fixture
 def descent():
     return DescentExplorer(VALLEY, lr=1e-3, beta=0.0, steps=250, start=(1.0, 0.5), lr_range=(-6, -2),
-                           max_steps=1000, f_offset=None)
+                           max_steps=1000, f_offset=None, f_limits=(-25, 20))
 
 
 def _path(ex):

@@ -47,7 +47,7 @@ def test_starts_with_the_settings_it_was_given(iris, explorer, capsys):
     y = explorer.loss_train.get_ydata()
     assert y[0] == pytest.approx(L0, rel=1e-12) and y[1] == pytest.approx(L1, rel=1e-12)
     assert np.allclose(explorer.loss_test.get_ydata(), h.val_loss)
-    assert explorer.image.value  # a PNG was rendered
+    assert explorer.image.value  # a frame was rendered
     captured = capsys.readouterr()
     assert captured.err == "" and captured.out == ""
 
