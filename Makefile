@@ -13,7 +13,7 @@ PORT ?= 8888
 # would print "cannot be shown" warnings to stderr, which nbval compares).
 NB_ENV := MPLBACKEND=module://matplotlib_inline.backend_inline
 
-.PHONY: help setup lab test unit nbval e2e data notebooks bench lint clean
+.PHONY: help setup lab test e2e data notebooks bench lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'

@@ -118,7 +118,7 @@ def main():
             slider_value = ex.controls[slider].value
             ex.controls[slider].value = values[MOVES // 2]  # a learning rate that trains
             if name == "PlaygroundExplorer":
-                frame, fps = _frame_times(ex, lambda: ex.train(1500))
+                frame, fps = _frame_times(ex, lambda ex=ex: ex.train(1500))
             else:
                 frame, fps = _frame_times(ex, ex.train)
             ex.controls[slider].value = slider_value

@@ -153,7 +153,8 @@ class MLP:
             if W.ndim != 2 or b.shape != (W.shape[1],):
                 raise ValueError(f"W{l} must be (fan_in, fan_out) and b{l} (fan_out,); got {W.shape} and {b.shape}")
             if l > 1 and copied[f"W{l - 1}"].shape[1] != W.shape[0]:
-                raise ValueError(f"W{l - 1} has {copied[f'W{l - 1}'].shape[1]} outputs but W{l} expects {W.shape[0]} inputs")
+                fan_out = copied[f"W{l - 1}"].shape[1]
+                raise ValueError(f"W{l - 1} has {fan_out} outputs but W{l} expects {W.shape[0]} inputs")
         model = cls.__new__(cls)
         model._setup(copied, hidden, output, loss)
         return model

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_float_array, as_labels
+from ._checks import as_labels
 from .optim import GD, Momentum
 
 __all__ = ["History", "fit", "cosine_schedule", "main", "DEFAULTS", "load_dataset"]
@@ -221,10 +221,12 @@ def _parser():
     p.add_argument("--lr", type=float, help="learning rate")
     p.add_argument("--momentum", type=float, help="momentum beta, 0 for plain SGD")
     p.add_argument("--l2", type=float, help="L2 penalty c in c * sum |W|^2")
-    p.add_argument("--schedule", choices=sorted(SCHEDULES), help="learning rate per epoch: constant, or cosine decay to 0")
+    p.add_argument("--schedule", choices=sorted(SCHEDULES),
+                   help="learning rate per epoch: constant, or cosine decay to 0")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--dtype", choices=["float32", "float64"], default="float32")
-    p.add_argument("--data-dir", default="data", help="folder holding mnist/ and fashion-mnist/ (or the four IDX files)")
+    p.add_argument("--data-dir", default="data",
+                   help="folder holding mnist/ and fashion-mnist/ (or the four IDX files)")
     p.add_argument("--plot", metavar="PNG", help="write the loss and accuracy per epoch to this PNG file")
     p.add_argument("--json", action="store_true", help="end with one JSON line of results")
     return p
@@ -270,9 +272,9 @@ def main(argv=None):
         import matplotlib
 
         matplotlib.use("Agg")
-        from .plots import training_curves
-
         import os
+
+        from .plots import training_curves
 
         fig = training_curves(hist)[0].figure
         tmp = f"{args.plot}.partial.png"

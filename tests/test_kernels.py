@@ -40,7 +40,7 @@ def test_softmax_jacobian_numerically():
     p = act.softmax(z)
     jac = np.diag(p) - np.outer(p, p)
     for i in range(4):
-        assert relative_error(jac[i], numerical_gradient(lambda v: act.softmax(v)[i], z)) < TOL
+        assert relative_error(jac[i], numerical_gradient(lambda v, i=i: act.softmax(v)[i], z)) < TOL
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
+from helpers.gradcheck import numerical_gradient, relative_error
 from helpers.objectives import BUMP, ROSENBROCK, SADDLE, VALLEY, Objective, bump
 from helpers.optim import GD, Adam, Momentum, Newton, minimize
-from helpers.gradcheck import numerical_gradient, relative_error
 
 
 def _quadratic(A, b):

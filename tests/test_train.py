@@ -9,7 +9,7 @@ import pytest
 
 from helpers.data import load_digits
 from helpers.nn import MLP
-from helpers.optim import Adam, GD, Momentum
+from helpers.optim import GD, Adam, Momentum
 from helpers.train import fit, main
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]

@@ -237,12 +237,12 @@ class DescentExplorer(Explorer):
         self._rescale(fvals, v["steps"])
         diverged = len(self.path) < v["steps"] + 1
         end = self.path[-1]
-        self.status.set_text(("diverged after %d steps" % (len(self.path) - 1)) if diverged
+        self.status.set_text(f"diverged after {len(self.path) - 1} steps" if diverged
                              else f"end ({end[0]:.3f}, {end[1]:.3f})  f = {self.objective.f(end):.3g}")
 
 
-from .worked_example import EtaExplorer  # noqa: E402,F401
-from .playground import PlaygroundExplorer  # noqa: E402,F401
-from .training import HiddenUnitsExplorer, TrainingExplorer  # noqa: E402,F401
 from .deep_chain import BumpExplorer, ChainExplorer  # noqa: E402,F401
+from .playground import PlaygroundExplorer  # noqa: E402,F401
 from .rosenbrock import RosenbrockExplorer  # noqa: E402,F401
+from .training import HiddenUnitsExplorer, TrainingExplorer  # noqa: E402,F401
+from .worked_example import EtaExplorer  # noqa: E402,F401
