@@ -199,7 +199,9 @@ class DescentExplorer(Explorer):
         self.controls = {
             "lr": log_slider("learning rate", lr, *lr_range),
             "beta": linear_slider("momentum beta", beta, 0.0, 0.99, 0.01),
-            "steps": int_slider("steps", steps, 1, max_steps),
+            # a new step count moves the f panel's x-axis, i.e. a background redraw
+            # (about 70 ms): redraw on release, not while dragging
+            "steps": int_slider("steps", steps, 1, max_steps, continuous_update=False),
             "x0": linear_slider("start x1", start[0], a, b, (b - a) / 200),
             "y0": linear_slider("start x2", start[1], c, d, (d - c) / 200),
         }
