@@ -38,6 +38,11 @@ def _ax(ax, figsize=None):
     return ax
 
 
+def _mark_minima(ax, objective):
+    for m in objective.minima:
+        ax.plot(*m, marker="*", color="gold", markeredgecolor="k", markersize=14, linestyle="none", zorder=5)
+
+
 def contour_background(objective, ax=None, n=200, levels=25, log=True, filled=False):
     """Contour lines of a 2-D objective over its ``bounds``, minima marked with a star.
 
@@ -54,8 +59,7 @@ def contour_background(objective, ax=None, n=200, levels=25, log=True, filled=Fa
         draw(X1, X2, G, levels=lv, norm=LogNorm(), cmap="viridis", linewidths=None if filled else 0.8)
     else:
         (ax.contourf if filled else ax.contour)(X1, X2, F, levels=levels, cmap="viridis")
-    for m in objective.minima:
-        ax.plot(*m, marker="*", color="gold", markeredgecolor="k", markersize=14, linestyle="none", zorder=5)
+    _mark_minima(ax, objective)
     (a, b), (c, d) = objective.bounds
     ax.set_xlim(a, b)
     ax.set_ylim(c, d)
@@ -333,8 +337,7 @@ def gradient_norm_map(objective, ax=None, n=200, vmin=None, vmax=None, colorbar=
                    norm=LogNorm(vmin=vmin, vmax=vmax), interpolation="nearest")
     if colorbar:
         ax.figure.colorbar(im, ax=ax, label=r"$\|\nabla f(x)\|$ (log scale)")
-    for m in objective.minima:
-        ax.plot(*m, marker="*", color="gold", markeredgecolor="k", markersize=14, linestyle="none", zorder=5)
+    _mark_minima(ax, objective)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_title(f"{objective.name}: gradient norm")
