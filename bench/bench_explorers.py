@@ -70,7 +70,7 @@ def cases():
         ("01", "DescentExplorer (autoscaled f panel)", "2-D descent",
          lambda: widgets.DescentExplorer(ROSENBROCK, lr=1e-3, steps=500, start=(-1.2, 1.0), lr_range=(-5, -1.5)),
          "lr"),
-        ("02", "EtaExplorer", "slider", lambda: widgets.EtaExplorer(theta0, runs, eta=0.5, steps=50), "eta"),
+        ("02", "LearningRateExplorer", "slider", lambda: widgets.LearningRateExplorer(theta0, runs, lr=0.5, steps=50), "lr"),
         ("03", "DescentExplorer (valley)", "2-D descent",
          lambda: widgets.DescentExplorer(VALLEY, lr=1e-3, steps=250, start=(1.0, 0.5), lr_range=(-6, -2),
                                          max_steps=1000, f_offset=None, f_limits=(-25, 20)), "lr"),

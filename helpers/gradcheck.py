@@ -6,7 +6,14 @@ central differences and look at the relative error (float64: expect about 1e-9 o
 
 import numpy as np
 
-__all__ = ["numerical_gradient", "relative_error", "check_gradients"]
+__all__ = ["numerical_gradient", "numerical_jacobian", "relative_error", "check_gradients"]
+
+
+def _step(eps):
+    eps = float(eps)
+    if not (np.isfinite(eps) and eps > 0):
+        raise ValueError(f"eps is the finite-difference step and must be a positive number, got {eps}")
+    return eps
 
 
 def numerical_gradient(f, x, eps=1e-6):
@@ -24,18 +31,36 @@ def numerical_gradient(f, x, eps=1e-6):
     -------
     array of x's shape (float64)
     """
-    x = np.array(x, dtype=np.float64)
-    grad = np.empty_like(x)
-    flat, g = x.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):  # one pair of evaluations per coordinate: inherently a loop over f calls
-        keep = flat[i]
-        flat[i] = keep + eps
-        up = float(f(x))
-        flat[i] = keep - eps
-        down = float(f(x))
-        flat[i] = keep
-        g[i] = (up - down) / (2.0 * eps)
-    return grad
+    x = np.asarray(x, dtype=np.float64)
+    return numerical_jacobian(lambda v: float(f(v)), x, eps).reshape(x.shape)
+
+
+def numerical_jacobian(f, x, eps=1e-6):
+    r"""Central-difference Jacobian of a vector function: row i is the gradient of f(x)[i].
+
+    The Hessian of a scalar function is the Jacobian of its gradient:
+    ``numerical_jacobian(grad_f, x)``.
+
+    Parameters
+    ----------
+    f : callable taking an array shaped like x (n numbers) and returning m numbers
+    x : array (copied, never modified)
+
+    Returns
+    -------
+    (m, n) float64 array
+    """
+    x, eps = np.array(x, dtype=np.float64), _step(eps)
+    flat, cols = x.reshape(-1), []
+    for j in range(flat.size):  # one pair of evaluations per coordinate: inherently a loop over f calls
+        keep = flat[j]
+        flat[j] = keep + eps
+        up = np.ravel(f(x)).astype(np.float64)
+        flat[j] = keep - eps
+        down = np.ravel(f(x)).astype(np.float64)
+        flat[j] = keep
+        cols.append((up - down) / (2.0 * eps))
+    return np.stack(cols, axis=1)
 
 
 def relative_error(a, b):

@@ -1,19 +1,22 @@
 """Losses. Each returns ``(loss, grad)``: a float and dL/d(first argument).
 
 All losses are averaged over the batch of S samples (rows), so the gradient carries a
-factor 1/S.
+factor 1/S. The public functions check their inputs; the network calls the same
+arithmetic through the unchecked ``*_core`` functions below, once its inputs are checked.
 """
 
 import numpy as np
 
 from ._checks import as_float_array, as_labels, same_shape
-from .activations import log_softmax, sigmoid
+from .activations import sigmoid
 
 __all__ = ["mse", "softmax_cross_entropy", "binary_cross_entropy_with_logits"]
 
 
-def _rows(a):
-    return a.shape[0] if a.ndim > 1 else 1
+def mse_core(y_hat, t, grad=True):
+    diff = y_hat - t
+    S = y_hat.shape[0] if y_hat.ndim > 1 else 1
+    return float(0.5 * np.vdot(diff, diff) / S), diff / S if grad else None
 
 
 def mse(y_hat, y):
@@ -32,9 +35,36 @@ def mse(y_hat, y):
     y_hat = as_float_array(y_hat, "y_hat")
     y = as_float_array(y, "y", dtype=y_hat.dtype)
     same_shape(y_hat, y, "y_hat", "y")
-    diff = y_hat - y
-    S = _rows(y_hat)
-    return float(0.5 * np.sum(diff * diff) / S), diff / S
+    return mse_core(y_hat, y)
+
+
+def softmax_cross_entropy_core(z, t, grad=True):
+    """Unchecked fused softmax cross-entropy; ``z`` (S, K) is overwritten with the gradient
+    (or, with ``grad=False``, with scratch values, and the gradient is None).
+
+    ``t`` holds integer labels (S,) or target rows (S, K). The shift by the row maximum
+    keeps every exponent <= 0; log(sum exp) is then at least 0, never log of 0.
+    """
+    S = z.shape[0]
+    z -= z.max(axis=1, keepdims=True)
+    if t.ndim == 1:
+        rows = np.arange(S)
+        picked, mass = z[rows, t].sum(), None
+    else:
+        picked, mass = np.vdot(t, z), t.sum(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    sums = z.sum(axis=1, keepdims=True)
+    lse = np.log(sums)
+    loss = (float(lse.sum() if mass is None else np.vdot(lse, mass)) - float(picked)) / S
+    if not grad:
+        return loss, None
+    z /= sums
+    if t.ndim == 1:
+        z[rows, t] -= 1.0
+    else:
+        z -= t
+    z /= S
+    return loss, z
 
 
 def softmax_cross_entropy(logits, y):
@@ -51,22 +81,20 @@ def softmax_cross_entropy(logits, y):
     z = as_float_array(logits, "logits")
     if z.ndim != 2:
         raise ValueError(f"logits must have shape (S, K), got {z.shape}; reshape a single sample with z[None, :]")
-    S, K = z.shape
-    logp = log_softmax(z, axis=1)
-    y_arr = np.asarray(y)
-    if y_arr.ndim == 2:
-        target = as_float_array(y_arr, "y", dtype=z.dtype)
-        same_shape(z, target, "logits", "y (one-hot)")
-        loss = -np.sum(target * logp) / S
-        grad = (np.exp(logp) - target) / S
+    y = np.asarray(y)
+    if y.ndim == 2:
+        t = as_float_array(y, "y", dtype=z.dtype)
+        same_shape(z, t, "logits", "y (one-hot)")
     else:
-        labels = as_labels(y_arr, K, S)
-        rows = np.arange(S)
-        loss = -logp[rows, labels].sum() / S
-        grad = np.exp(logp)
-        grad[rows, labels] -= 1.0
-        grad /= S
-    return float(loss), grad
+        t = as_labels(y, z.shape[1], z.shape[0])
+    return softmax_cross_entropy_core(z.copy(), t)
+
+
+def binary_cross_entropy_core(z, t, grad=True):
+    """Unchecked fused sigmoid binary cross-entropy of logits ``z`` and targets ``t``."""
+    S = z.shape[0] if z.ndim else 1
+    per_sample = np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z)))
+    return float(per_sample.sum() / S), (sigmoid(z) - t) / S if grad else None
 
 
 def binary_cross_entropy_with_logits(logits, y):
@@ -87,6 +115,4 @@ def binary_cross_entropy_with_logits(logits, y):
     same_shape(z, t, "logits", "y")
     if t.size and (t.min() < 0 or t.max() > 1):
         raise ValueError("y must hold targets in [0, 1] for binary cross-entropy (use 0/1 labels)")
-    S = z.shape[0] if z.ndim else 1
-    per_sample = np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z)))
-    return float(per_sample.sum() / S), (sigmoid(z) - t) / S
+    return binary_cross_entropy_core(z, t)

@@ -9,9 +9,10 @@ samples of a batch.
 import numpy as np
 
 from ._checks import as_float_array, as_labels
-from .activations import ACTIVATIONS, log_softmax, sigmoid, softmax
+from .activations import ACTIVATIONS, sigmoid, softmax
+from .losses import binary_cross_entropy_core, mse_core, softmax_cross_entropy_core
 
-__all__ = ["dense_forward", "dense_backward", "MLP"]
+__all__ = ["dense_forward", "dense_backward", "MLP", "OUTPUTS"]
 
 
 def dense_forward(X, W, b, out=None):
@@ -65,7 +66,14 @@ def dense_backward(dZ, cache, need_dX=True, out=None):
     return dX, dW, db
 
 
-_OUTPUTS = {"softmax": "cross_entropy", "sigmoid": "binary_cross_entropy", "identity": "mse"}
+#: output -> (activation of the logits Z, its backward (A, dA) -> dZ, its natural loss
+#: fused with it: (Z, targets, grad=True) -> (loss, dZ or None), and that loss's name)
+OUTPUTS = {
+    "softmax": (lambda Z: softmax(Z, axis=1), lambda A, dA: A * (dA - np.sum(dA * A, axis=1, keepdims=True)),
+                softmax_cross_entropy_core, "cross_entropy"),
+    "sigmoid": (sigmoid, lambda A, dA: dA * A * (1.0 - A), binary_cross_entropy_core, "binary_cross_entropy"),
+    "identity": (lambda Z: Z, lambda A, dA: dA, mse_core, "mse"),
+}
 
 
 class MLP:
@@ -75,13 +83,13 @@ class MLP:
     ----------
     sizes : sequence of int, e.g. (784, 128, 10): input width, hidden widths, output width
     hidden : "relu", "sigmoid", "softplus", "tanh" or "identity"
-    output : "softmax", "sigmoid" or "identity"
+    output : "softmax", "sigmoid" or "identity" (see ``OUTPUTS``)
     init : "he" (std sqrt(2/fan_in)), "xavier" (std sqrt(2/(fan_in+fan_out))) or a
         float std; weights are drawn from N(0, std^2), biases start at 0
     seed : int, seeds the initialization (global random state is never touched)
     dtype : np.float64 (default) or np.float32
     loss : None for the natural pair of the output (softmax: cross-entropy, sigmoid:
-        binary cross-entropy, identity: half squared error), or "mse" to use the half
+        binary cross-entropy, identity: half squared error), or "mse" for the half
         squared error of :func:`helpers.losses.mse` on the output activation
 
     Attributes
@@ -97,30 +105,27 @@ class MLP:
         dtype = np.dtype(dtype)
         if dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {dtype}")
+        if isinstance(init, str) and init not in ("he", "xavier"):
+            raise ValueError(f"init must be 'he', 'xavier' or a float std, got {init!r}")
+        if not isinstance(init, str) and not (np.isfinite(float(init)) and float(init) >= 0):
+            raise ValueError(f"init as a std must be a finite number >= 0, got {init}")
         rng = np.random.default_rng(seed)
         params = {}
         for l, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-            if isinstance(init, str):
-                if init == "he":
-                    std = np.sqrt(2.0 / fan_in)
-                elif init == "xavier":
-                    std = np.sqrt(2.0 / (fan_in + fan_out))
-                else:
-                    raise ValueError(f"init must be 'he', 'xavier' or a float std, got {init!r}")
-            else:
-                std = float(init)
-            params[f"W{l}"] = (std * rng.standard_normal((fan_in, fan_out))).astype(dtype)
+            std = {"he": np.sqrt(2.0 / fan_in), "xavier": np.sqrt(2.0 / (fan_in + fan_out))}.get(init, init)
+            params[f"W{l}"] = (float(std) * rng.standard_normal((fan_in, fan_out))).astype(dtype)
             params[f"b{l}"] = np.zeros(fan_out, dtype=dtype)
         self._setup(params, hidden, output, loss)
 
     def _setup(self, params, hidden, output, loss):
         if hidden not in ACTIVATIONS:
             raise ValueError(f"hidden must be one of {sorted(ACTIVATIONS)}, got {hidden!r}")
-        if output not in _OUTPUTS:
-            raise ValueError(f"output must be one of {sorted(_OUTPUTS)}, got {output!r}")
-        loss = _OUTPUTS[output] if loss is None else loss
-        if loss not in (_OUTPUTS[output], "mse"):
-            raise ValueError(f"loss for a {output} output must be {_OUTPUTS[output]!r} or 'mse', got {loss!r}")
+        if output not in OUTPUTS:
+            raise ValueError(f"output must be one of {sorted(OUTPUTS)}, got {output!r}")
+        natural = OUTPUTS[output][3]
+        loss = natural if loss is None else loss
+        if loss not in (natural, "mse"):
+            raise ValueError(f"loss for a {output} output must be {natural!r} or 'mse', got {loss!r}")
         self.params = params
         self.hidden, self.output, self.loss = hidden, output, loss
         self.n_layers = len(params) // 2
@@ -128,7 +133,7 @@ class MLP:
         self.dtype = params["W1"].dtype
         if self.output == "sigmoid" and self.sizes[-1] != 1:
             raise ValueError(f"a sigmoid output has one unit; sizes end in {self.sizes[-1]}")
-        self._scratch = {}
+        self._buffers = {}
 
     @classmethod
     def from_params(cls, params, hidden="relu", output="softmax", loss=None):
@@ -145,9 +150,7 @@ class MLP:
             raise ValueError(f"params must have keys {expected}, got {sorted(params)}")
         first = np.asarray(params["W1"])
         dtype = first.dtype if first.dtype in (np.float32, np.float64) else np.float64
-        copied = {}
-        for k in expected:
-            copied[k] = as_float_array(params[k], k, dtype=dtype).copy()
+        copied = {k: as_float_array(params[k], k, dtype=dtype).copy() for k in expected}
         for l in range(1, n + 1):
             W, b = copied[f"W{l}"], copied[f"b{l}"]
             if W.ndim != 2 or b.shape != (W.shape[1],):
@@ -186,63 +189,25 @@ class MLP:
     def copy(self):
         return MLP.from_params(self.params, self.hidden, self.output, self.loss)
 
-    # ------------------------------------------------------------------ forward
-    def _check_X(self, X):
+    def penalty(self, l2):
+        """The L2 penalty l2 * sum_l |W_l|^2 (weights only, not biases)."""
+        return l2 * sum(float(np.vdot(W, W)) for k, W in self.params.items() if k[0] == "W") if l2 else 0.0
+
+    # ------------------------------------------------------------------ checks
+    def check_X(self, X):
+        """X as an array of this network's dtype, shape (S, sizes[0]), finite; else a ValueError."""
         X = as_float_array(X, "X", dtype=self.dtype)
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
             raise ValueError(
                 f"X must have shape (S, {self.sizes[0]}) for this network, got {X.shape}"
                 + ("; pass one sample as X[None, :]" if X.ndim == 1 else "")
             )
+        if X.shape[0] == 0:
+            raise ValueError("X has no rows: a loss needs at least one sample")
         return X
 
-    def _out_activation(self, Z):
-        if self.output == "softmax":
-            return softmax(Z, axis=1)
-        if self.output == "sigmoid":
-            return sigmoid(Z)
-        return Z
-
-    def forward_trace(self, X):
-        """Forward pass that keeps every layer (Nielsen's ``zs`` and ``activations``).
-
-        Returns
-        -------
-        zs : list of (S, sizes[l]) pre-activations, one per layer
-        activations : list starting with X, then each layer's activation; the last is
-            the network output (probabilities for a softmax or sigmoid output)
-        """
-        A = self._check_X(X)
-        act = ACTIVATIONS[self.hidden][0]
-        zs, acts = [], [A]
-        for l in range(1, self.n_layers + 1):
-            Z, _ = dense_forward(A, self.params[f"W{l}"], self.params[f"b{l}"])
-            A = act(Z) if l < self.n_layers else self._out_activation(Z)
-            zs.append(Z)
-            acts.append(A)
-        return zs, acts
-
-    def forward(self, X):
-        """Network output for X of shape (S, sizes[0]): (S, sizes[-1])."""
-        return self.forward_trace(X)[1][-1]
-
-    def predict(self, X):
-        """Class labels (S,) for softmax/sigmoid outputs; the raw output for identity."""
-        out = self.forward(X)
-        if self.output == "softmax":
-            return out.argmax(axis=1)
-        if self.output == "sigmoid":
-            return (out[:, 0] >= 0.5).astype(np.int64)
-        return out
-
-    def accuracy(self, X, y):
-        """Fraction of samples whose predicted class equals the label y (S,)."""
-        y = np.asarray(y).reshape(-1)
-        return float(np.mean(self.predict(X) == y))
-
-    # ------------------------------------------------------------------ loss and gradients
-    def _targets(self, y, S):
-        """Validated targets: int labels (S,) for cross-entropy, else float (S, K)."""
+    def check_targets(self, y, S):
+        """Validated targets for S samples: int labels (S,) or float rows (S, K) for the loss."""
         K = self.sizes[-1]
         y = np.asarray(y)
         if self.loss == "cross_entropy":
@@ -263,7 +228,81 @@ class MLP:
             raise ValueError("y must hold 0/1 labels (or probabilities) for a sigmoid output")
         return t
 
-    def loss_and_grads(self, X, y, l2=0.0, out=None):
+    # ------------------------------------------------------------------ forward
+    def forward_trace(self, X):
+        """Forward pass that keeps every layer (Nielsen's ``zs`` and ``activations``).
+
+        Returns
+        -------
+        zs : list of (S, sizes[l]) pre-activations, one per layer
+        activations : list starting with X, then each layer's activation; the last is
+            the network output (probabilities for a softmax or sigmoid output)
+        """
+        A = self.check_X(X)
+        act = ACTIVATIONS[self.hidden][0]
+        zs, acts = [], [A]
+        for l in range(1, self.n_layers + 1):
+            Z, _ = dense_forward(A, self.params[f"W{l}"], self.params[f"b{l}"])
+            A = act(Z) if l < self.n_layers else OUTPUTS[self.output][0](Z)
+            zs.append(Z)
+            acts.append(A)
+        return zs, acts
+
+    def _logits(self, X):
+        """Output pre-activation Z_L for a checked X (no trace kept)."""
+        act = ACTIVATIONS[self.hidden][0]
+        for l in range(1, self.n_layers + 1):
+            X, _ = dense_forward(X, self.params[f"W{l}"], self.params[f"b{l}"])
+            if l < self.n_layers:
+                X = act(X)
+        return X
+
+    def forward(self, X):
+        """Network output for X of shape (S, sizes[0]): (S, sizes[-1])."""
+        return OUTPUTS[self.output][0](self._logits(self.check_X(X)))
+
+    def _classes(self, Z):
+        # softmax and sigmoid keep the order of the logits: argmax of Z, or Z >= 0 (p >= 0.5)
+        return Z.argmax(axis=1) if self.output == "softmax" else (Z[:, 0] >= 0).astype(np.int64)
+
+    def predict(self, X):
+        """Class labels (S,) for softmax/sigmoid outputs; the raw output for identity."""
+        Z = self._logits(self.check_X(X))
+        return Z if self.output == "identity" else self._classes(Z)
+
+    def accuracy(self, X, y):
+        """Fraction of samples whose predicted class equals the label: y (S,) labels or (S, K) one-hot."""
+        return self.evaluate(X, y)[1]
+
+    def evaluate(self, X, y, l2=0.0, batch=4096, check=True):
+        """Mean loss (penalty included) and accuracy on a whole set, in large batches.
+
+        ``check=False`` skips checking X and y (``fit`` checks them once).
+
+        Returns
+        -------
+        loss : float
+        accuracy : float, or None for an identity output (no classes)
+        """
+        if check:
+            X = self.check_X(X)
+            y = self.check_targets(y, X.shape[0])
+        labels = None
+        if self.output != "identity":
+            labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1)
+        out_act, _, fused, _ = OUTPUTS[self.output]
+        mse_on_output = self.loss == "mse" and self.output != "identity"
+        total, correct = 0.0, 0
+        for i in range(0, X.shape[0], batch):
+            Z, t = self._logits(X[i:i + batch]), y[i:i + batch]
+            if labels is not None:
+                correct += int(np.count_nonzero(self._classes(Z) == labels[i:i + batch]))
+            total += (mse_core(out_act(Z), t, False) if mse_on_output else fused(Z, t, False))[0] * Z.shape[0]
+        S = X.shape[0]
+        return total / S + self.penalty(l2), None if labels is None else correct / S
+
+    # ------------------------------------------------------------------ loss and gradients
+    def loss_and_grads(self, X, y, l2=0.0, out=None, check=True):
         """Mean loss over the batch and its gradient for every parameter.
 
         Parameters
@@ -273,116 +312,61 @@ class MLP:
         l2 : float c >= 0; adds c * sum_l |W_l|^2 (weights only, not biases) to the
             loss and 2 c W_l to the weight gradients
         out : optional dict with the keys of ``params`` holding arrays of the same shapes;
-            the gradients are written there (the training loop reuses one set of buffers)
+            the gradients are written there, and the intermediate arrays live in buffers
+            kept per batch size, so a training step allocates almost nothing
+        check : False skips checking X, y, l2 and out (``fit`` checks the whole set once)
 
         Returns
         -------
         loss : float
         grads : dict with the same keys and shapes as ``params``
         """
-        X = self._check_X(X)
-        t = self._targets(y, X.shape[0])
-        if not np.isfinite(l2) or l2 < 0:
-            raise ValueError(f"l2 must be a finite number >= 0, got {l2}")
-        if out is not None:
-            for k, p in self.params.items():
+        if check:
+            X = self.check_X(X)
+            y = self.check_targets(y, X.shape[0])
+            if not np.isfinite(l2) or l2 < 0:
+                raise ValueError(f"l2 must be a finite number >= 0, got {l2}")
+            for k, p in self.params.items() if out is not None else ():
                 if k not in out or out[k].shape != p.shape or out[k].dtype != p.dtype:
                     raise ValueError(f"out[{k!r}] must be a {p.dtype} array of shape {p.shape}")
-        return self._loss_and_grads(X, t, l2, out)
-
-    def _buffers(self, S):
-        buf = self._scratch.get(S)
-        if buf is None:
-            buf = [np.empty((S, n), self.dtype) for n in self.sizes[1:]]
-            buf += [np.empty((S, n), self.dtype) for n in self.sizes[1:-1]]
-            self._scratch[S] = buf
-        return buf
-
-    def _loss_and_grads(self, X, t, l2, out=None):
-        """Unchecked forward and backward pass (inputs already validated).
-
-        With ``out`` given, intermediate arrays live in per-batch-size scratch buffers and
-        relu is applied in place, so a training step allocates almost nothing.
-        """
-        S, L = X.shape[0], self.n_layers
-        P = self.params
-        buf = self._buffers(S) if out is not None else None
-        in_place_relu = self.hidden == "relu"
+        S, L, P = X.shape[0], self.n_layers, self.params
+        buf = None
+        if out is not None:
+            buf = self._buffers.get(S)
+            if buf is None:  # Z of every layer, then dA of every hidden layer
+                buf = self._buffers[S] = [np.empty((S, n), self.dtype) for n in self.sizes[1:] + self.sizes[1:-1]]
+        relu = self.hidden == "relu"
         act, act_grad = ACTIVATIONS[self.hidden]
 
-        # forward: keep each layer's input (for dW) and what its activation needs
-        inputs, zs = [], []
+        inputs, zs = [], []  # each layer's input (for dW) and pre-activation (for the slope)
         A = X
         for l in range(1, L + 1):
             Z, _ = dense_forward(A, P[f"W{l}"], P[f"b{l}"], out=None if buf is None else buf[l - 1])
             inputs.append(A)
             if l < L:
-                if in_place_relu:
-                    A = np.maximum(Z, 0, out=Z)
-                else:
-                    zs.append(Z)
-                    A = act(Z)
+                zs.append(Z)
+                A = np.maximum(Z, 0, out=Z) if relu else act(Z)  # relu in place: Z is not needed again
 
-        # output layer: loss and dL/dZ_L
-        dZ, loss = self._output_grad(Z, t, S)
-        if l2:
-            loss += l2 * sum(float(np.vdot(P[f"W{l}"], P[f"W{l}"])) for l in range(1, L + 1))
+        out_act, out_back, fused, _ = OUTPUTS[self.output]
+        if self.loss == "mse" and self.output != "identity":
+            A_out = out_act(Z)
+            loss, dA = mse_core(A_out, y)
+            dZ = out_back(A_out, dA)
+        else:
+            loss, dZ = fused(Z, y)  # Z is this pass's own array: the fused loss may overwrite it
+        loss += self.penalty(l2)
 
         grads = {} if out is None else out
         for l in range(L, 0, -1):
-            need_dX = l > 1
-            o = None if out is None else (buf[L + l - 2] if need_dX else None, out[f"W{l}"], out[f"b{l}"])
-            dA, dW, db = dense_backward(dZ, (inputs[l - 1], P[f"W{l}"]), need_dX=need_dX, out=o)
+            o = None if out is None else (buf[L + l - 2] if l > 1 else None, out[f"W{l}"], out[f"b{l}"])
+            dA, dW, db = dense_backward(dZ, (inputs[l - 1], P[f"W{l}"]), need_dX=l > 1, out=o)
             if l2:
                 dW += (2.0 * l2) * P[f"W{l}"]
             grads[f"W{l}"], grads[f"b{l}"] = dW, db
-            if need_dX:
-                if in_place_relu:
-                    dA *= inputs[l - 1] > 0  # relu'(Z) = 1 exactly where relu(Z) > 0
-                else:
-                    dA *= act_grad(zs[l - 2])
+            if l > 1:
+                dA *= (inputs[l - 1] > 0) if relu else act_grad(zs[l - 2])  # relu'(Z) = 1 where relu(Z) > 0
                 dZ = dA
         return float(loss), grads
-
-    def _rows(self, S):
-        rows = self._scratch.get(("rows", S))
-        if rows is None:
-            rows = self._scratch[("rows", S)] = np.arange(S)
-        return rows
-
-    def _output_grad(self, Z, t, S):
-        """Loss and dL/dZ at the output pre-activation Z (S, K)."""
-        if self.loss == "cross_entropy":
-            if t.ndim == 1:
-                # Z is this pass's own array: shift it and exponentiate in place. A few
-                # small calls instead of log_softmax's, which matters at batch 64.
-                Z -= Z.max(axis=1, keepdims=True)
-                probs = np.exp(Z)
-                sums = probs.sum(axis=1, keepdims=True)
-                rows = self._rows(S)
-                loss = (np.log(sums).sum() - Z[rows, t].sum()) / S
-                probs /= sums
-                probs[rows, t] -= 1.0
-            else:
-                logp = log_softmax(Z, axis=1)
-                probs = np.exp(logp)
-                loss = -np.sum(t * logp) / S
-                probs -= t
-            probs /= S
-            return probs, loss
-        if self.loss == "binary_cross_entropy":
-            loss = np.sum(np.maximum(Z, 0) - Z * t + np.log1p(np.exp(-np.abs(Z)))) / S
-            return (sigmoid(Z) - t) / S, loss
-        # half squared error on the output activation, chained through it
-        out = self._out_activation(Z)
-        g = (out - t) / S
-        loss = 0.5 * S * np.sum(g * g)
-        if self.output == "softmax":
-            # softmax Jacobian-vector product: dZ_i = p_i (g_i - sum_j g_j p_j)
-            g = out * (g - np.sum(g * out, axis=1, keepdims=True))
-        elif self.output == "sigmoid":
-            g = g * out * (1.0 - out)
-        return g, loss
 
     def __repr__(self):
         return (f"MLP(sizes={self.sizes}, hidden={self.hidden!r}, output={self.output!r}, "

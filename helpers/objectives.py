@@ -10,7 +10,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Objective", "ROSENBROCK", "SADDLE", "VALLEY", "BUMP", "bump"]
+__all__ = ["Objective", "ROSENBROCK", "SADDLE", "VALLEY", "BUMP", "bump", "grid_2d"]
+
+
+def grid_2d(bounds, n=200):
+    """An n x n grid over ``bounds = ((lo1, hi1), (lo2, hi2))``.
+
+    Returns
+    -------
+    X1, X2 : (n, n) coordinates (``np.meshgrid``: X1 varies along columns)
+    points : (n * n, 2) the same points as rows, for a function of rows of points
+    """
+    (a, b), (c, d) = bounds
+    X1, X2 = np.meshgrid(np.linspace(a, b, n), np.linspace(c, d, n))
+    return X1, X2, np.column_stack([X1.ravel(), X2.ravel()])
 
 
 @dataclass(frozen=True)
@@ -19,18 +32,22 @@ class Objective:
 
     Attributes
     ----------
-    f, grad, hess : callables (see the module docstring for shapes)
+    f, grad, hess : callables (see the module docstring for shapes); hess is needed by
+        Newton only
     name : str, for titles and legends
     bounds : ((lo, hi), ...) per coordinate, the window the notebooks plot
     minima : tuple of known minimizers (empty when there is none)
+    value_and_grad : optional callable x -> (f(x), grad(x)) that computes both at once
+        (a network's loss_and_grads); the descent loop then calls it instead of f and grad
     """
 
     f: callable
     grad: callable
-    hess: callable
-    name: str
-    bounds: tuple
+    hess: callable = None
+    name: str = "f"
+    bounds: tuple = ()
     minima: tuple = field(default=())
+    value_and_grad: callable = None
 
     def __call__(self, x):
         return self.f(x)
@@ -44,8 +61,7 @@ class Objective:
         """
         if len(self.bounds) != 2:
             raise ValueError(f"grid() needs a 2-D objective; {self.name} has {len(self.bounds)} coordinate(s)")
-        (a, b), (c, d) = self.bounds
-        X1, X2 = np.meshgrid(np.linspace(a, b, n), np.linspace(c, d, n))
+        X1, X2, _ = grid_2d(self.bounds, n)
         return X1, X2, self.f(np.stack([X1, X2], axis=-1))
 
 

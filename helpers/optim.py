@@ -1,44 +1,28 @@
-"""Update rules, one implementation each, shared by 2-D paths and networks.
+r"""Update rules, and the one loop that drives them.
 
-Every rule has ``step(params, grads)``: ``params`` is a list of arrays updated in place,
-``grads`` a list of arrays of the same shapes (never modified). A rule keeps its state
-(velocity, moments) per position in that list; ``reset()`` forgets it.
-:func:`minimize` runs a rule on an :class:`helpers.objectives.Objective` and returns the
-path.
+The contract every iterative method here shares::
+
+    loss, grads = loss_and_grads(batch)      # grads: dict keyed like params
+    rule.step(params, grads, scale)          # params updated in place
+
+``params`` is a dict name -> array (``model.params`` of an MLP, or ``{"x": x}`` for a
+point of an :class:`helpers.objectives.Objective`). A rule keeps its state (velocities,
+moments) in dicts keyed the same way, so one rule object can train any set of arrays.
+``scale`` multiplies the learning rate for this step: learning-rate schedules are
+functions passed to the loop, never a change made to the rule.
+
+:func:`descend` is the loop: :func:`minimize` (paths on 2-D and 1-D objectives) and
+:func:`helpers.train.fit` (networks) are both built on it. A new update rule is one
+subclass of :class:`Rule` here; :func:`make_rule` then offers it by name to the command
+line and the explorers.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["GD", "Momentum", "Adam", "Newton", "minimize"]
-
-
-class _Rule:
-    needs_hessian = False
-
-    def __init__(self):
-        self.reset()
-
-    def reset(self):
-        """Forget all state (velocities, moments, step count)."""
-        self._state = None
-        self.t = 0
-
-    def _init_state(self, params, n):
-        """Allocate ``n`` zero arrays per parameter the first time, then reuse them."""
-        if self._state is None or len(self._state) != len(params) or any(
-            s[0].shape != p.shape for s, p in zip(self._state, params)
-        ):
-            self._state = [[np.zeros_like(p) for _ in range(n)] for p in params]
-        return self._state
-
-    @staticmethod
-    def _pairs(params, grads):
-        if len(params) != len(grads):
-            raise ValueError(f"got {len(params)} parameter arrays but {len(grads)} gradients")
-        for p, g in zip(params, grads):
-            if p.shape != g.shape:
-                raise ValueError(f"gradient shape {g.shape} does not match parameter shape {p.shape}")
-        return zip(params, grads)
+__all__ = ["Rule", "GD", "Momentum", "Adam", "Newton", "RULES", "make_rule", "descend", "Run", "minimize",
+           "cosine", "minimize_run"]
 
 
 def _positive(name, value):
@@ -55,24 +39,67 @@ def _fraction(name, value):
     return value
 
 
-class GD(_Rule):
+class Rule:
+    """Base of the update rules: ``step(params, grads, scale=1.0)``.
+
+    Subclasses set ``lr`` and implement ``_update(name, p, g, lr, state)``, which changes
+    the array ``p`` in place; ``state`` is this parameter's list of arrays: a scratch
+    array, then what ``_new_state`` adds, made the first time the name is seen.
+    """
+
+    lr = 1.0
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        """Forget all state (velocities, moments, step count)."""
+        self.state = {}
+        self.t = 0
+
+    def attach(self, problem):
+        """Called by :func:`descend` before the first step with what it minimizes."""
+
+    def _new_state(self, p):
+        return []
+
+    def step(self, params, grads, scale=1.0):
+        """One update of every array in ``params`` (dict) from ``grads`` (dict, same keys and shapes).
+
+        ``scale`` multiplies the learning rate for this step only (a schedule's factor).
+        The gradients are never modified.
+        """
+        self.t += 1
+        lr = self.lr * scale
+        for name, p in params.items():
+            g = grads.get(name)
+            if g is None or g.shape != p.shape:
+                got = "nothing" if g is None else f"shape {g.shape}"
+                raise ValueError(f"gradient for {name!r}: expected shape {p.shape}, got {got}")
+            state = self.state.get(name)
+            if state is None or state[0].shape != p.shape:
+                state = self.state[name] = [np.zeros_like(p)] + self._new_state(p)
+            self._update(name, p, g, lr, state)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v:g}" for k, v in vars(self).items() if isinstance(v, float))
+        return f"{type(self).__name__}({args})"
+
+
+class GD(Rule):
     r"""Gradient descent: :math:`x \leftarrow x - \eta\, g`."""
 
     def __init__(self, lr):
         self.lr = _positive("lr", lr)
         super().__init__()
 
-    def step(self, params, grads):
-        self.t += 1
-        for (p, g), (scratch,) in zip(self._pairs(params, grads), self._init_state(params, 1)):
-            np.multiply(g, self.lr, out=scratch)
-            p -= scratch
-
-    def __repr__(self):
-        return f"GD(lr={self.lr:g})"
+    def _update(self, name, p, g, lr, state):
+        scratch = state[0]
+        np.multiply(g, lr, out=scratch)
+        p -= scratch
 
 
-class Momentum(_Rule):
+class Momentum(Rule):
     r"""Heavy-ball momentum: :math:`v \leftarrow \beta v - \eta g,\; x \leftarrow x + v`.
 
     With ``nesterov=True`` the step looks ahead along the new velocity:
@@ -86,25 +113,23 @@ class Momentum(_Rule):
         self.nesterov = bool(nesterov)
         super().__init__()
 
-    def step(self, params, grads):
-        self.t += 1
-        for (p, g), (v, scratch) in zip(self._pairs(params, grads), self._init_state(params, 2)):
-            np.multiply(g, self.lr, out=scratch)  # scratch = lr g
-            v *= self.beta
-            v -= scratch
-            if self.nesterov:
-                p -= scratch
-                scratch[...] = v
-                scratch *= self.beta
-                p += scratch
-            else:
-                p += v
+    def _new_state(self, p):
+        return [np.zeros_like(p)]  # the velocity v
 
-    def __repr__(self):
-        return f"Momentum(lr={self.lr:g}, beta={self.beta:g}, nesterov={self.nesterov})"
+    def _update(self, name, p, g, lr, state):
+        scratch, v = state
+        np.multiply(g, lr, out=scratch)  # scratch = lr g
+        v *= self.beta
+        v -= scratch
+        if self.nesterov:
+            p -= scratch
+            np.multiply(v, self.beta, out=scratch)
+            p += scratch
+        else:
+            p += v
 
 
-class Adam(_Rule):
+class Adam(Rule):
     r"""Adam (Kingma and Ba, 2015).
 
     .. math::
@@ -125,62 +150,166 @@ class Adam(_Rule):
         self.bias_correction = bool(bias_correction)
         super().__init__()
 
-    def step(self, params, grads):
-        self.t += 1
-        c1 = 1.0 - self.beta1 ** self.t if self.bias_correction else 1.0
-        c2 = 1.0 - self.beta2 ** self.t if self.bias_correction else 1.0
-        for (p, g), (m, v, scratch) in zip(self._pairs(params, grads), self._init_state(params, 3)):
-            m *= self.beta1
-            m += (1.0 - self.beta1) * g
-            v *= self.beta2
-            np.multiply(g, g, out=scratch)
-            scratch *= 1.0 - self.beta2
-            v += scratch
-            # scratch = sqrt(v_hat) + eps, then the step lr * m_hat / scratch
-            np.divide(v, c2, out=scratch)
-            np.sqrt(scratch, out=scratch)
-            scratch += self.eps
-            np.divide(m, scratch, out=scratch)
-            scratch *= self.lr / c1
-            p -= scratch
+    def _new_state(self, p):
+        return [np.zeros_like(p), np.zeros_like(p)]  # the moments m and v
 
-    def __repr__(self):
-        return f"Adam(lr={self.lr:g}, beta1={self.beta1:g}, beta2={self.beta2:g}, eps={self.eps:g})"
+    def _update(self, name, p, g, lr, state):
+        scratch, m, v = state
+        c1 = 1.0 - self.beta1**self.t if self.bias_correction else 1.0
+        c2 = 1.0 - self.beta2**self.t if self.bias_correction else 1.0
+        m *= self.beta1
+        m += (1.0 - self.beta1) * g
+        v *= self.beta2
+        np.multiply(g, g, out=scratch)
+        scratch *= 1.0 - self.beta2
+        v += scratch
+        np.divide(v, c2, out=scratch)  # scratch = sqrt(v_hat) + eps, then the step
+        np.sqrt(scratch, out=scratch)
+        scratch += self.eps
+        np.divide(m, scratch, out=scratch)
+        scratch *= lr / c1
+        p -= scratch
 
 
-class Newton(_Rule):
-    r"""Newton's method: :math:`x \leftarrow x - (H + \lambda I)^{-1} g`.
+class Newton(Rule):
+    r"""Newton's method: :math:`x \leftarrow x - \text{scale}\,(H + \lambda I)^{-1} g`.
 
-    ``damping`` :math:`\lambda \ge 0` is added to the Hessian's diagonal (0: pure
-    Newton, which solves a quadratic in one step). ``step`` takes the Hessians as a
-    third argument, one (n, n) matrix per parameter vector of length n.
+    ``damping`` :math:`\lambda \ge 0` is added to the Hessian's diagonal (0: pure Newton,
+    which solves a quadratic in one step). The Hessian comes from what :func:`descend`
+    minimizes (``attach``): an objective's ``hessians(params)``, one (n, n) matrix per
+    parameter array of n numbers.
     """
-
-    needs_hessian = True
 
     def __init__(self, damping=0.0):
         damping = float(damping)
         if not np.isfinite(damping) or damping < 0:
             raise ValueError(f"damping must be a finite number >= 0, got {damping}")
         self.damping = damping
+        self._hessians = None
         super().__init__()
 
-    def step(self, params, grads, hessians):
-        self.t += 1
-        for (p, g), H in zip(self._pairs(params, grads), hessians):
-            n = p.size
-            H = np.asarray(H, dtype=np.float64).reshape(n, n) + self.damping * np.eye(n)
-            try:
-                d = np.linalg.solve(H, g.reshape(n))
-            except np.linalg.LinAlgError:
-                raise ValueError(
-                    "the Hessian is singular here, so the Newton step is undefined; "
-                    "use Newton(damping=...) with a small positive damping"
-                ) from None
-            p -= d.reshape(p.shape)
+    def attach(self, problem):
+        self._hessians = getattr(problem, "hessians", None)
+        if self._hessians is None:
+            raise ValueError("Newton needs second derivatives, which helpers.objectives objectives provide; "
+                             "use it with minimize(objective, x0, Newton(), steps)")
 
-    def __repr__(self):
-        return f"Newton(damping={self.damping:g})"
+    def step(self, params, grads, scale=1.0):
+        self._H = self._hessians(params)
+        super().step(params, grads, scale)
+
+    def _update(self, name, p, g, lr, state):
+        n = p.size
+        H = np.asarray(self._H[name], dtype=np.float64).reshape(n, n) + self.damping * np.eye(n)
+        try:
+            d = np.linalg.solve(H, g.reshape(n))
+        except np.linalg.LinAlgError:
+            raise ValueError("the Hessian is singular here, so the Newton step is undefined; "
+                             "use Newton(damping=...) with a small positive damping") from None
+        p -= lr * d.reshape(p.shape)
+
+
+#: the rules by name, for make_rule (the command line and the explorers offer these)
+RULES = {"gd": GD, "momentum": Momentum, "nesterov": Momentum, "adam": Adam}
+
+
+def make_rule(name="momentum", lr=0.01, beta=0.9, beta2=0.999):
+    """An update rule from settings: "gd", "momentum" (beta = 0 is gradient descent),
+    "nesterov" or "adam" (beta is its beta1)."""
+    if name not in RULES:
+        raise ValueError(f"unknown update rule {name!r}; choose one of {', '.join(RULES)}")
+    if name == "gd":
+        return GD(lr)
+    if name == "adam":
+        return Adam(lr, beta1=beta, beta2=beta2)
+    return Momentum(lr, beta, nesterov=name == "nesterov")
+
+
+def cosine(epoch, epochs):
+    """Learning-rate factor for ``epoch`` (0-based) of ``epochs``: from 1 down along half a cosine."""
+    return 0.5 * (1.0 + np.cos(np.pi * epoch / epochs))
+
+
+@dataclass
+class Run:
+    """How :func:`descend` ended: ``steps`` taken, ``epochs`` completed, and ``stopped``,
+    None when it ran to the end, else the reason in one sentence."""
+
+    steps: int = 0
+    epochs: int = 0
+    stopped: str | None = None
+
+
+def descend(loss_and_grads, params, rule, batches, *, epochs=1, schedule=None, on_step=None, on_epoch=None,
+            max_growth=None):
+    """The loop every iterative method runs: compute, check, step, report.
+
+    Parameters
+    ----------
+    loss_and_grads : callable batch -> (loss, grads dict keyed like ``params``); for
+        Newton, also an object with ``hessians(params)`` (see ``Rule.attach``)
+    params : dict name -> array, updated in place
+    rule : a :class:`Rule`; its state carries over between calls (reset it for a fresh start)
+    batches : iterable of the batches of one epoch (any objects ``loss_and_grads``
+        accepts: index arrays, step numbers), or a callable epoch -> iterable (a new
+        shuffle per epoch)
+    epochs : passes over ``batches``
+    schedule : optional callable (epoch, epochs) -> factor on the learning rate of that
+        epoch (e.g. :func:`cosine`)
+    on_step : optional callable (step, loss) after each update; a returned string stops
+        the loop with that reason
+    on_epoch : optional callable (epoch) after each epoch (1-based); likewise
+    max_growth : stop when a loss exceeds this factor times the first one (a diverging
+        run); None leaves the growth unchecked. A loss that is not finite always stops it.
+
+    Returns
+    -------
+    Run
+    """
+    rule.attach(loss_and_grads)
+    run = Run()
+    first = None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence is caught, not warned
+        for epoch in range(epochs):
+            scale = 1.0 if schedule is None else float(schedule(epoch, epochs))
+            for batch in batches(epoch) if callable(batches) else batches:
+                loss, grads = loss_and_grads(batch)
+                if first is None:
+                    first = abs(loss)
+                if not np.isfinite(loss):
+                    run.stopped = f"diverged at step {run.steps + 1}: the loss is no longer finite"
+                elif max_growth is not None and loss > max_growth * max(first, 1e-12):
+                    run.stopped = (f"diverged at step {run.steps + 1}: the loss grew to {loss:.3g}, "
+                                   f"more than {max_growth:g} times its first value {first:.3g}")
+                if run.stopped:
+                    return run
+                rule.step(params, grads, scale)
+                run.steps += 1
+                if on_step is not None and (reason := on_step(run.steps, loss)):
+                    run.stopped = reason
+                    return run
+            run.epochs += 1
+            if on_epoch is not None and (reason := on_epoch(run.epochs)):
+                run.stopped = reason
+                return run
+    return run
+
+
+class _Point:
+    """An objective seen by :func:`descend`: loss and gradient at the point ``{"x": x}``."""
+
+    def __init__(self, objective, x):
+        self.objective, self.x = objective, x
+
+    def __call__(self, _step):
+        obj, x = self.objective, self.x
+        value, grad = obj.value_and_grad(x) if obj.value_and_grad is not None else (obj.f(x), obj.grad(x))
+        return float(value), {"x": np.asarray(grad, dtype=np.float64).reshape(x.shape)}
+
+    def hessians(self, params):
+        if self.objective.hess is None:
+            raise ValueError(f"Newton needs the Hessian; the objective {self.objective.name!r} has none (hess=None)")
+        return {"x": self.objective.hess(params["x"])}
 
 
 def minimize(objective, x0, rule, steps, max_norm=1e8):
@@ -188,42 +317,46 @@ def minimize(objective, x0, rule, steps, max_norm=1e8):
 
     Parameters
     ----------
-    objective : helpers.objectives.Objective (uses .grad, and .hess for Newton)
+    objective : helpers.objectives.Objective (f and grad; hess for Newton)
     x0 : (dim,) start point
-    rule : GD, Momentum, Adam or Newton; reset before the run
+    rule : a :class:`Rule`; reset first, so every call starts fresh
     steps : int >= 0
-    max_norm : a run stops early, cleanly, once an iterate leaves the ball of this
-        radius or a gradient is not finite (divergence)
+    max_norm : the run stops early, cleanly, once an iterate leaves the ball of this
+        radius or stops being finite (divergence)
 
     Returns
     -------
     path : (k + 1, dim) float64 array of iterates, x0 first; k = steps unless the run
         diverged, in which case the path ends at the last finite iterate
+        (:func:`minimize_run` also says why)
     """
+    return minimize_run(objective, x0, rule, steps, max_norm)[0]
+
+
+def minimize_run(objective, x0, rule, steps, max_norm=1e8):
+    """:func:`minimize`, returning ``(path, run)``: ``run.stopped`` says why a run ended early."""
     x = np.array(x0, dtype=np.float64).reshape(-1)
     if not np.isfinite(x).all():
         raise ValueError(f"x0 must be finite, got {x0}")
+    max_norm = float(max_norm)
+    if not max_norm > 0:  # also rejects NaN, which would switch the check off
+        raise ValueError(f"max_norm must be a positive number, got {max_norm}")
     steps = int(steps)
     if steps < 0:
         raise ValueError(f"steps must be >= 0, got {steps}")
     rule.reset()
     path = np.empty((steps + 1, x.size))
     path[0] = x
-    limit = max_norm * max_norm
-    # overflow on the way out is expected and caught below, not a warning
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(1, steps + 1):
-            g = np.asarray(objective.grad(x), dtype=np.float64).reshape(x.shape)
-            if not np.isfinite(g).all():
-                return path[:k]
-            if rule.needs_hessian:
-                rule.step([x], [g], [objective.hess(x)])
-            else:
-                rule.step([x], [g])
-            norm2 = float(x @ x)
-            if not np.isfinite(norm2):
-                return path[:k]
-            path[k] = x
-            if norm2 > limit:
-                return path[:k + 1]
-    return path
+    last = [0]  # index of the last finite iterate stored in path
+
+    def record(k, _loss):
+        norm = float(np.sqrt(x @ x))
+        if not np.isfinite(norm):
+            return f"diverged at step {k}: the iterate is no longer finite"
+        path[k] = x
+        last[0] = k
+        if norm > max_norm:
+            return f"diverged at step {k}: the iterate left the ball of radius {max_norm:g}"
+
+    run = descend(_Point(objective, x), {"x": x}, rule, range(steps), on_step=record)
+    return path[:last[0] + 1], run

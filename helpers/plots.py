@@ -11,6 +11,8 @@ import numpy as np
 from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from .objectives import grid_2d
+
 __all__ = [
     "style", "contour_background", "contour_paths", "draw_path", "value_curves",
     "training_curves", "decision_boundary", "network_diagram", "computation_graph",
@@ -145,8 +147,7 @@ def decision_boundary(predict, X, y, ax=None, resolution=200, margin=0.5, proba=
     ax = _ax(ax)
     X = np.asarray(X)
     lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
-    g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
-    grid = np.column_stack([g1.ravel(), g2.ravel()])
+    g1, g2, grid = grid_2d(tuple(zip(lo, hi)), resolution)
     Z = np.asarray(predict(grid)).reshape(g1.shape)
     classes = np.unique(y)
     if proba:
@@ -330,7 +331,7 @@ def gradient_norm_map(objective, ax=None, n=200, vmin=None, vmax=None, colorbar=
         raise ValueError(f"gradient_norm_map needs a 2-D objective; {objective.name} has {len(objective.bounds)}")
     ax = _ax(ax)
     (a, b), (c, d) = objective.bounds
-    X1, X2 = np.meshgrid(np.linspace(a, b, n), np.linspace(c, d, n))
+    X1, X2, _ = grid_2d(objective.bounds, n)
     G = np.linalg.norm(objective.grad(np.stack([X1, X2], axis=-1)), axis=-1)
     G = np.maximum(G, 1e-12 * max(float(G.max()), 1e-300))  # exact zeros have no logarithm
     im = ax.imshow(G, origin="lower", extent=(a, b, c, d), aspect="auto", cmap=cmap,

@@ -1,4 +1,4 @@
-"""Notebook 02: the 2-2-2 worked example, its eta explorer and the graph drawing it uses."""
+"""Notebook 02: the 2-2-2 worked example, its learning-rate explorer and the graph drawing it uses."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -6,9 +6,10 @@ import pytest
 
 from helpers.gradcheck import numerical_gradient, relative_error
 from helpers.nn import MLP
+from helpers.objectives import Objective
+from helpers.optim import GD, minimize
 from helpers.plots import computation_graph
-from helpers.widgets import EtaExplorer
-from helpers.widgets.worked_example import descent_errors
+from helpers.widgets import LearningRateExplorer
 
 X = np.array([[0.1, 0.4]])
 Y = np.array([[0.1, 0.9]])
@@ -51,26 +52,28 @@ def test_cross_entropy_gradient_is_checked():
     assert relative_error(g, numerical_gradient(lambda t: ce(t)[0], THETA0)) < 1e-7
 
 
-# ----------------------------------------------------------------- descent_errors
+# ----------------------------------------------------------------- descent on a flat vector
 
-def test_descent_errors_matches_closed_form_on_a_quadratic():
-    # f(t) = 1/2 |t|^2: each GD step multiplies t by (1 - eta)
-    quad = lambda t: (0.5 * float(t @ t), t.copy())
+def test_minimize_on_a_fused_objective_matches_closed_form_on_a_quadratic():
+    # f(t) = 1/2 |t|^2: each GD step multiplies t by (1 - lr); value_and_grad is called once per step
+    calls = []
+
+    def quad(t):
+        calls.append(1)
+        return 0.5 * float(t @ t), t.copy()
+
+    obj = Objective(lambda t: quad(t)[0], lambda t: quad(t)[1], value_and_grad=quad)
     t0 = np.array([1.0, -2.0])
-    errs, last = descent_errors(quad, t0, 0.25, 6)
-    assert errs.shape == (7,)
-    np.testing.assert_allclose(errs, 0.5 * 5.0 * 0.75 ** (2 * np.arange(7)))
-    np.testing.assert_allclose(last, t0 * 0.75 ** 6)
+    path = minimize(obj, t0, GD(0.25), 6)
+    assert path.shape == (7, 2) and len(calls) == 6
+    np.testing.assert_allclose(path, t0 * 0.75 ** np.arange(7)[:, None])
     np.testing.assert_array_equal(t0, [1.0, -2.0])  # the start is not modified
 
 
-def test_descent_errors_uses_the_error_function_and_stops_on_divergence(recwarn):
-    quad = lambda t: (0.5 * float(t @ t), t.copy())
-    errs, _ = descent_errors(quad, np.array([1.0]), 1.0, 3, error=lambda t: 7.0 + t[0])
-    np.testing.assert_allclose(errs, [8.0, 7.0, 7.0, 7.0])  # eta = 1 lands on 0 in one step
-    cubic = lambda t: (float(t[0] ** 4), np.array([4.0 * t[0] ** 3]))
-    errs, _ = descent_errors(cubic, np.array([3.0]), 10.0, 50)
-    assert 1 < len(errs) < 51 and np.isfinite(errs).all()
+def test_minimize_stops_quietly_when_the_loss_stops_being_finite(recwarn):
+    cubic = Objective(lambda t: float(t[0] ** 4), lambda t: np.array([4.0 * t[0] ** 3]))
+    path = minimize(cubic, np.array([3.0]), GD(10.0), 50, max_norm=np.inf)
+    assert 1 < len(path) < 51 and np.isfinite(path).all()
     assert not recwarn.list
 
 
@@ -78,7 +81,7 @@ def test_descent_errors_uses_the_error_function_and_stops_on_divergence(recwarn)
 
 @pytest.fixture
 def explorer():
-    ex = EtaExplorer(THETA0, {"squared error": tied, "cross-entropy": ce}, error=E, eta=0.5, steps=50)
+    ex = LearningRateExplorer(THETA0, {"squared error": tied, "cross-entropy": ce}, error=E, lr=0.5, steps=50)
     yield ex
     plt.close(ex.fig)
 
@@ -90,18 +93,18 @@ def test_explorer_initial_state_reproduces_the_one_step_number(explorer):
     assert explorer.markers["squared error"].get_ydata()[0] == pytest.approx(curve.get_ydata()[1])
     # the sweep drawn once on the left is E after one step at every eta
     _, g0 = tied(THETA0)
-    for a, v in zip(explorer.sweep_etas[::30], explorer.sweep["squared error"][::30], strict=True):
+    for a, v in zip(explorer.sweep_lrs[::30], explorer.sweep["squared error"][::30], strict=True):
         assert v == pytest.approx(E(THETA0 - a * g0), abs=1e-14)
 
 
-def test_explorer_eta_slider_moves_marker_and_curves(explorer, capsys):
+def test_explorer_lr_slider_moves_marker_and_curves(explorer, capsys):
     png = explorer.image.value
     old = explorer.curves["cross-entropy"].get_ydata().copy()
-    explorer.controls["eta"].value = 0.1
-    eta = explorer.controls["eta"].value
+    explorer.controls["lr"].value = 0.1
+    eta = explorer.controls["lr"].value
     assert eta == pytest.approx(0.1, rel=1e-6)
-    assert explorer.eta_line.get_xdata()[0] == pytest.approx(eta)
-    for label, fn in explorer.runs.items():
+    assert explorer.lr_line.get_xdata()[0] == pytest.approx(eta)
+    for label, fn in {"squared error": tied, "cross-entropy": ce}.items():
         _, g0 = fn(THETA0)
         after_one = E(THETA0 - eta * g0)
         assert explorer.curves[label].get_ydata()[1] == pytest.approx(after_one, abs=1e-14)
@@ -127,14 +130,14 @@ def test_explorer_steps_slider_sets_curve_length(explorer, capsys):
 
 
 def test_explorer_large_eta_shows_the_saturated_plateau(explorer):
-    explorer.controls["eta"].value = 100.0
+    explorer.controls["lr"].value = 100.0
     # one huge step saturates the softmax at net ~ (0, 1): E ~ 1/2 (0.1^2 + 0.1^2)
     assert explorer.curves["squared error"].get_ydata()[1] == pytest.approx(0.01, abs=1e-3)
 
 
 def test_explorer_needs_a_run():
     with pytest.raises(ValueError, match="at least one run"):
-        EtaExplorer(THETA0, {})
+        LearningRateExplorer(THETA0, {})
 
 
 # ----------------------------------------------------------------- computation_graph placement

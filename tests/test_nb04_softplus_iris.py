@@ -34,8 +34,7 @@ def first_two_losses(iris, NH, lr):
     X_tr, y_tr = iris[0], iris[1]
     net = MLP([4, NH, 3], hidden="softplus", init=0.05, seed=0)
     L0, g = net.loss_and_grads(X_tr, y_tr)
-    keys = list(net.params)
-    GD(lr).step([net.params[k] for k in keys], [g[k] for k in keys])
+    GD(lr).step(net.params, g)
     return L0, net.loss_and_grads(X_tr, y_tr)[0]
 
 

@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
+from helpers.data import load_dataset
 from helpers.nn import MLP
 from helpers.optim import GD, Momentum
-from helpers.train import cosine_schedule, fit, load_dataset
+from helpers.optim import cosine as cosine_schedule
+from helpers.train import fit
 
 pytest.importorskip("ipywidgets")
 from helpers.widgets import TrainingExplorer  # noqa: E402
@@ -31,7 +33,7 @@ def reference(digits, hidden, lr, batch_size, epochs, l2, beta, cosine=False):
     net = MLP([X_tr.shape[1], hidden, 10], seed=0, dtype=X_tr.dtype)
     rule = Momentum(lr, beta) if beta else GD(lr)
     return fit(net, X_tr, y_tr, epochs=epochs, batch_size=batch_size, rule=rule, l2=l2, validation=(X_te, y_te),
-               seed=0, progress=False, lr_schedule=cosine_schedule if cosine else None)
+               seed=0, progress=False, schedule=cosine_schedule if cosine else None)
 
 
 def curves(explorer):

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from helpers.activations import sigmoid, sigmoid_grad
-from helpers.chain import chain_backward, chain_forward, depth_profile, has_skip
 from helpers.gradcheck import numerical_gradient, relative_error
 from helpers.objectives import bump
 from helpers.optim import GD, Adam, minimize
+from helpers.sigmoid_chain import chain_backward, chain_forward, depth_profile, has_skip
 
 NAMES = ("x", "w", "b", "w1", "b1")
 

@@ -10,7 +10,8 @@ import pytest
 from helpers.data import load_digits
 from helpers.nn import MLP
 from helpers.optim import GD, Adam, Momentum
-from helpers.train import fit, main
+from helpers.train import fit
+from helpers.train.__main__ import main
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 
@@ -54,7 +55,7 @@ def test_full_batch_gd_equals_manual_steps():
     for _ in range(3):
         # full batch: the shuffled order does not change the mean gradient up to rounding
         _, g = b.loss_and_grads(X, y)
-        rule.step(list(b.params.values()), [g[k] for k in b.params])
+        rule.step(b.params, g)
     np.testing.assert_allclose(a.get_flat(), b.get_flat(), rtol=1e-10, atol=1e-12)
 
 
@@ -65,6 +66,7 @@ def test_divergence_stops_cleanly():
     hist = fit(model, X, y, epochs=5, batch_size=32, rule=GD(1e3), progress=False)
     assert hist.diverged is not None and len(hist.train_acc) == hist.diverged - 1
     assert len(hist.loss) == hist.diverged and not np.isfinite(hist.loss[-1])
+    assert hist.stopped.startswith("diverged") and "lower the learning rate (now 1000)" in hist.stopped
 
 
 def test_fit_validates_input():
@@ -76,8 +78,8 @@ def test_fit_validates_input():
         fit(model, np.full_like(X, np.nan), y, epochs=1, batch_size=8, rule=GD(0.1), progress=False)
     with pytest.raises(ValueError, match="epochs and batch_size"):
         fit(model, X, y, epochs=0, batch_size=8, rule=GD(0.1), progress=False)
-    with pytest.raises(ValueError, match="softmax"):
-        fit(MLP([64, 1], output="sigmoid"), X, y % 2, epochs=1, batch_size=8, rule=Adam(), progress=False)
+    with pytest.raises(ValueError, match="0/1 labels"):
+        fit(MLP([64, 1], output="sigmoid"), X, y, epochs=1, batch_size=8, rule=Adam(), progress=False)
 
 
 def test_cli_digits_json(capsys, tmp_path):
@@ -113,7 +115,7 @@ def test_cli_digits_meets_the_accuracy_target(capsys):
     assert summary["test_accuracy"] >= 0.96
 
 
-def test_lr_schedule_scales_each_epoch_and_restores_the_rule():
+def test_schedule_scales_each_epoch_and_leaves_the_rule_alone():
     X, y = _digits(64)
     model = MLP([64, 8, 10], seed=1)
     before = model.get_flat()
@@ -124,9 +126,42 @@ def test_lr_schedule_scales_each_epoch_and_restores_the_rule():
         seen.append((epoch, epochs))
         return 1.0 if epoch == 0 else 0.0
 
-    fit(model, X, y, epochs=3, batch_size=64, rule=rule, lr_schedule=zero_after_first, progress=False)
+    fit(model, X, y, epochs=3, batch_size=64, rule=rule, schedule=zero_after_first, progress=False)
     assert seen == [(0, 3), (1, 3), (2, 3)] and rule.lr == 0.1
     once = MLP([64, 8, 10], seed=1)
     fit(once, X, y, epochs=1, batch_size=64, rule=GD(0.1), progress=False)
     np.testing.assert_array_equal(model.get_flat(), once.get_flat())
     assert not np.array_equal(before, model.get_flat())
+
+
+@pytest.mark.parametrize("output,labels", [("sigmoid", "parity"), ("identity", "targets")])
+def test_fit_trains_every_output_the_mlp_supports(output, labels):
+    X, y = _digits(200)
+    y = (y % 2) if labels == "parity" else np.column_stack([X[:, :8].mean(axis=1), X[:, 8:16].mean(axis=1)])
+    model = MLP([64, 16, 1 if output == "sigmoid" else 2], output=output, seed=0)
+    hist = fit(model, X, y, epochs=20, batch_size=32, rule=Momentum(0.05, 0.9), validation=(X[:50], y[:50]),
+               progress=False)
+    assert hist.loss[-1] < hist.loss[0] / 2 and hist.diverged is None and len(hist.val_loss) == 20
+    if output == "sigmoid":
+        assert len(hist.train_acc) == 20 and hist.train_acc[-1] > 0.9
+    else:
+        assert hist.train_acc == [] and hist.val_acc == []
+
+
+def test_l2_named_as_the_cause_when_it_alone_makes_steps_overshoot():
+    X, y = _digits(128)
+    hist = fit(MLP([64, 8, 10], seed=0), X, y, epochs=5, batch_size=32, rule=GD(0.5), l2=10.0, progress=False)
+    assert hist.diverged and "lower the L2 factor (c = 10" in hist.stopped
+
+
+def test_fit_continues_with_the_rule_state_and_reports_the_batch_size_used():
+    X, y = _digits(64)
+    a, b = MLP([64, 8, 10], seed=1), MLP([64, 8, 10], seed=1)
+    rule_a, rule_b = Momentum(0.1, 0.9), Momentum(0.1, 0.9)
+    fit(a, X, y, epochs=2, batch_size=16, rule=rule_a, progress=False)
+    fit(b, X, y, epochs=1, batch_size=16, rule=rule_b, progress=False)
+    hist = fit(b, X, y, epochs=1, batch_size=16, rule=rule_b, progress=False, seed=0)
+    assert hist.batch_size == 16 and fit(MLP([64, 8, 10]), X, y, epochs=1, batch_size=1000, rule=GD(0.1),
+                                         progress=False).batch_size == 64
+    assert not np.array_equal(a.get_flat(), b.get_flat())  # same rule state, but a different shuffle in epoch 2
+    assert rule_b.t == rule_a.t == 8

@@ -1,11 +1,10 @@
 """Live training of a small binary classifier, in the spirit of TensorFlow Playground.
 
 :class:`PlaygroundExplorer` trains a one-hidden-layer ReLU network with a sigmoid output
-(:class:`helpers.nn.MLP`) on a 2-D data set by full-batch gradient descent with momentum
-(:class:`helpers.optim.Momentum`; beta = 0 is plain gradient descent). The probability
-of class 1 over the plane is an image updated with ``AxesImage.set_data``; the loss
-curve is redrawn as the network learns. The gradients come from the kernels; nothing
-here differentiates anything.
+(:class:`helpers.nn.MLP`) on a 2-D data set with :func:`helpers.train.fit`, full batch,
+with momentum (:class:`helpers.optim.Momentum`; beta = 0 is plain gradient descent). The
+probability of class 1 over the plane is an image updated with ``AxesImage.set_data``;
+the loss curve is redrawn as the network learns. Nothing here differentiates anything.
 """
 
 import time
@@ -14,7 +13,11 @@ import ipywidgets as W
 import matplotlib
 import numpy as np
 
-from . import Explorer, int_slider, linear_slider, log_slider
+from ..nn import MLP
+from ..objectives import grid_2d
+from ..optim import Momentum
+from ..train import fit
+from .base import Explorer, int_slider, linear_slider, log_slider, snap
 
 __all__ = ["PlaygroundExplorer"]
 
@@ -50,11 +53,7 @@ class PlaygroundExplorer(Explorer):
 
     def __init__(self, X, y, hidden=4, lr=0.1, beta=0.9, seed=0, steps=300, resolution=100,
                  margin=0.5, max_hidden=16, frame_interval=0.1):
-        from ..nn import MLP
-        from ..optim import Momentum
-
         super().__init__()
-        self._MLP, self._Momentum = MLP, Momentum
         self.X = np.ascontiguousarray(X, dtype=np.float64)
         self.y = np.asarray(y).reshape(-1)
         if self.X.ndim != 2 or self.X.shape[1] != 2 or self.y.shape != (self.X.shape[0],):
@@ -64,8 +63,7 @@ class PlaygroundExplorer(Explorer):
         self.frame_interval = float(frame_interval)
 
         lo, hi = self.X.min(axis=0) - margin, self.X.max(axis=0) + margin
-        g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
-        self._grid = np.column_stack([g1.ravel(), g2.ravel()])
+        self._grid = grid_2d(tuple(zip(lo, hi)), resolution)[2]
         self._res = resolution
 
         self.ax, self.ax_loss = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.1]})
@@ -88,7 +86,6 @@ class PlaygroundExplorer(Explorer):
                                                      ha="right", va="top", fontsize=9))
         self.ax_loss.set(xlabel="iteration", ylabel="loss (binary cross-entropy)", yscale="log",
                          title="Training loss")
-        self._limits = None
         self.fig.tight_layout()
 
         self.controls = {
@@ -111,13 +108,9 @@ class PlaygroundExplorer(Explorer):
 
     # ------------------------------------------------------------------ model state
     def _new_model(self):
-        v = {k: w.value for k, w in self.controls.items()}
-        self.model = self._MLP((2, v["hidden"], 1), hidden="relu", output="sigmoid", seed=v["seed"])
-        self.rule = self._Momentum(v["lr"], v["beta"])
-        self._keys = list(self.model.params)
-        self._params = [self.model.params[k] for k in self._keys]
-        self._grads = {k: np.empty_like(p) for k, p in self.model.params.items()}
-        self._grad_list = [self._grads[k] for k in self._keys]
+        v = self.values()
+        self.model = MLP((2, v["hidden"], 1), hidden="relu", output="sigmoid", seed=v["seed"])
+        self.rule = Momentum(v["lr"], v["beta"])
         self.losses = []
         self.diverged = False
 
@@ -131,32 +124,17 @@ class PlaygroundExplorer(Explorer):
         name = next(k for k, w in self.controls.items() if w is change.owner)
         if name in ("hidden", "seed"):
             self._new_model()
-        elif name == "lr":
-            self.rule.lr = float(change.new)
-        elif name == "beta":
-            self.rule.beta = float(change.new)
+        elif name in ("lr", "beta"):  # the user's new setting; weights and velocity stay
+            setattr(self.rule, name, float(change.new))
         elif name == "steps":
             self.progress.max = int(change.new)
             return  # nothing on the picture depends on it
         self.refresh()
 
     # ------------------------------------------------------------------ training
-    def _one_step(self):
-        """One full-batch step; returns False (and stops) once the loss is not finite."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            loss, _ = self.model.loss_and_grads(self.X, self.y, out=self._grads)
-            if not np.isfinite(loss) or not all(np.isfinite(g).all() for g in self._grad_list):
-                self.diverged = True
-                return False
-            self.losses.append(loss)
-            self.rule.step(self._params, self._grad_list)
-        return True
-
     def step(self, n=1):
         """Take ``n`` full-batch steps, then draw one frame."""
-        for _ in range(int(n)):
-            if self.diverged or not self._one_step():
-                break
+        self._fit(int(n), frames=False)
         self.refresh()
 
     def train(self, steps=None):
@@ -165,40 +143,28 @@ class PlaygroundExplorer(Explorer):
         steps = self.controls["steps"].value if steps is None else int(steps)
         self.progress.max = max(steps, 1)
         self.progress.value = 0
-        last = time.perf_counter()
-        for i in range(1, steps + 1):
-            if self.diverged or not self._one_step():
-                break
-            if time.perf_counter() - last >= self.frame_interval:
-                self.progress.value = i
-                self.refresh()
-                last = time.perf_counter()
+        self._fit(steps, frames=True)
         self.progress.value = self.progress.max
         self.refresh()
 
+    def _fit(self, steps, frames):
+        if self.diverged or steps < 1:
+            return
+        done, last = len(self.losses), [time.perf_counter()]
+
+        def on_epoch(epoch, hist):
+            if frames and time.perf_counter() - last[0] >= self.frame_interval:
+                self.losses[done:] = hist.loss
+                self.progress.value = epoch
+                self.refresh()
+                last[0] = time.perf_counter()
+
+        hist = fit(self.model, self.X, self.y, epochs=steps, batch_size=len(self.y), rule=self.rule,
+                   progress=False, callback=on_epoch)
+        self.losses[done:] = [loss for loss in hist.loss if np.isfinite(loss)]
+        self.diverged = hist.diverged is not None
+
     # ------------------------------------------------------------------ drawing
-    def _fit_limits(self, losses, n):
-        """Loss-axis limits that move in coarse jumps (x doubles, y by decades).
-
-        The axis is part of the cached background, so it is redrawn only when a jump
-        happens, not on every frame (a redrawn log axis costs more than the rest).
-        """
-        xmax = 50
-        while xmax < n:
-            xmax *= 2
-        lo, hi = 1e-2, 1.0
-        if losses is not None:
-            finite = losses[np.isfinite(losses) & (losses > 0)]
-            if finite.size:
-                lo = min(lo, 10.0 ** np.floor(np.log10(max(finite.min(), 1e-8))))
-                hi = max(hi, 10.0 ** np.ceil(np.log10(finite.max())))
-        limits = (xmax, lo, hi)
-        if limits != self._limits:
-            self._limits = limits
-            self.ax_loss.set_xlim(0, xmax)
-            self.ax_loss.set_ylim(lo, hi)
-            self.invalidate()
-
     def update(self):
         with np.errstate(over="ignore", invalid="ignore"):
             p = self.model.forward(self._grid)[:, 0].reshape(self._res, self._res)
@@ -212,11 +178,15 @@ class PlaygroundExplorer(Explorer):
         self.img.set_data(rgb)
 
         n = len(self.losses)
-        losses = np.asarray(self.losses) if n else np.array([np.nan])
-        self.curve.set_data(np.arange(n), losses if n else [])
-        self._fit_limits(losses if n else None, n)
-        acc = self.model.accuracy(self.X, self.y) if not self.diverged else float("nan")
-        text = f"iteration {n}\n"
-        text += "diverged: lower the learning rate" if self.diverged else (
-            f"loss {self.losses[-1]:.4f}\ntrain accuracy {acc:.3f}" if n else "untrained")
-        self.status.set_text(text)
+        self.curve.set_data(np.arange(n), self.losses)
+        # limits in coarse jumps (x doubles from 50, y by decades, at least 1e-2..1): the
+        # axis is part of the cached background, redrawn only when a jump happens
+        xmax = 50 * 2 ** int(np.ceil(np.log2(max(n, 50) / 50)))
+        self.set_limits(self.ax_loss, (0, xmax), snap(self.losses, 1, log=True, include=(1e-2, 1.0)))
+        if self.diverged:
+            text = "diverged: lower the learning rate"
+        elif n:
+            text = f"loss {self.losses[-1]:.4f}\ntrain accuracy {self.model.accuracy(self.X, self.y):.3f}"
+        else:
+            text = "untrained"
+        self.status.set_text(f"iteration {n}\n{text}")

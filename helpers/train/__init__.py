@@ -1,0 +1,171 @@
+"""Training a network: ``fit`` runs mini-batch training on the loop of :mod:`helpers.optim`.
+
+``fit(model, X, y, ...)`` trains any :class:`helpers.nn.MLP` (softmax with cross-entropy,
+sigmoid with binary cross-entropy, identity with squared error) with any update rule
+and returns a :class:`History`. The command line, ``python -m helpers.train``, is in
+``__main__.py``.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..optim import descend
+
+__all__ = ["History", "fit"]
+
+
+@dataclass
+class History:
+    """What ``fit`` measured, one entry per epoch.
+
+    Attributes
+    ----------
+    loss : mean training loss over the epoch's mini-batches (penalty included)
+    train_acc : accuracy on the whole training set after the epoch (empty for an
+        identity output, which has no classes)
+    val_loss, val_acc : the same on the validation set (empty without one)
+    seconds : wall time of the whole loop, evaluation included
+    step_seconds : time spent in training steps only (batching, forward, backward, update)
+    samples : training samples processed
+    batch_size : the batch size used (at most the number of samples)
+    diverged : None, or the epoch (1-based) in which training diverged
+    stopped : None when every epoch ran; else why training ended early, in one sentence
+    """
+
+    loss: list = field(default_factory=list)
+    train_acc: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_acc: list = field(default_factory=list)
+    seconds: float = 0.0
+    step_seconds: float = 0.0
+    samples: int = 0
+    batch_size: int = 0
+    diverged: int | None = None
+    stopped: str | None = None
+
+    @property
+    def samples_per_second(self):
+        """Training samples per second of time spent in training steps."""
+        return self.samples / self.step_seconds if self.step_seconds else 0.0
+
+
+def divergence_hint(lr, l2):
+    """The likely cause of a diverging run, as advice: the L2 factor when lr * l2 alone
+    makes the penalty's steps overshoot (gradient descent on c|W|^2 needs lr * c < 1),
+    else the learning rate."""
+    if l2 and lr * l2 >= 0.5:
+        return f"lower the L2 factor (c = {l2:g} with lr {lr:g}: the penalty alone makes each step overshoot)"
+    return f"lower the learning rate (now {lr:g})"
+
+
+def fit(model, X, y, *, epochs, batch_size, rule, l2=0.0, validation=None, schedule=None, seed=0,
+        progress=True, log=None, callback=None, max_growth=100.0):
+    """Mini-batch training of ``model`` (in place) with ``rule``.
+
+    Each epoch shuffles the samples with a generator seeded by ``seed``, so two runs with
+    the same seed, data, dtype and BLAS library (including its number of threads) give
+    bit-identical parameters. The rule's state carries over between calls: pass a fresh
+    rule for a fresh run, or the same model and rule to continue training.
+
+    Parameters
+    ----------
+    model : helpers.nn.MLP (updated in place)
+    X : (N, D) array; y : (N,) labels, or (N, K) targets (see ``MLP.loss_and_grads``)
+    epochs, batch_size : int >= 1 (a batch larger than N is cut to N; History says so)
+    rule : an update rule from helpers.optim
+    l2 : float c >= 0, the penalty c * sum |W|^2
+    validation : optional (X_val, y_val), evaluated after every epoch
+    schedule : optional callable (epoch, epochs) -> factor on the learning rate of that
+        epoch (e.g. helpers.optim.cosine)
+    seed : seeds the shuffling
+    progress : show a tqdm bar over epochs (a widget in Jupyter, text on a terminal)
+    log : optional callable(str), called with one line per epoch
+    callback : optional callable(epoch, history) after each epoch; returning True stops
+    max_growth : training stops as diverged when a batch loss exceeds this factor times
+        the first one (None: only a loss that is not finite stops it)
+
+    Returns
+    -------
+    History
+    """
+    X = np.ascontiguousarray(model.check_X(X))
+    N = X.shape[0]
+    y = model.check_targets(y, N)
+    epochs, batch_size = int(epochs), int(batch_size)
+    if epochs < 1 or batch_size < 1:
+        raise ValueError(f"epochs and batch_size must be >= 1, got {epochs} and {batch_size}")
+    l2 = float(l2)
+    if not np.isfinite(l2) or l2 < 0:
+        raise ValueError(f"l2 must be a finite number >= 0, got {l2}")
+    if validation is not None:
+        Xv = model.check_X(validation[0])
+        yv = model.check_targets(validation[1], Xv.shape[0])
+    hist = History(batch_size=min(batch_size, N))
+    B = hist.batch_size
+    rng = np.random.default_rng(seed)
+    grads = {k: np.empty_like(p) for k, p in model.params.items()}
+    xbuf = np.empty((B, X.shape[1]), dtype=X.dtype)
+    epoch_loss, clock = [0.0], [0.0]
+
+    def batches(epoch):
+        order = rng.permutation(N)
+        epoch_loss[0], clock[0] = 0.0, time.perf_counter()
+        return (order[i:i + B] for i in range(0, N, B))
+
+    def step(idx):
+        xb = np.take(X, idx, axis=0, out=xbuf[:idx.size])
+        loss, g = model.loss_and_grads(xb, y[idx], l2, out=grads, check=False)
+        epoch_loss[0] += loss * idx.size
+        return loss, g
+
+    def end_of_epoch(epoch):
+        hist.step_seconds += time.perf_counter() - clock[0]
+        hist.samples += N
+        hist.loss.append(epoch_loss[0] / N)
+        train_loss, train_acc = model.evaluate(X, y, l2, check=False)
+        if not (np.isfinite(hist.loss[-1]) and np.isfinite(train_loss)):
+            return "diverged: the loss is no longer finite"
+        line = f"epoch {epoch:3d}  loss {hist.loss[-1]:.4f}"
+        if train_acc is not None:
+            hist.train_acc.append(train_acc)
+            line += f"  train acc {train_acc:.4f}"
+        if validation is not None:
+            vl, va = model.evaluate(Xv, yv, l2, check=False)
+            hist.val_loss.append(vl)
+            line += f"  val loss {vl:.4f}"
+            if va is not None:
+                hist.val_acc.append(va)
+                line += f"  val acc {va:.4f}"
+        if bar is not None:
+            bar.set_postfix_str(line.split("  ", 1)[1])
+            bar.update(1)
+        if log is not None:
+            log(line)
+        if callback is not None and callback(epoch, hist):
+            return "stopped by the callback"
+
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=epochs, unit="epoch", leave=True)
+    start = time.perf_counter()
+    try:
+        run = descend(step, model.params, rule, batches, epochs=epochs, schedule=schedule, on_epoch=end_of_epoch,
+                      max_growth=max_growth)
+    finally:
+        hist.seconds = time.perf_counter() - start
+        if bar is not None:
+            bar.close()
+    if run.stopped and run.stopped.startswith("diverged"):
+        if len(hist.loss) == run.epochs:  # stopped inside an epoch: record what it reached
+            hist.step_seconds += time.perf_counter() - clock[0]
+            hist.loss.append(float("inf"))
+        hist.diverged = len(hist.loss)
+        why = run.stopped.split(": ", 1)[1]
+        hist.stopped = f"diverged in epoch {hist.diverged}: {why}; {divergence_hint(rule.lr, l2)}"
+    elif run.stopped:
+        hist.stopped = run.stopped
+    return hist
