@@ -77,14 +77,32 @@ def tanh_grad(z):
     return 1.0 - t * t
 
 
+def _shifted(z, axis):
+    """z minus its maximum along ``axis``: every entry <= 0, so exp never overflows.
+
+    Infinite logits get their limit: where a slice holds +inf, those entries share all
+    the probability (they become 0, the others -inf). NaN, or a slice of only -inf (no
+    probabilities at all), is a ValueError.
+    """
+    m = z.max(axis=axis, keepdims=True)
+    if not np.isfinite(m).all():
+        if np.isnan(m).any():
+            raise ValueError("softmax of NaN: the logits contain NaN; check the inputs and the learning rate")
+        if np.isneginf(m).any():
+            raise ValueError("softmax of a row of -inf only: no class has any probability")
+        top = np.isposinf(z)
+        z = np.where(top.any(axis=axis, keepdims=True), np.where(top, 0.0, -np.inf), z).astype(z.dtype)
+        m = z.max(axis=axis, keepdims=True)
+    return z - m
+
+
 def softmax(z, axis=-1):
     r"""Softmax :math:`e^{z_i} / \sum_k e^{z_k}` along ``axis``.
 
-    The row maximum is subtracted first: softmax ignores a shift common to all
-    entries, and after the shift every exponent is <= 0.
+    The maximum is subtracted first: softmax ignores a shift common to all entries, and
+    after the shift every exponent is <= 0.
     """
-    z = _float(z)
-    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    e = np.exp(_shifted(_float(z), axis))
     return e / e.sum(axis=axis, keepdims=True)
 
 
@@ -93,8 +111,7 @@ def log_softmax(z, axis=-1):
 
     Never takes the log of a probability that underflowed to 0.
     """
-    z = _float(z)
-    shifted = z - z.max(axis=axis, keepdims=True)
+    shifted = _shifted(_float(z), axis)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 

@@ -16,7 +16,8 @@ __all__ = ["mse", "softmax_cross_entropy", "binary_cross_entropy_with_logits"]
 def mse_core(y_hat, t, grad=True):
     diff = y_hat - t
     S = y_hat.shape[0] if y_hat.ndim > 1 else 1
-    return float(0.5 * np.vdot(diff, diff) / S), diff / S if grad else None
+    # summed in float64: squares of large float32 numbers would overflow
+    return float(0.5 * np.square(diff, dtype=np.float64).sum() / S), diff / S if grad else None
 
 
 def mse(y_hat, y):
@@ -94,7 +95,7 @@ def binary_cross_entropy_core(z, t, grad=True):
     """Unchecked fused sigmoid binary cross-entropy of logits ``z`` and targets ``t``."""
     S = z.shape[0] if z.ndim else 1
     per_sample = np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z)))
-    return float(per_sample.sum() / S), (sigmoid(z) - t) / S if grad else None
+    return float(per_sample.sum(dtype=np.float64) / S), (sigmoid(z) - t) / S if grad else None
 
 
 def binary_cross_entropy_with_logits(logits, y):

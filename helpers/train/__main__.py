@@ -8,7 +8,9 @@ training from :func:`helpers.train.fit`.
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 
 import numpy as np
 
@@ -47,7 +49,8 @@ def parser():
     p.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     p.add_argument("--data-dir", default="data",
                    help="folder holding mnist/ and fashion-mnist/ (or the four IDX files)")
-    p.add_argument("--plot", metavar="FILE", help="write the loss and accuracy per epoch to this image file")
+    p.add_argument("--plot", metavar="FILE",
+                   help="write the loss and accuracy per epoch to this image file (.png, .jpg, .pdf or .svg)")
     p.add_argument("--json", action="store_true", help="end with one JSON line of results")
     return p
 
@@ -69,47 +72,88 @@ def settings(args):
     return cfg
 
 
+PLOT_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".pdf": "pdf", ".svg": "svg"}
+
+
+def check_plot_path(path):
+    """The image format for ``path``, after checking that its folder takes a new file (before training)."""
+    fmt = PLOT_FORMATS.get(os.path.splitext(path)[1].lower())
+    if not path or fmt is None:
+        raise ValueError(f"--plot needs a file name ending in {', '.join(PLOT_FORMATS)}, got {path!r}")
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise ValueError(f"--plot {path}: cannot write in {folder} ({e.strerror}); choose a writable folder") from None
+    if os.path.isdir(path):
+        raise ValueError(f"--plot {path} is a folder; give a file name")
+    return fmt
+
+
+def blas_threads():
+    """BLAS threads this process uses: OPENBLAS_NUM_THREADS or OMP_NUM_THREADS, else OpenBLAS's default, the CPUs."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        if os.environ.get(name, "").isdigit():
+            return int(os.environ[name])
+    return os.cpu_count()
+
+
 def main(argv=None):
-    from ..data import DatasetMissing, load_dataset
+    from ..data import DatasetMissing, atomic_write, load_dataset
     from ..nn import MLP
 
     args = parser().parse_args(argv)
     try:
         cfg = settings(args)
-        data = load_dataset(args.dataset, args.data_dir, args.seed, np.dtype(args.dtype))
+        fmt = check_plot_path(args.plot) if args.plot is not None else None
+        X_tr, y_tr, X_te, y_te = load_dataset(args.dataset, args.data_dir, args.seed, np.dtype(args.dtype))
     except (ValueError, DatasetMissing) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    X_tr, y_tr, X_te, y_te = data
-    model = MLP([X_tr.shape[1], cfg["hidden"], int(max(y_tr.max(), y_te.max())) + 1], seed=args.seed,
-                dtype=np.dtype(args.dtype))
+    except OSError as e:
+        print(f"error: cannot read the {args.dataset} data in {args.data_dir}: {e.strerror or e}", file=sys.stderr)
+        return 2
     tty = sys.stderr.isatty()
-    hist = fit(model, X_tr, y_tr, epochs=cfg["epochs"], batch_size=cfg["batch_size"],
-               rule=make_rule(cfg["rule"], cfg["lr"], cfg["momentum"]), l2=cfg["l2"], validation=(X_te, y_te),
-               seed=args.seed, progress=tty, log=None if tty else print, schedule=SCHEDULES[cfg["schedule"]])
+    try:
+        model = MLP([X_tr.shape[1], cfg["hidden"], 10], seed=args.seed, dtype=np.dtype(args.dtype))
+        hist = fit(model, X_tr, y_tr, epochs=cfg["epochs"], batch_size=cfg["batch_size"],
+                   rule=make_rule(cfg["rule"], cfg["lr"], cfg["momentum"]), l2=cfg["l2"], validation=(X_te, y_te),
+                   seed=args.seed, progress=tty, log=None if tty else print, schedule=SCHEDULES[cfg["schedule"]])
+    except MemoryError:
+        print(f"error: not enough memory for --hidden {cfg['hidden']} with batch {cfg['batch_size']}; "
+              "choose a smaller --hidden or --batch-size", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: training stopped, nothing was written", file=sys.stderr)
+        return 130
     if hist.diverged:
         print(f"error: training {hist.stopped}", file=sys.stderr)
         return 1
     train_acc, test_acc = model.accuracy(X_tr, y_tr), model.accuracy(X_te, y_te)
     print(f"train accuracy {train_acc:.4f}")
     print(f"test accuracy {test_acc:.4f}")
-    if args.plot:
+    status = 0
+    if fmt is not None:
         import matplotlib
 
         matplotlib.use("Agg")
-        from ..data import atomic_write
         from ..plots import training_curves
 
         fig = training_curves(hist)[0].figure
-        atomic_write(args.plot, lambda f: fig.savefig(f, dpi=100))
-        print(f"wrote {args.plot}")
+        try:
+            atomic_write(args.plot, lambda f: fig.savefig(f, format=fmt, dpi=100))
+            print(f"wrote {args.plot}")
+        except OSError as e:
+            print(f"error: cannot write the plot to {args.plot}: {e.strerror or e}", file=sys.stderr)
+            status = 2
     if args.json:
-        cfg["batch_size"] = hist.batch_size
-        summary = dict(dataset=args.dataset, **cfg, seed=args.seed, dtype=args.dtype,
-                       train_accuracy=train_acc, test_accuracy=test_acc, seconds=round(hist.seconds, 3),
+        summary = dict(dataset=args.dataset, **{**cfg, "batch_size": hist.batch_size}, seed=args.seed,
+                       dtype=args.dtype, blas_threads=blas_threads(), train_accuracy=train_acc,
+                       test_accuracy=test_acc, seconds=round(hist.seconds, 3),
                        samples_per_second=round(hist.samples_per_second, 1))
         print(json.dumps(summary))
-    return 0
+    return status
 
 
 if __name__ == "__main__":
