@@ -17,6 +17,7 @@ subclass of :class:`Rule` here; :func:`make_rule` then offers it by name to the 
 line and the explorers.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -276,7 +277,7 @@ def descend(loss_and_grads, params, rule, batches, *, epochs=1, schedule=None, o
                 loss, grads = loss_and_grads(batch)
                 if first is None:
                     first = abs(loss)
-                if not np.isfinite(loss):
+                if not math.isfinite(loss):
                     run.stopped = f"diverged at step {run.steps + 1}: the loss is no longer finite"
                 elif max_growth is not None and loss > max_growth * max(first, 1e-12):
                     run.stopped = (f"diverged at step {run.steps + 1}: the loss grew to {loss:.3g}, "

@@ -24,7 +24,7 @@ def test_slider_factories_reject_values_out_of_range():
 def test_descent_explorer_first_step_and_redraw(capsys):
     ex = DescentExplorer(ROSENBROCK, lr=1e-3, beta=0.0, steps=50, start=(-1.2, 1.0))
     frame = ex.image.value
-    assert frame[:3] == b"\xff\xd8\xff"  # a JPEG frame
+    assert frame[:8] == b"\x89PNG\r\n\x1a\n"  # a PNG frame
     ex.controls["lr"].value = 2e-3
     xs, ys = ex.line.get_xdata(), ex.line.get_ydata()
     x0 = np.array([-1.2, 1.0])

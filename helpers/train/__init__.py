@@ -127,22 +127,22 @@ def fit(model, X, y, *, epochs, batch_size, rule, l2=0.0, validation=None, sched
         train_loss, train_acc = model.evaluate(X, y, l2, check=False)
         if not (np.isfinite(hist.loss[-1]) and np.isfinite(train_loss)):
             return "diverged: the loss is no longer finite"
-        line = f"epoch {epoch:3d}  loss {hist.loss[-1]:.4f}"
         if train_acc is not None:
             hist.train_acc.append(train_acc)
-            line += f"  train acc {train_acc:.4f}"
         if validation is not None:
             vl, va = model.evaluate(Xv, yv, l2, check=False)
             hist.val_loss.append(vl)
-            line += f"  val loss {vl:.4f}"
             if va is not None:
                 hist.val_acc.append(va)
-                line += f"  val acc {va:.4f}"
-        if bar is not None:
-            bar.set_postfix_str(line.split("  ", 1)[1])
-            bar.update(1)
-        if log is not None:
-            log(line)
+        if bar is not None or log is not None:
+            line = "  ".join(f"{name} {values[-1]:.4f}" for name, values in
+                             (("loss", hist.loss), ("train acc", hist.train_acc), ("val loss", hist.val_loss),
+                              ("val acc", hist.val_acc)) if values)
+            if bar is not None:
+                bar.set_postfix_str(line)
+                bar.update(1)
+            if log is not None:
+                log(f"epoch {epoch:3d}  {line}")
         if callback is not None and callback(epoch, hist):
             return "stopped by the callback"
 

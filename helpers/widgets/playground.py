@@ -50,6 +50,7 @@ class PlaygroundExplorer(Explorer):
     """
 
     figsize = (9.6, 4.0)
+    colors = 128  # the probability map is a smooth gradient
 
     def __init__(self, X, y, hidden=4, lr=0.1, beta=0.9, seed=0, steps=300, resolution=100,
                  margin=0.5, max_hidden=16, frame_interval=0.1):

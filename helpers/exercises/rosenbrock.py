@@ -1,0 +1,92 @@
+"""Exercises of notebook 01: the Rosenbrock gradient and Hessian, classifying a stationary
+point, a gradient-descent path and the Newton direction."""
+
+import numpy as np
+
+from ..checks import Mistake, exercise
+from ..gradcheck import numerical_gradient, numerical_jacobian
+from ..objectives import ROSENBROCK, Objective
+from ..optim import GD, minimize
+
+
+def _points(rng):
+    """The classic start, the minimum (where many wrong formulas vanish too) and random points."""
+    return [(np.array([-1.2, 1.0]),), (np.array([1.0, 1.0]),)] + [(p,) for p in rng.uniform(-2, 2, (4, 2))]
+
+
+def _wrong_sign_grad(x):
+    x1, x2 = x
+    return np.array([-400 * x1 * (x2 - x1**2) + 2 * (1 - x1), 200 * (x2 - x1**2)])
+
+
+@exercise("rosenbrock_grad", _points, numeric=lambda x: numerical_gradient(ROSENBROCK.f, x), mistakes=[
+    Mistake("the second term of df/dx1 has the wrong sign: d/dx1 (1 - x1)^2 = -2 (1 - x1)", _wrong_sign_grad),
+    Mistake("df/dx1 misses the inner derivative -2 x1 of (x2 - x1^2) (chain rule)",
+            lambda x: np.array([200 * (x[1] - x[0] ** 2) - 2 * (1 - x[0]), 200 * (x[1] - x[0] ** 2)])),
+])
+def rosenbrock_grad(x):
+    """Gradient (2,) of f(x) = 100 (x2 - x1^2)^2 + (1 - x1)^2 at x (2,)."""
+    return ROSENBROCK.grad(np.asarray(x, dtype=float))
+
+
+@exercise("rosenbrock_hess", _points, numeric=lambda x: numerical_jacobian(ROSENBROCK.grad, x), mistakes=[
+    Mistake("H11 misses the + 2 that (1 - x1)^2 contributes",
+            lambda x: ROSENBROCK.hess(x) - np.array([[2.0, 0.0], [0.0, 0.0]])),
+    Mistake("the mixed derivatives should be -400 x1, the derivative of 200 (x2 - x1^2) with respect to x1",
+            lambda x: ROSENBROCK.hess(x) * np.array([[1, 0.5], [0.5, 1]])),
+])
+def rosenbrock_hess(x):
+    """Hessian (2, 2) of the Rosenbrock function at x (2,)."""
+    return ROSENBROCK.hess(np.asarray(x, dtype=float))
+
+
+def _symmetric(rng):
+    diag = [np.diag(d) for d in ([2.0, 3.0], [-1.0, -5.0], [2.0, -4.0], [-3.0, 1.0], [0.0, 2.0])]
+    rot = np.linalg.qr(rng.standard_normal((2, 2)))[0]
+    return [(H,) for H in diag] + [(rot @ H @ rot.T,) for H in diag] + [(np.array([[802.0, -400.0], [-400.0, 200.0]]),)]
+
+
+def _kind(lam):
+    if np.isclose(lam, 0, atol=1e-9).any():
+        return "degenerate"
+    return "minimum" if (lam > 0).all() else "maximum" if (lam < 0).all() else "saddle"
+
+
+@exercise("classify", _symmetric, mistakes=[
+    Mistake("det H > 0 alone does not make a minimum: a maximum has det H > 0 too; look at H11 (or both eigenvalues)",
+            lambda H: _kind(np.linalg.eigvalsh(H)) if np.linalg.det(H) <= 0 else "minimum"),
+    Mistake("the diagonal entries of H are its eigenvalues only when H is diagonal; use np.linalg.eigvalsh",
+            lambda H: _kind(np.diag(H).astype(float))),
+])
+def classify(H):
+    """'minimum', 'maximum', 'saddle' or 'degenerate' (a zero eigenvalue) for a stationary point with Hessian H."""
+    return _kind(np.linalg.eigvalsh(H))
+
+
+def _descent_cases(rng):
+    return [(np.array([-1.2, 1.0]), 1e-3, 5)] + [(rng.uniform(-2, 2, 2), lr, n) for lr, n in ((2e-3, 3), (1e-4, 8))]
+
+
+@exercise("gradient_descent", _descent_cases, mistakes=[
+    Mistake("the path starts with x0 itself: steps + 1 rows, x0 first",
+            lambda x0, lr, n: minimize(ROSENBROCK, x0, GD(lr), n)[1:]),
+    Mistake("a descent step goes against the gradient: x - lr * grad f(x)",
+            lambda x0, lr, n: minimize(Objective(ROSENBROCK.f, lambda x: -ROSENBROCK.grad(x)), x0, GD(lr), n)),
+])
+def gradient_descent(x0, lr, steps):
+    """The path (steps + 1, 2) of gradient descent on Rosenbrock from x0 with learning rate lr."""
+    return minimize(ROSENBROCK, x0, GD(lr), steps)
+
+
+def _newton_cases(rng):
+    return [(ROSENBROCK.grad(x), ROSENBROCK.hess(x)) for x in rng.uniform(-2, 2, (4, 2))]
+
+
+@exercise("newton_direction", _newton_cases, mistakes=[
+    Mistake("the Newton step solves H d = -g; multiplying by H instead of solving with it goes the wrong way",
+            lambda g, H: -H @ g),
+    Mistake("the Newton direction is -H^-1 g: the minus sign is missing", lambda g, H: np.linalg.solve(H, g)),
+])
+def newton_direction(g, H):
+    """The Newton direction d (2,) that solves H d = -g, for a gradient g (2,) and Hessian H (2, 2)."""
+    return -np.linalg.solve(H, g)
