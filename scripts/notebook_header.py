@@ -18,9 +18,12 @@ the one place the address is written. The badges in README.md and the nbgitpulle
 docs/teaching.md (between ``<!-- begin generated: NAME -->`` and ``<!-- end generated -->``
 lines) are written from it too; ``--links`` prints the links.
 
-Writing also drops what must not be committed: widget state (metadata.widgets) and
-execution timestamps (cell metadata "execution"). `make notebooks` runs this script
-before and after executing the notebooks; tests/test_portability.py runs ``--check``.
+Writing also drops what must not be committed or would change on every run: widget
+state (metadata.widgets), execution timestamps (cell metadata "execution"), the views of
+widgets (a random model id, and without the state a viewer could only say "model not
+found": a short note takes their place), and the split of a cell's printed text into
+several stream outputs. `make notebooks` runs this script before and after executing the
+notebooks; tests/test_portability.py runs ``--check``.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ NOTEBOOKS = REPO / "notebooks"
 BRANCH = "main"
 BADGE_ID = "bundle-badges"
 SETUP_ID = "bundle-setup"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_NOTE = "Interactive explorer: run the notebook in Jupyter to use it."
 
 SETUP_CELL = '''\
 # Set-up for wherever this notebook runs: figures inline (whatever MPLBACKEND says), and the
@@ -141,7 +146,23 @@ def normalized(nb, url: str, notebook: str):
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = steady_outputs(cell.outputs)
     return nb
+
+
+def steady_outputs(outputs):
+    """The outputs with consecutive streams of one name joined and widget views replaced."""
+    steady = []
+    for out in outputs:
+        if (out.output_type == "stream" and steady and steady[-1].output_type == "stream"
+                and steady[-1].name == out.name):
+            steady[-1].text += out.text
+            continue
+        if WIDGET_VIEW in out.get("data", {}):
+            out.data = nbformat.from_dict({"text/plain": WIDGET_NOTE})
+        steady.append(out)
+    return steady
 
 
 def main(argv=None) -> int:

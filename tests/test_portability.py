@@ -55,6 +55,15 @@ def test_committed_notebooks_carry_no_widget_state_and_no_timestamps(path):
     assert not [i for i, c in enumerate(nb["cells"]) if "execution" in c.get("metadata", {})]
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_widget_views_are_replaced_by_a_note_in_cells_nbval_ignores(path):
+    for i, cell in enumerate(_cells(path)):
+        for out in cell.get("outputs", []):
+            assert notebook_header.WIDGET_VIEW not in out.get("data", {}), f"cell {i}"
+            if out.get("data", {}).get("text/plain") == notebook_header.WIDGET_NOTE:
+                assert "nbval-ignore-output" in cell["metadata"].get("tags", []), f"cell {i}"
+
+
 def test_notebooks_weigh_under_two_megabytes():
     total = sum(p.stat().st_size for p in NOTEBOOKS)
     assert total < 2_000_000, f"the six notebooks weigh {total / 1e6:.2f} MB"
