@@ -84,7 +84,7 @@ lint: $(STAMP) ## ruff over helpers, tests, bench, scripts and notebooks
 
 lock: $(STAMP) ## re-resolve constraints.txt for Python 3.11.2-3.13 on Linux, macOS, Windows (uv)
 	$(PY) -m pip install --quiet uv==0.13.9
-	grep -v -e '^-' -e '^#' requirements.txt | $(VENV)/bin/uv pip compile --universal --python-version 3.11.2 \
+	grep -v -e '^-' -e '^#' requirements.txt | $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11.2 \
 	  --no-annotate --custom-compile-command "make lock" - -o constraints.txt
 
 clean: ## remove the venv, caches and build output
