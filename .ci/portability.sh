@@ -97,7 +97,11 @@ for name, load, shape in [("iris.csv", data.load_iris, (150, 4)), ("digits.csv.g
     assert load()[0].shape == shape
     print(f"  {name}: {path}")
 assert not data._in_checkout() and "make data" not in data._FIX_MISSING
-print(f"  helpers from {where.parent}")
+# every module of the checkout's helpers is installed (setup.py finds the subpackages)
+missing = [str(p.relative_to(repo)) for p in (repo / "helpers").rglob("*.py")
+           if not (where.parent / p.relative_to(repo / "helpers")).is_file()]
+assert not missing, f"not installed: {missing}"
+print(f"  helpers from {where.parent}, all {len(list((repo / 'helpers').rglob('*.py')))} modules")
 EOF
     ) || return 1
     local nb failed=0

@@ -107,15 +107,6 @@ def test_repository_url_is_defined_once_and_everything_is_made_from_it():
     assert notebook_header.links(url)["nbgitpuller"] in teaching
 
 
-def test_pyproject_lists_every_subpackage_of_helpers():
-    # packages are listed by hand (helpers._shipped lives in data/): a new subpackage must be added
-    with open(REPO / "pyproject.toml", "rb") as f:
-        listed = set(tomllib.load(f)["tool"]["setuptools"]["packages"])
-    found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "helpers").rglob("__init__.py")}
-    assert found <= listed, f"add {sorted(found - listed)} to [tool.setuptools] packages in pyproject.toml"
-    assert "helpers._shipped" in listed
-
-
 def test_shipped_tables_come_from_one_copy_in_data():
     for name in ("iris.csv", "digits.csv.gz"):
         assert data._shipped_file(name).read_bytes() == (REPO / "data" / name).read_bytes()
