@@ -112,10 +112,21 @@ def test_shipped_tables_come_from_one_copy_in_data():
         assert data._shipped_file(name).read_bytes() == (REPO / "data" / name).read_bytes()
 
 
-def test_missing_table_in_a_checkout_says_git_checkout(monkeypatch, tmp_path):
-    monkeypatch.setattr(data, "_shipped_file", lambda name: data.SHIPPED_DATA / "no-such-table.csv")
-    with pytest.raises(DatasetMissing, match=r"git checkout -- data/"):
+@pytest.mark.parametrize("git", [True, False], ids=["git clone", "downloaded archive"])
+def test_missing_table_in_a_checkout_gives_checkout_advice(monkeypatch, tmp_path, git):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "data").mkdir()
+    if git:
+        (tmp_path / ".git").mkdir()
+    monkeypatch.setattr(data, "REPO_ROOT", tmp_path)
+    monkeypatch.setattr(data, "SHIPPED_DATA", tmp_path / "data")
+    monkeypatch.setattr(data, "_shipped_file", lambda name: tmp_path / "data" / name)
+    with pytest.raises(DatasetMissing) as info:
         data.load_iris()
+    msg = str(info.value)
+    assert ("git checkout -- data/" in msg) == git and ("download the repository again" in msg) != git
+    assert "reinstall" not in msg
+    assert "make data" in data._fetch_advice()
 
 
 def test_missing_table_after_an_install_says_reinstall(monkeypatch, tmp_path):
