@@ -21,6 +21,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import http.client
+import importlib.resources
 import os
 import tempfile
 import urllib.error
@@ -56,6 +57,10 @@ __all__ = [
 # CWD in notebooks/, so "data" must not depend on where Python was started.
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = REPO_ROOT / "data"
+# The shipped tables have one copy, in data/. An install (editable or not) carries them
+# as the package data of helpers._shipped (pyproject.toml maps that package to data/);
+# helpers imported from a checkout without an install reads data/ directly.
+_SHIPPED_PACKAGE = "helpers._shipped"
 
 IRIS_FEATURES = ("sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm")
 IRIS_CLASSES = ("setosa", "versicolor", "virginica")
@@ -94,7 +99,21 @@ _DATASETS = {
     ),
 }
 DEBIAN_FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
-_FIX_MISSING = "run `make data` (needs a network) or point --data-dir at a folder holding the four IDX files"
+
+
+def _in_checkout() -> bool:
+    """True when helpers is imported from a clone of the repository (editable or not at all)."""
+    return (REPO_ROOT / "pyproject.toml").is_file() and SHIPPED_DATA.is_dir()
+
+
+def _fetch_advice() -> str:
+    """The command that fetches MNIST / Fashion-MNIST, for the way helpers was installed."""
+    if _in_checkout():
+        return "run `make data`"
+    return "call `helpers.data.download(name, root)` from Python"
+
+
+_FIX_MISSING = f"{_fetch_advice()} (needs a network) or point --data-dir at a folder holding the four IDX files"
 
 
 class DatasetMissing(FileNotFoundError):
@@ -123,7 +142,7 @@ def _resolve_root(root) -> Path:
     if path.is_absolute() or path.exists():
         return path
     in_repo = REPO_ROOT / path
-    if path == Path("data") or in_repo.exists():
+    if _in_checkout() and (path == Path("data") or in_repo.exists()):
         return in_repo
     return path
 
@@ -173,6 +192,27 @@ def make_xor(n=200, noise=0.5, seed=0):
 # ---------------------------------------------------------------- shipped tables
 
 
+def _shipped_file(name: str) -> Path:
+    """Path of a shipped table: the installed package data, else the checkout's data/."""
+    try:
+        resource = importlib.resources.files(_SHIPPED_PACKAGE).joinpath(name)
+    except ModuleNotFoundError:  # imported from a checkout that was never installed
+        return SHIPPED_DATA / name
+    return resource if isinstance(resource, Path) else SHIPPED_DATA / name
+
+
+def _restore_advice(path: Path) -> str:
+    """How to get a damaged or missing shipped file back, for the way helpers was installed."""
+    if path.parent == SHIPPED_DATA and _in_checkout():
+        if (REPO_ROOT / ".git").exists():
+            return "it ships with the repository, restore it with `git checkout -- data/`"
+        return "it ships with the repository, download the repository again"
+    return (
+        "it ships inside the installed helpers package; reinstall it from the repository "
+        "(`pip install --force-reinstall <path or URL of the repository>`)"
+    )
+
+
 def _read_csv_table(path: Path, header: tuple[str, ...]):
     """Read a numeric CSV with the given header row; returns (N, len(header)) float64."""
     try:
@@ -182,15 +222,13 @@ def _read_csv_table(path: Path, header: tuple[str, ...]):
             if tuple(first.split(",")) != header:
                 raise ValueError(
                     f"{path}: unexpected header {first[:80]!r}; the file is not the one "
-                    "shipped with the repository, restore it with `git checkout -- data/`"
+                    f"shipped with the bundle; {_restore_advice(path)}"
                 )
             table = np.loadtxt(f, delimiter=",", dtype=np.float64, ndmin=2)
     except FileNotFoundError:
-        raise DatasetMissing(
-            f"{path} is missing; it ships with the repository, restore it with `git checkout -- data/`"
-        ) from None
+        raise DatasetMissing(f"{path} is missing; {_restore_advice(path)}") from None
     except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: cannot be read ({exc}); restore it with `git checkout -- data/`") from exc
+        raise ValueError(f"{path}: cannot be read ({exc}); {_restore_advice(path)}") from exc
     if table.shape[1] != len(header):
         raise ValueError(f"{path}: expected {len(header)} columns, found {table.shape[1]}")
     return table
@@ -206,11 +244,11 @@ def load_iris():
     y : ndarray, shape (150,), int64
         Class 0..2, names in ``IRIS_CLASSES``; 50 samples per class.
     """
-    path = SHIPPED_DATA / "iris.csv"
+    path = _shipped_file("iris.csv")
     table = _read_csv_table(path, (*IRIS_FEATURES, "species"))
     X, y = table[:, :4], table[:, 4]
     if table.shape[0] != 150 or not np.isin(y, (0, 1, 2)).all():
-        raise ValueError(f"{path}: expected 150 rows with species 0..2; restore it with `git checkout -- data/`")
+        raise ValueError(f"{path}: expected 150 rows with species 0..2; {_restore_advice(path)}")
     return np.ascontiguousarray(X), y.astype(np.int64)
 
 
@@ -225,13 +263,13 @@ def load_digits():
     y : ndarray, shape (1797,), int64
         Digit 0..9.
     """
-    path = SHIPPED_DATA / "digits.csv.gz"
+    path = _shipped_file("digits.csv.gz")
     header = tuple(f"pixel_{r}_{c}" for r in range(8) for c in range(8)) + ("label",)
     table = _read_csv_table(path, header)
     X, y = table[:, :64], table[:, 64]
     if table.shape[0] != 1797 or X.min() < 0 or X.max() > 16 or not np.isin(y, np.arange(10)).all():
         raise ValueError(
-            f"{path}: expected 1797 rows, pixels 0..16 and labels 0..9; restore it with `git checkout -- data/`"
+            f"{path}: expected 1797 rows, pixels 0..16 and labels 0..9; {_restore_advice(path)}"
         )
     return np.ascontiguousarray(X), y.astype(np.int64)
 
@@ -495,7 +533,7 @@ def _unreachable(url: str, pretty: str, exc: BaseException) -> DownloadError:
         )
     return DownloadError(
         f"Could not reach the server at {url} ({reason}): {pretty} is not shipped with the "
-        f"repository and needs a network, so run `make data` on a machine that has one{hint}."
+        f"repository and needs a network, so {_fetch_advice()} on a machine that has one{hint}."
     )
 
 
@@ -538,7 +576,7 @@ def _fetch(url: str, dest: Path, fname: str, md5: str, pretty: str, timeout: flo
             if announced is not None and announced.isdigit() and int(announced) != size:
                 raise DownloadError(
                     f"Could not download {url}: the connection was cut after {size} of "
-                    f"{announced} bytes; check the network and run `make data` again."
+                    f"{announced} bytes; check the network and {_fetch_advice()} again."
                 )
             got = h.hexdigest()
             if got != md5:
