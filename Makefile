@@ -21,7 +21,7 @@ NBEXEC := --to notebook --execute --inplace --ExecutePreprocessor.timeout=120 \
 	--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False
 PORT ?= 8888
 
-.PHONY: help setup lab notebook test portability e2e data notebooks bench lint lock clean
+.PHONY: help setup lab notebook test portability e2e data notebooks exercises check-exercises bench lint lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -66,6 +66,14 @@ notebooks: $(STAMP) ## re-execute every notebook in place and store its outputs
 	@for nb in $(NOTEBOOKS); do echo "executing $$nb"; \
 	  $(VENV)/bin/jupyter nbconvert $(NBEXEC) "$$nb" || exit 1; done
 	$(PY) scripts/notebook_header.py
+
+exercises: $(STAMP) ## write the student notebooks exercises/NN_*.ipynb from notebooks/ (nbgrader)
+	$(PY) -m pip install --quiet -r requirements-instructor.txt
+	$(PY) scripts/make_exercises.py
+
+check-exercises: $(STAMP) ## fail when a committed student notebook is not what make exercises writes
+	$(PY) -m pip install --quiet -r requirements-instructor.txt
+	$(PY) scripts/make_exercises.py --check
 
 e2e: $(STAMP) ## real-browser test: JupyterLab in headless chromium runs every notebook and moves a slider
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-e2e.txt

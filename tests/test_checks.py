@@ -1,0 +1,94 @@
+"""The exercise checks: every reference passes, every stub says "not yet written", every
+catalogued mistake gets its own hint, and the generic diagnoses say what they should."""
+
+import numpy as np
+import pytest
+
+from helpers import exercises  # noqa: F401  (registers every exercise)
+from helpers.checks import EXERCISES, Exercise, Mistake, check, verdict
+
+ALL = sorted(EXERCISES)
+MISTAKES = [(name, i) for name in ALL for i in range(len(EXERCISES[name].mistakes))]
+
+
+def _stub(*args):
+    raise NotImplementedError("write this function, then run the check below it")
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_the_reference_solution_is_correct(name):
+    assert verdict(name, EXERCISES[name].reference) == f"{name}: correct"
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_the_stub_is_not_yet_written(name, capsys):
+    check(name, _stub)
+    out = capsys.readouterr()
+    assert out.out == f"{name}: not yet written (replace the `raise NotImplementedError` line with your code)\n"
+    assert out.err == ""
+
+
+@pytest.mark.parametrize("name,i", MISTAKES)
+def test_each_catalogued_mistake_gets_its_hint(name, i):
+    mistake = EXERCISES[name].mistakes[i]
+    assert verdict(name, mistake.fn) == f"{name}: not right yet: {mistake.hint}"
+
+
+@pytest.mark.parametrize("name,i", MISTAKES)
+def test_each_catalogued_mistake_really_differs_from_the_reference(name, i):
+    ex = EXERCISES[name]
+    cases = ex.cases(np.random.default_rng(0))
+    outs = [np.asarray(ex.mistakes[i].fn(*c), dtype=object) for c in cases]
+    refs = [np.asarray(ex.reference(*c), dtype=object) for c in cases]
+    assert any(o.shape != r.shape or not np.array_equal(o, r) for o, r in zip(outs, refs))
+
+
+# ------------------------------------------------------------------ generic diagnoses, on a toy exercise
+
+def _toy_cases(rng):
+    return [(rng.standard_normal((3, 2)), rng.standard_normal((2, 4))) for _ in range(3)]
+
+
+EXERCISES["toy_matmul"] = Exercise(lambda A, B: A @ B, _toy_cases,
+                                   (Mistake("the product is A @ B, not B.T @ A.T's transpose", lambda A, B: (A @ B) + 1),))
+
+
+def test_transpose_is_explained():
+    assert "transpose of the expected (3, 4)" in verdict("toy_matmul", lambda A, B: (A @ B).T)
+
+
+def test_sign_and_factor_and_shape():
+    assert "wrong sign" in verdict("toy_matmul", lambda A, B: -(A @ B))
+    assert "is 0.5 times the right one" in verdict("toy_matmul", lambda A, B: 0.5 * (A @ B))
+    assert "has shape (3,), expected (3, 4)" in verdict("toy_matmul", lambda A, B: (A @ B)[:, 0])
+
+
+def test_an_exception_is_one_line_with_its_type_and_line():
+    def mine(A, B):
+        C = A @ B
+        return C @ C  # (3, 4) @ (3, 4): shapes do not fit
+
+    msg = verdict("toy_matmul", mine)
+    assert msg.startswith("toy_matmul: your code raised ValueError on line 3 of mine (`return C @ C")
+    assert "\n" not in msg and "Traceback" not in msg
+
+
+def test_a_missing_return_is_named():
+    def mine(A, B):
+        A @ B  # noqa: B018
+
+    assert verdict("toy_matmul", mine) == "toy_matmul: your function returns None; end it with `return ...`"
+
+
+def test_inputs_are_not_shared_with_the_student():
+    def mutating(A, B):
+        A *= 0  # a student's function that changes its input must not change the reference's
+        return A @ B
+
+    assert "off" in verdict("toy_matmul", mutating)
+    assert verdict("toy_matmul", lambda A, B: A @ B) == "toy_matmul: correct"
+
+
+def test_an_unknown_exercise_is_a_clear_error():
+    with pytest.raises(ValueError, match="no exercise called 'nope'"):
+        verdict("nope", _stub)
