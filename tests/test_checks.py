@@ -50,7 +50,11 @@ def _toy_cases(rng):
 
 
 EXERCISES["toy_matmul"] = Exercise(lambda A, B: A @ B, _toy_cases,
-                                   (Mistake("the product is A @ B, not B.T @ A.T's transpose", lambda A, B: (A @ B) + 1),))
+                                   (Mistake("a constant 1 too many", lambda A, B: (A @ B) + 1),))
+
+
+def test_a_catalogued_mistake_wins_over_the_generic_diagnosis():
+    assert verdict("toy_matmul", lambda A, B: A @ B + 1) == "toy_matmul: not right yet: a constant 1 too many"
 
 
 def test_transpose_is_explained():
