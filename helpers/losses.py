@@ -7,7 +7,7 @@ arithmetic through the unchecked ``*_core`` functions below, once its inputs are
 
 import numpy as np
 
-from ._checks import as_float_array, as_labels, same_shape
+from ._checks import as_float_array, as_labels, nonempty, same_shape
 from .activations import sigmoid
 
 __all__ = ["mse", "softmax_cross_entropy", "binary_cross_entropy_with_logits"]
@@ -36,6 +36,7 @@ def mse(y_hat, y):
     y_hat = as_float_array(y_hat, "y_hat")
     y = as_float_array(y, "y", dtype=y_hat.dtype)
     same_shape(y_hat, y, "y_hat", "y")
+    nonempty(y_hat, "y_hat")
     return mse_core(y_hat, y)
 
 
@@ -82,6 +83,7 @@ def softmax_cross_entropy(logits, y):
     z = as_float_array(logits, "logits")
     if z.ndim != 2:
         raise ValueError(f"logits must have shape (S, K), got {z.shape}; reshape a single sample with z[None, :]")
+    nonempty(z, "logits")
     y = np.asarray(y)
     if y.ndim == 2:
         t = as_float_array(y, "y", dtype=z.dtype)
@@ -114,6 +116,7 @@ def binary_cross_entropy_with_logits(logits, y):
     z = as_float_array(logits, "logits")
     t = as_float_array(y, "y", dtype=z.dtype)
     same_shape(z, t, "logits", "y")
-    if t.size and (t.min() < 0 or t.max() > 1):
+    nonempty(z, "logits")
+    if t.min() < 0 or t.max() > 1:
         raise ValueError("y must hold targets in [0, 1] for binary cross-entropy (use 0/1 labels)")
     return binary_cross_entropy_core(z, t)
