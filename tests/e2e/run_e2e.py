@@ -10,7 +10,13 @@ redraws only on Train gets one press of Train). Screenshots go to build/e2e/; th
 explorer of each notebook that passes (its first figure when it has none) is copied to
 docs/screenshots/<stem>.png, small enough for the README.
 
-    .venv/bin/python tests/e2e/run_e2e.py [--no-docs] [NOTEBOOK ...]
+Then a student's session with one exercise notebook (exercises/01_rosenbrock.ipynb): run
+it as handed out (every check says "not yet written"), write a wrong answer into the
+exercise cell (the source's sign slip), run it and its check (the hint appears), then the
+right answer (the check says correct). The answers are typed into the cell editor; what
+the check must print is computed here with helpers.checks.verdict on the same code.
+
+    .venv/bin/python tests/e2e/run_e2e.py [--no-docs] [--exercise-only] [NOTEBOOK ...]
 
 The browser is Debian's chromium (/usr/bin/chromium) driven by Playwright; Playwright never
 downloads a browser of its own. The JupyterLab server runs from this interpreter's
@@ -40,6 +46,7 @@ from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
+EXERCISE = ("01_rosenbrock.ipynb", "rosenbrock_grad", "- 2 * (1 - x1)", "+ 2 * (1 - x1)")
 OUT = REPO / "build" / "e2e"
 DOCS = REPO / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -132,7 +139,7 @@ class Server:
             port = free_port()
             cmd = [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                    "--ServerApp.port_retries=0", "--ServerApp.token=", "--ServerApp.password=",
-                   "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={NOTEBOOKS}",
+                   "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={REPO}",
                    f"--LabApp.user_settings_dir={self.tmp / 'settings'}",
                    f"--LabApp.workspaces_dir={self.tmp / 'workspaces'}",
                    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
@@ -399,8 +406,64 @@ def write_docs_png(stem, data):
 
 
 # --------------------------------------------------------------------------- one notebook
+def wait_idle(page, server, name, what, timeout):
+    """Poll until every cell has run (or one failed) and the kernel has been idle ~0.5 s."""
+    deadline, settled = time.monotonic() + timeout, 0
+    while True:
+        st = page.evaluate(JS_STATE)
+        todo = st["code"] - st["empty"]
+        finished = st["running"] == 0 and (st["counted"] >= todo or st["errors"])
+        if finished and st["status"] == "idle" and server.kernel_state(name) == "idle":
+            settled += 1
+            if settled >= 3:  # idle across ~0.5 s: not a gap between two cells
+                return st
+        else:
+            settled = 0
+        if st["dialog"]:
+            raise Failure(f"dialog while running: {st['dialog']}")
+        if time.monotonic() > deadline:
+            raise Failure(f"{what} not finished after {timeout:.0f} s "
+                          f"({st['counted']}/{todo} cells done, {st['running']} running)")
+        time.sleep(POLL / 2 if st["running"] else POLL)
+
+
+def open_and_run_all(page, server, nb, name, notes):
+    """Open ``nb`` in JupyterLab, clear its outputs and Run All Cells; returns (state, seconds)."""
+    # ?reset: a clean workspace, so no earlier notebook is reopened next to this one
+    page.goto(f"{server.base}/lab/tree/{quote(name)}?reset", timeout=T_OPEN * 1000)
+    n_cells = len(json.loads(nb.read_text(encoding="utf-8"))["cells"])
+    deadline = time.monotonic() + T_OPEN
+    while True:
+        st = page.evaluate(JS_STATE)
+        kernel = server.kernel_state(name)
+        if st and st["cells"] >= n_cells and st["status"] == "idle" and kernel == "idle":
+            break
+        if st and st["dialog"]:
+            raise Failure(f"dialog on opening: {st['dialog']}")
+        if time.monotonic() > deadline:
+            raise Failure(f"notebook not ready after {T_OPEN:.0f} s "
+                          f"(cells {st and st['cells']}/{n_cells}, kernel {kernel})")
+        time.sleep(POLL)
+    if st["cells"] != n_cells:
+        notes.append(f"{st['cells']} cells in the page, {n_cells} in the file")
+    # the notebook must be the current widget for the menus to act on it
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell .jp-InputArea-prompt").first.click()
+    # the file browser closed, as a student does for a wide explorer (View > Show Left Sidebar)
+    if page.evaluate(JS_LEFT_OPEN):
+        page.keyboard.press("Control+B")
+    menu(page, "Edit", "editmenu:clear-all", "Clear Outputs of All Cells")
+    deadline = time.monotonic() + 30 * SCALE
+    while (st := page.evaluate(JS_STATE))["counted"] or st["running"]:
+        if time.monotonic() > deadline:
+            raise Failure("Edit > Clear Outputs of All Cells left execution counts behind")
+        time.sleep(POLL)
+    t_run = time.monotonic()
+    menu(page, "Run", "runmenu:run-all", "Run All Cells")
+    return wait_idle(page, server, name, "Run All Cells", T_RUN), time.monotonic() - t_run
+
+
 def run_notebook(ctx, server, nb, docs):
-    stem, name = nb.stem, nb.name
+    stem, name = nb.stem, nb.relative_to(REPO).as_posix()
     shots, notes = [], []
     page = ctx.new_page()
     page_errors = []
@@ -411,55 +474,7 @@ def run_notebook(ctx, server, nb, docs):
     try:
         # ?reset: a clean workspace, so no earlier notebook is reopened next to this one
         page.goto(f"{server.base}/lab/tree/{quote(name)}?reset", timeout=T_OPEN * 1000)
-        n_cells = len(json.loads(nb.read_text(encoding="utf-8"))["cells"])
-        deadline = time.monotonic() + T_OPEN
-        while True:
-            st = page.evaluate(JS_STATE)
-            kernel = server.kernel_state(name)
-            if st and st["cells"] >= n_cells and st["status"] == "idle" and kernel == "idle":
-                break
-            if st and st["dialog"]:
-                raise Failure(f"dialog on opening: {st['dialog']}")
-            if time.monotonic() > deadline:
-                raise Failure(f"notebook not ready after {T_OPEN:.0f} s "
-                              f"(cells {st and st['cells']}/{n_cells}, kernel {kernel})")
-            time.sleep(POLL)
-        if st["cells"] != n_cells:
-            notes.append(f"{st['cells']} cells in the page, {n_cells} in the file")
-
-        # the notebook must be the current widget for the menus to act on it
-        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell .jp-InputArea-prompt").first.click()
-        # the file browser closed, as a student does for a wide explorer (View > Show Left Sidebar)
-        if page.evaluate(JS_LEFT_OPEN):
-            page.keyboard.press("Control+B")
-        menu(page, "Edit", "editmenu:clear-all", "Clear Outputs of All Cells")
-        deadline = time.monotonic() + 30 * SCALE
-        while (st := page.evaluate(JS_STATE))["counted"] or st["running"]:
-            if time.monotonic() > deadline:
-                raise Failure("Edit > Clear Outputs of All Cells left execution counts behind")
-            time.sleep(POLL)
-
-        t_run = time.monotonic()
-        menu(page, "Run", "runmenu:run-all", "Run All Cells")
-        deadline = time.monotonic() + T_RUN
-        settled = 0
-        while True:
-            st = page.evaluate(JS_STATE)
-            todo = st["code"] - st["empty"]
-            finished = st["running"] == 0 and (st["counted"] >= todo or st["errors"])
-            if finished and st["status"] == "idle" and server.kernel_state(name) == "idle":
-                settled += 1
-                if settled >= 3:  # idle across ~0.5 s: not a gap between two cells
-                    break
-            else:
-                settled = 0
-            if st["dialog"]:
-                raise Failure(f"dialog while running: {st['dialog']}")
-            if time.monotonic() > deadline:
-                raise Failure(f"Run All Cells not finished after {T_RUN:.0f} s "
-                              f"({st['counted']}/{todo} cells done, {st['running']} running)")
-            time.sleep(POLL / 2 if st["running"] else POLL)
-        run_s = time.monotonic() - t_run
+        st, run_s = open_and_run_all(page, server, nb, name, notes)
         if st["errors"]:
             path = OUT / f"{stem}-error.png"
             page.screenshot(path=str(path))
@@ -561,6 +576,94 @@ def run_notebook(ctx, server, nb, docs):
             notes.append("the notebook file changed during the run (edited by someone, or saved)")
 
 
+JS_CELLS = """() => [...__PANEL__.querySelectorAll('.jp-Notebook .jp-Cell')].map(c => ({
+  code: c.classList.contains('jp-CodeCell'),
+  source: [...c.querySelectorAll('.cm-line')].map(l => l.textContent).join('\\n'),
+  output: [...c.querySelectorAll('.jp-OutputArea-output')].map(o => o.textContent).join('')}))""".replace(
+    "__PANEL__", JS_PANEL)
+
+
+def exercise_answers():
+    """(right, wrong) sources of the e2e exercise cell, and the verdicts each must print."""
+    import nbformat
+
+    from helpers.checks import verdict
+
+    name, exercise, good, bad = EXERCISE
+    cell = next(c for c in nbformat.read(NOTEBOOKS / name, as_version=4).cells
+                if c.cell_type == "code" and f"def {exercise}(" in c.source)
+    right = "\n".join(line for line in cell.source.splitlines() if "SOLUTION" not in line)
+    if good not in right:
+        raise Failure(f"the solution of {exercise} in notebooks/{name} no longer contains {good!r}: update EXERCISE")
+    wrong = right.replace(good, bad, 1)
+    expected = []
+    for source in (right, wrong):
+        space = {}
+        exec("import numpy as np\n" + source, space)  # the answers are the notebook's own code
+        expected.append(verdict(exercise, space[exercise]))
+    return (right, expected[0]), (wrong, expected[1])
+
+
+def check_output(page, exercise):
+    """The line the exercise's check cell printed."""
+    for cell in page.evaluate(JS_CELLS):
+        if cell["code"] and f'check("{exercise}"' in cell["source"]:
+            for line in cell["output"].splitlines():
+                if line.startswith(f"{exercise}:"):
+                    return line.strip()
+            return ""
+    raise Failure(f"no check cell for {exercise}")
+
+
+def run_exercise(ctx, server):
+    """A student's session with one exercise: stub, a wrong answer (hint), the right one (correct)."""
+    name, exercise, _, _ = EXERCISE
+    nb = REPO / "exercises" / name
+    page = ctx.new_page()
+    notes, t0 = [], time.monotonic()
+    try:
+        (right, ok_line), (wrong, hint_line) = exercise_answers()
+        path = nb.relative_to(REPO).as_posix()
+        st, _ = open_and_run_all(page, server, nb, path, notes)
+        if st["errors"]:
+            raise Failure(f"the student notebook as handed out shows an error: {st['errors'][0]}")
+        first = check_output(page, exercise)
+        if not first.endswith("not yet written (replace the `raise NotImplementedError` line with your code)"):
+            raise Failure(f"the unanswered check printed {first!r}")
+        steps = [f"as handed out: {first!r}"]
+        cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+        for answer, expected in ((wrong, hint_line), (right, ok_line)):
+            sources = [c["source"] for c in page.evaluate(JS_CELLS)]
+            index = next(i for i, src in enumerate(sources) if f"def {exercise}(" in src)
+            editor = cells.nth(index).locator(".cm-content")
+            editor.click()
+            page.keyboard.press("Control+A")
+            page.keyboard.insert_text(answer)  # as typed: the whole cell replaced by the answer
+            page.keyboard.press("Shift+Enter")  # run the exercise cell, move to its check
+            wait_idle(page, server, path, "the exercise cell", T_RUN)
+            page.keyboard.press("Shift+Enter")  # run the check
+            deadline = time.monotonic() + T_RUN
+            while (got := check_output(page, exercise)) != expected and time.monotonic() < deadline:
+                time.sleep(POLL)
+            if got != expected:
+                raise Failure(f"after typing an answer the check printed {got!r}, expected {expected!r}")
+            steps.append(repr(got))
+        shot_path = OUT / "exercise-session.png"
+        page.screenshot(path=str(shot_path))
+        return True, " -> ".join(steps), notes, [shot_path], time.monotonic() - t0
+    except Failure as e:
+        return False, str(e), notes, [failure_shot(page, "exercise")], time.monotonic() - t0
+    except Exception as e:
+        return False, f"{type(e).__name__}: {str(e).splitlines()[0][:200]}", notes, \
+            [failure_shot(page, "exercise")], time.monotonic() - t0
+    finally:
+        try:
+            page.close()
+        except Exception:
+            pass
+        server.shutdown_sessions()
+
+
 def failure_shot(page, stem):
     path = OUT / f"{stem}-failure.png"
     try:
@@ -575,6 +678,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="notebook names or paths (default: notebooks/*.ipynb)")
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/screenshots/")
+    parser.add_argument("--exercise-only", action="store_true", help="only the student's session with an exercise")
     args = parser.parse_args(argv)
 
     # SIGTERM (a CI timeout, kill) must still reach the finally blocks that stop the server
@@ -615,7 +719,7 @@ def main(argv=None):
             raise Failure("playwright is not installed: make e2e installs requirements-e2e.txt") from e
 
         server.start()
-        log(f"jupyter lab at {server.base} (root {rel(NOTEBOOKS)}, log {rel(server.log_path)})")
+        log(f"jupyter lab at {server.base} (root {rel(REPO)}, log {rel(server.log_path)})")
         profile = Path(tmp, "chromium-profile")
         with sync_playwright() as pw:
             ctx = pw.chromium.launch_persistent_context(
@@ -626,11 +730,15 @@ def main(argv=None):
                 exe = check_flags(profile)
                 version = ctx.browser.version if ctx.browser else "?"
                 log(f"chromium {version} ({exe}), fresh profile, flags: {' '.join(CHROMIUM_ARGS)}")
-                for nb in nbs:
-                    ok, what, notes, shots, secs = run_notebook(ctx, server, nb, not args.no_docs)
+                runs = [] if args.exercise_only else \
+                    [(nb.name, lambda nb=nb: run_notebook(ctx, server, nb, not args.no_docs)) for nb in nbs]
+                if args.exercise_only or not args.notebooks:
+                    runs.append((f"exercises/{EXERCISE[0]} ({EXERCISE[1]})", lambda: run_exercise(ctx, server)))
+                for label, run in runs:
+                    ok, what, notes, shots, secs = run()
                     passed += ok
                     failed += not ok
-                    log(f"{'ok  ' if ok else 'FAIL'} {nb.name} ({secs:.0f} s): {what}")
+                    log(f"{'ok  ' if ok else 'FAIL'} {label} ({secs:.0f} s): {what}")
                     for n in notes:
                         log(f"     note: {n}")
                     for s in shots:
