@@ -210,20 +210,21 @@ class Newton(Rule):
         p -= lr * d.reshape(p.shape)
 
 
-#: the rules by name, for make_rule (the command line and the explorers offer these)
-RULES = {"gd": GD, "momentum": Momentum, "nesterov": Momentum, "adam": Adam}
+#: rule name -> factory (lr, beta, beta2) -> Rule; the command line's --rule and the
+#: explorers' rule menus offer these names, so a new rule is one class and one line here
+RULES = {
+    "gd": lambda lr, beta, beta2: GD(lr),
+    "momentum": lambda lr, beta, beta2: Momentum(lr, beta),  # beta = 0: gradient descent
+    "nesterov": lambda lr, beta, beta2: Momentum(lr, beta, nesterov=True),
+    "adam": lambda lr, beta, beta2: Adam(lr, beta1=beta, beta2=beta2),
+}
 
 
 def make_rule(name="momentum", lr=0.01, beta=0.9, beta2=0.999):
-    """An update rule from settings: "gd", "momentum" (beta = 0 is gradient descent),
-    "nesterov" or "adam" (beta is its beta1)."""
+    """The update rule ``name`` of ``RULES`` with these settings (beta is Adam's beta1)."""
     if name not in RULES:
         raise ValueError(f"unknown update rule {name!r}; choose one of {', '.join(RULES)}")
-    if name == "gd":
-        return GD(lr)
-    if name == "adam":
-        return Adam(lr, beta1=beta, beta2=beta2)
-    return Momentum(lr, beta, nesterov=name == "nesterov")
+    return RULES[name](lr, beta, beta2)
 
 
 def cosine(epoch, epochs):
