@@ -193,6 +193,4 @@ def test_matrix_backward_matches_finite_differences_on_a_batch():
     rng = np.random.default_rng(2)
     args = (rng.normal(size=(5, 3)), rng.dirichlet(np.ones(4), 5), rng.normal(size=(3, 2)), 0.3,
             rng.normal(size=(2, 4)), -0.2)
-    mine, num = _backward_slip(*args, slip=""), _batch_numeric(*args)
-    for k in num:
-        assert relative_error(mine[k], num[k]) < 1e-7, k
+    assert relative_error(_backward_slip(*args, slip=""), _batch_numeric(*args)) < 1e-7

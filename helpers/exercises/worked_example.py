@@ -34,17 +34,17 @@ def _cases(rng):
 
 def _forward(theta, x, y):
     zs, acts = _theta_net(theta).forward_trace(np.asarray(x, float)[None])
-    return acts[1][0], zs[1][0], acts[2][0], float(0.5 * np.sum((y - acts[2][0]) ** 2))
+    return np.concatenate([acts[1][0], zs[1][0], acts[2][0], [0.5 * np.sum((y - acts[2][0]) ** 2)]])
 
 
 @exercise("worked_forward", _cases, mistakes=[
     Mistake("row j of W holds the weights into unit j: z1 = w1 x1 + w2 x2 + b1 (and o1 = w5 h1 + w6 h2 + b2)",
             lambda t, x, y: _forward(np.asarray(t)[[0, 2, 1, 3, 4, 6, 5, 7, 8, 9]], x, y)),
     Mistake("E = 1/2 sum (y - net)^2: the factor 1/2 is missing",
-            lambda t, x, y: _forward(t, x, y)[:3] + (2 * _forward(t, x, y)[3],)),
+            lambda t, x, y: _forward(t, x, y) * [1, 1, 1, 1, 1, 1, 2]),
 ])
 def worked_forward(theta, x, y):
-    """(h (2,), o (2,), net (2,), E) of the 2-2-2 network for theta (10,), input x (2,), target y (2,)."""
+    """(h1, h2, o1, o2, net1, net2, E), an array (7,), for theta (10,), input x (2,), target y (2,)."""
     return _forward(theta, x, y)
 
 
@@ -125,7 +125,7 @@ def _batch_cases(rng):
 
 def _backward(X, Y, W1, b1, W2, b2, slip=""):
     g = _net(W1.T, b1, W2.T, b2).loss_and_grads(X, Y)[1]
-    return {"W1": g["W1"], "b1": g["b1"] if slip == "no sum" else g["b1"].sum(), "W2": g["W2"]}
+    return np.concatenate([g["W1"].ravel(), g["b1"] if slip == "no sum" else [g["b1"].sum()], g["W2"].ravel()])
 
 
 def _backward_slip(X, Y, W1, b1, W2, b2, slip):
@@ -134,7 +134,8 @@ def _backward_slip(X, Y, W1, b1, W2, b2, slip):
     dP = (P - Y) / len(X)
     dO = P * ((slip != "diagonal") * dP - np.sum(dP * P, axis=1, keepdims=True))
     dZ = dO @ W2.T * (1.0 if slip == "no sigma'" else H * (1 - H))
-    return {"W1": X.T @ dZ, "b1": dZ.sum(), "W2": H.T @ dO}
+    dW1 = dZ.T @ X if slip == "transpose" else X.T @ dZ
+    return np.concatenate([dW1.ravel(), [dZ.sum()], (H.T @ dO).ravel()])
 
 
 def _batch_numeric(X, Y, W1, b1, W2, b2):
@@ -144,8 +145,7 @@ def _batch_numeric(X, Y, W1, b1, W2, b2):
         a, b, c, _ = np.cumsum(sizes)
         return _net(v[:a].reshape(W1.shape).T, v[a], v[b:c].reshape(W2.shape).T, v[c]).loss_and_grads(X, Y)[0]
     g = numerical_gradient(loss, np.concatenate([W1.ravel(), [b1], W2.ravel(), [b2]]))
-    a, b, c, _ = np.cumsum(sizes)
-    return {"W1": g[:a].reshape(W1.shape), "b1": g[a], "W2": g[b:c].reshape(W2.shape)}
+    return g[:-1]  # dW1, db1, dW2 (b2 last, left out)
 
 
 @exercise("worked_backward", _batch_cases, numeric=_batch_numeric, mistakes=[
@@ -154,12 +154,13 @@ def _batch_numeric(X, Y, W1, b1, W2, b2):
     Mistake("dZ1 misses the factor sigma'(Z1) = H (1 - H)", lambda *a: _backward_slip(*a, "no sigma'")),
     Mistake("the softmax Jacobian's diagonal term is missing: dO = P * (dP - sum(dP * P))",
             lambda *a: _backward_slip(*a, "diagonal")),
-    Mistake("E is averaged over the S samples: divide dP = P - Y by S",
-            lambda X, *a: {k: v * len(X) for k, v in _backward(X, *a).items()}),
+    Mistake("E is averaged over the S samples: divide dP = P - Y by S", lambda X, *a: _backward(X, *a) * len(X)),
+    Mistake("dE/dW1 = X^T dZ1 has the shape of W1, (n_in, n_h); dZ1^T X is its transpose",
+            lambda *a: _backward_slip(*a, "transpose")),
 ])
 def worked_backward(X, Y, W1, b1, W2, b2):
-    """dict of dE/dW1 (n_in, n_h), dE/db1 (a number), dE/dW2 (n_h, n_out) for a batch X (S, n_in), Y (S, n_out),
-    rows are samples; E is the mean over samples of 1/2 sum (y - net)^2. (dE/db2 is 0 for a softmax output.)"""
+    """One array: dE/dW1 (n_in, n_h) raveled, dE/db1, dE/dW2 (n_h, n_out) raveled, for a batch X (S, n_in),
+    Y (S, n_out), rows are samples; E is the mean over samples of 1/2 sum (y - net)^2 (dE/db2 is 0 for softmax)."""
     return _backward(X, Y, W1, b1, W2, b2)
 
 
