@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Objective", "ROSENBROCK", "SADDLE", "VALLEY", "BUMP", "bump", "grid_2d"]
+from .activations import sigmoid
+
+__all__ = ["Objective", "ROSENBROCK", "SADDLE", "PLATEAU", "VALLEY", "BUMP", "bump", "grid_2d"]
 
 
 def grid_2d(bounds, n=200):
@@ -107,6 +109,27 @@ def _saddle_hess(x):
 
 SADDLE = Objective(_saddle_f, _saddle_grad, _saddle_hess, "saddle g",
                    bounds=((-9.0, 1.0), (-2.0, 8.0)))
+
+
+# --- a plateau: two sigmoid units asked for 0.9 each, f(x) = 1/2 sum_i (sigma(x_i) - 0.9)^2.
+# Saturated (x_i << 0) the gradient is about -0.9 e^{x_i}; the minimum (ln 9, ln 9) is round, H = 0.0081 I.
+def _plateau_f(x):
+    return 0.5 * np.sum((sigmoid(x) - 0.9) ** 2, axis=-1)
+
+
+def _plateau_grad(x):
+    s = sigmoid(x)
+    return (s - 0.9) * s * (1.0 - s)
+
+
+def _plateau_hess(x):
+    s = sigmoid(x)
+    d = s * (1.0 - s)  # sigma', and sigma'' = sigma' (1 - 2 sigma)
+    return np.diag(d * d + (s - 0.9) * d * (1.0 - 2.0 * s))
+
+
+PLATEAU = Objective(_plateau_f, _plateau_grad, _plateau_hess, "plateau (two saturated units)",
+                    bounds=((-8.0, 5.0), (-8.0, 5.0)), minima=((np.log(9.0), np.log(9.0)),))
 
 
 # --- the ReLU notebook's valley f(x, y) = (3 - x^3) + 50 (2 y^2 - x)^2: no minimum at all

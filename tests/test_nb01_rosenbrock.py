@@ -4,9 +4,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from helpers.gradcheck import numerical_gradient, relative_error
-from helpers.objectives import ROSENBROCK
-from helpers.optim import GD, Momentum, minimize
+from helpers.gradcheck import numerical_gradient, numerical_jacobian, relative_error
+from helpers.objectives import PLATEAU, ROSENBROCK
+from helpers.optim import GD, Momentum, Newton, minimize
 from helpers.widgets import RosenbrockExplorer
 
 X0 = np.array([-1.2, 1.0])
@@ -37,7 +37,43 @@ def test_gradient_and_hessian_match_central_differences(point):
     assert relative_error(ROSENBROCK.hess(x), num_h) < 1e-7
 
 
+@pytest.mark.parametrize("point", [(-6.0, -4.0), (0.0, 0.0), (2.5, -1.0), (4.0, 4.5)])
+def test_plateau_derivatives_match_central_differences(point):
+    x = np.array(point)
+    assert relative_error(PLATEAU.grad(x), numerical_gradient(PLATEAU.f, x)) < 1e-7
+    assert relative_error(PLATEAU.hess(x), numerical_jacobian(PLATEAU.grad, x)) < 1e-6
+
+
+def test_plateau_is_flat_where_saturated_and_round_at_its_minimum():
+    m = np.array(PLATEAU.minima[0])
+    assert PLATEAU.f(m) < 1e-30 and np.abs(PLATEAU.grad(m)).max() < 1e-15
+    np.testing.assert_allclose(PLATEAU.hess(m), 0.0081 * np.eye(2), rtol=1e-12, atol=1e-15)  # sigma'(ln 9)^2 = 0.09^2
+    x = np.array([-8.0, -8.0])
+    assert np.linalg.norm(PLATEAU.grad(x)) < 1e-3 and PLATEAU.f(x) > 0.8  # saturated: high and flat
+    assert (np.linalg.eigvalsh(PLATEAU.hess(x)) < 0).all()                 # ... and slightly concave
+    # the notebook's measurement: a tenfold step is ten times faster here, and pure Newton climbs
+    f1, f10 = (PLATEAU.f(minimize(PLATEAU, np.array([-6.0, -4.0]), GD(lr), 1000)) for lr in (1.0, 10.0))
+    assert int(np.argmax(f1 < 1e-6)) == 901 and int(np.argmax(f10 < 1e-6)) == 89
+    newton = minimize(PLATEAU, np.array([-6.0, -4.0]), Newton(), 5)
+    assert PLATEAU.f(newton[-1]) > PLATEAU.f(newton[0])
+
+
 # ----------------------------------------------------------------- the explorer
+
+def test_default_explorer_run_is_more_than_a_flat_line():
+    ex = RosenbrockExplorer()
+    try:
+        v = ex.values()
+        assert (v["lr"], v["beta"], v["steps"]) == (1.5e-3, 0.0, 3000)
+        lo, hi = ex.ax_f.get_ylim()
+        fv = ex.curve.get_ydata()
+        assert (lo, hi) == pytest.approx((1e-10, 1e2))
+        assert lo < fv.min() and fv.max() < hi                      # the whole run is inside the panel
+        assert np.log10(fv.max() / fv.min()) > 0.25 * np.log10(hi / lo)  # and fills a quarter of its height
+        assert ex.controls["steps"].max == 5000
+    finally:
+        plt.close(ex.fig)
+
 
 @pytest.fixture
 def explorer():
@@ -116,5 +152,5 @@ def test_a_too_large_rate_diverges_and_says_so(explorer, capsys):
     assert len(line_xy(explorer.line)) < 501
     assert explorer.status.get_text().startswith("diverged after")
     assert np.isfinite(explorer.curve.get_ydata()).all()
-    assert explorer.ax_f.get_ylim() == pytest.approx((1e-14, 1e5))  # the f panel keeps its scale
+    assert explorer.ax_f.get_ylim() == pytest.approx((1e-10, 1e2))  # the f panel keeps its scale
     assert capsys.readouterr().err == ""

@@ -169,3 +169,28 @@ def test_computation_graph_default_layout_unchanged():
     w, h = ax.figure.get_size_inches()
     assert (w, h) == pytest.approx((2.3 * 2 + 0.5, 1.25 * 2 + 0.8))
     plt.close(ax.figure)
+
+
+# ----------------------------------------------------------------- the seed's slips, as the notebook states them
+
+def test_seed_slips_at_the_given_numbers():
+    from helpers.exercises.worked_example import _grads
+
+    x, y = X[0], Y[0]
+    _, g = tied(THETA0)
+    assert f"{g[3]:.6f}" == "-0.001757" and f"{g[1]:.5f}" == "-0.00177"  # dE/dw4 is not the printed 0.00177
+    np.testing.assert_allclose(_grads(THETA0, x, y), g, rtol=1e-12, atol=1e-16)
+    # the b1 index slip hides at the given (symmetric) weights and shows at others
+    assert abs(_grads(THETA0, x, y, "b1 index")[8] - g[8]) < 1e-15
+    theta = np.random.default_rng(1).normal(size=10)
+    assert abs(_grads(theta, x, y, "b1 index")[8] - tied(theta)[1][8]) > 1e-3
+    assert abs(_grads(THETA0, x, y, "w7 for w8")[3]) < 1e-15  # w6 = w7: the slip zeroes dE/dw4
+
+
+def test_matrix_backward_matches_finite_differences_on_a_batch():
+    from helpers.exercises.worked_example import _backward_slip, _batch_numeric
+
+    rng = np.random.default_rng(2)
+    args = (rng.normal(size=(5, 3)), rng.dirichlet(np.ones(4), 5), rng.normal(size=(3, 2)), 0.3,
+            rng.normal(size=(2, 4)), -0.2)
+    assert relative_error(_backward_slip(*args, slip=""), _batch_numeric(*args)) < 1e-7

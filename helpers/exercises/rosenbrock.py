@@ -90,3 +90,32 @@ def _newton_cases(rng):
 def newton_direction(g, H):
     """The Newton direction d (2,) that solves H d = -g, for a gradient g (2,) and Hessian H (2, 2)."""
     return -np.linalg.solve(H, g)
+
+
+def _rate_cases(rng):
+    lam = np.linalg.eigvalsh(ROSENBROCK.hess(np.array([1.0, 1.0])))
+    return [(1e-3, 0.9, lam), (3.8e-3, 0.92, lam), (1.5e-3, 0.0, lam), (3e-3, 0.2, lam), (4.1e-3, 0.99, lam)] + \
+        [(rng.uniform(0.05, 1.0), rng.uniform(0.0, 0.95), rng.uniform(0.1, 5.0, n)) for n in (1, 3, 4)]
+
+
+def _radius(lr, beta, lam, top=lambda lr, beta, lam: 1 + beta - lr * lam, measure=np.abs):
+    """max over lam of the largest measure(eigenvalue) of [[top, -beta], [1, 0]]."""
+    lam = np.asarray(lam, dtype=float)
+    T = np.zeros((lam.size, 2, 2))
+    T[:, 0, 0], T[:, 0, 1], T[:, 1, 0] = top(lr, beta, lam), -beta, 1.0
+    return float(measure(np.linalg.eigvals(T)).max())
+
+
+@exercise("heavy_ball_rate", _rate_cases, mistakes=[
+    Mistake("the top-left entry of the iteration matrix is 1 + beta - lr*lam (x_k - x_{k-1} adds beta x_k), "
+            "not 1 - lr*lam", lambda lr, beta, lam: _radius(lr, beta, lam, lambda lr, beta, lam: 1 - lr * lam)),
+    Mistake("the rate is the largest modulus |mu| of the eigenvalues; a complex pair has |mu| = sqrt(beta), "
+            "which its real part understates", lambda lr, beta, lam: _radius(lr, beta, lam, measure=np.real)),
+    Mistake("beta is missing: max |1 - lr*lam| is plain gradient descent's rate",
+            lambda lr, beta, lam: float(np.abs(1 - lr * np.asarray(lam)).max())),
+    Mistake("the rate is the worst over all eigenvalues (np.max), not that of the smallest one alone",
+            lambda lr, beta, lam: _radius(lr, beta, np.min(lam))),
+])
+def heavy_ball_rate(lr, beta, lam):
+    """Spectral radius of heavy-ball momentum on a quadratic with Hessian eigenvalues lam (n,)."""
+    return _radius(lr, beta, lam)
