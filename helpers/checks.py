@@ -37,16 +37,17 @@ class Exercise:
     mistakes: tuple = field(default=())
     rtol: float = 1e-6
     numeric: callable = None  # args -> the output computed by central differences
+    atol: float = 0.0  # for outputs that are exactly zero (a shift softmax cannot see)
 
 
 #: name -> Exercise; filled by helpers.exercises
 EXERCISES = {}
 
 
-def exercise(name, cases, mistakes=(), rtol=1e-6, numeric=None):
+def exercise(name, cases, mistakes=(), rtol=1e-6, numeric=None, atol=0.0):
     """Decorator registering a reference solution as the exercise ``name``."""
     def register(reference):
-        EXERCISES[name] = Exercise(reference, cases, tuple(mistakes), rtol, numeric)
+        EXERCISES[name] = Exercise(reference, cases, tuple(mistakes), rtol, numeric, atol)
         return reference
     return register
 
@@ -113,18 +114,18 @@ def verdict(name, fn):
                 return f"{name}: your function returns None; end it with `return ...`"
             outs.append(_flat(out))
         refs = [_flat(ex.reference(*_copy(a))) for a in cases]
-        if _all_close(outs, refs, ex.rtol):
+        if _all_close(outs, refs, ex.rtol, ex.atol):
             numeric = None if ex.numeric is None else [_flat(ex.numeric(*_copy(a))) for a in cases]
             if numeric is not None and not _all_close(outs, numeric, 1e-6, 1e-6):
                 return f"{name}: agrees with the reference but not with central differences (report this)"
             return f"{name}: correct"
         for m in ex.mistakes:
-            if _all_close(outs, [_flat(m.fn(*_copy(a))) for a in cases], ex.rtol):
+            if _all_close(outs, [_flat(m.fn(*_copy(a))) for a in cases], ex.rtol, ex.atol):
                 return f"{name}: not right yet: {m.hint}"
-    return f"{name}: not right yet: {_generic(outs, refs, cases, ex.rtol)}"
+    return f"{name}: not right yet: {_generic(outs, refs, cases, ex.rtol, ex.atol)}"
 
 
-def _generic(outs, refs, cases, rtol):
+def _generic(outs, refs, cases, rtol, atol):
     """The generic diagnoses, from the first output entry and input that differ."""
     for k, (out, ref) in enumerate(zip(outs, refs)):
         if len(out) != len(ref):
@@ -140,14 +141,14 @@ def _generic(outs, refs, cases, rtol):
                     return (f"{what} has shape {a.shape}, the transpose of the expected {b.shape}: "
                             "rows are samples here, and W is (fan_in, fan_out)")
                 return f"{what} has shape {a.shape}, expected {b.shape}"
-            if _close(a, b, rtol):
+            if _close(a, b, rtol, atol):
                 continue
             if _close(-a, b, rtol):
                 return f"{what} has the right size but the wrong sign: look for a flipped sign"
             ratio = a[np.abs(b) > 1e-12 * np.abs(b).max()] / b[np.abs(b) > 1e-12 * np.abs(b).max()] if b.any() else a
             if b.any() and ratio.size and np.allclose(ratio, ratio.flat[0], rtol=1e-6):
                 return f"{what} is {ratio.flat[0]:.4g} times the right one: a constant factor is off"
-            right = sum(_all_close([o], [r], rtol) for o, r in zip(outs, refs))
+            right = sum(_all_close([o], [r], rtol, atol) for o, r in zip(outs, refs))
             err = np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b))
             return (f"{what} is off (relative error {err:.1e}); right on {right} of {len(refs)} test inputs"
                     + (": the assignment's numbers can hide a slip that random inputs expose" if right else ""))

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from helpers import exercises  # noqa: F401  (registers every exercise)
-from helpers.checks import EXERCISES, Exercise, Mistake, check, verdict
+from helpers.checks import EXERCISES, Exercise, Mistake, _all_close, _flat, check, verdict
 
 ALL = sorted(EXERCISES)
 MISTAKES = [(name, i) for name in ALL for i in range(len(EXERCISES[name].mistakes))]
@@ -38,9 +38,9 @@ def test_each_catalogued_mistake_gets_its_hint(name, i):
 def test_each_catalogued_mistake_really_differs_from_the_reference(name, i):
     ex = EXERCISES[name]
     cases = ex.cases(np.random.default_rng(0))
-    outs = [np.asarray(ex.mistakes[i].fn(*c), dtype=object) for c in cases]
-    refs = [np.asarray(ex.reference(*c), dtype=object) for c in cases]
-    assert any(o.shape != r.shape or not np.array_equal(o, r) for o, r in zip(outs, refs))
+    outs = [_flat(ex.mistakes[i].fn(*c)) for c in cases]
+    refs = [_flat(ex.reference(*c)) for c in cases]
+    assert not _all_close(outs, refs, ex.rtol, ex.atol)
 
 
 # ------------------------------------------------------------------ generic diagnoses, on a toy exercise
@@ -91,6 +91,18 @@ def test_inputs_are_not_shared_with_the_student():
 
     assert "off" in verdict("toy_matmul", mutating)
     assert verdict("toy_matmul", lambda A, B: A @ B) == "toy_matmul: correct"
+
+
+def test_tuples_and_dicts_are_compared_entry_by_entry():
+    EXERCISES["toy_pair"] = Exercise(lambda A, B: {"sum": A.sum(), "prod": A @ B}, _toy_cases)
+    assert verdict("toy_pair", lambda A, B: {"sum": A.sum(), "prod": A @ B}) == "toy_pair: correct"
+    assert "output['prod'] has shape (4, 3)" in verdict("toy_pair", lambda A, B: {"sum": A.sum(), "prod": (A @ B).T})
+
+
+def test_an_exactly_zero_output_needs_an_absolute_tolerance():
+    EXERCISES["toy_zero"] = Exercise(lambda A, B: 0.0 * A.sum(), _toy_cases, atol=1e-12)
+    assert verdict("toy_zero", lambda A, B: 1e-17 * A.sum()) == "toy_zero: correct"
+    assert "off" in verdict("toy_zero", lambda A, B: 1e-3 * A.sum())
 
 
 def test_an_unknown_exercise_is_a_clear_error():
