@@ -96,3 +96,28 @@ def test_bad_basis_is_refused(iris):
     X_tr, y_tr, X_te, y_te, basis, center = iris
     with pytest.raises(ValueError, match=r"basis must have shape \(4, 2\)"):
         HiddenUnitsExplorer(X_tr, y_tr, X_te, y_te, basis.T, center)
+
+
+def drawn_start(sizes, seed):
+    """Notebook 04's assignment_net: every parameter, biases included, from N(0, 0.05^2)."""
+    g = np.random.default_rng(seed)
+    D, H, K = sizes
+    shapes = {"W1": (D, H), "b1": (H,), "W2": (H, K), "b2": (K,)}
+    return MLP.from_params({k: 0.05 * g.standard_normal(s) for k, s in shapes.items()}, hidden="softplus")
+
+
+def test_make_model_builds_every_run(iris):
+    X_tr, y_tr, X_te, y_te, basis, center = iris
+    calls = []
+
+    def make(sizes, seed):
+        calls.append(tuple(sizes))
+        return drawn_start(sizes, seed)
+
+    explorer = HiddenUnitsExplorer(X_tr, y_tr, X_te, y_te, basis, center, hidden=8, lr=0.5, epochs=5, resolution=20,
+                                   make_model=make)
+    L0 = drawn_start((4, 8, 3), 0).loss_and_grads(X_tr, y_tr)[0]
+    assert explorer.loss_train.get_ydata()[0] == pytest.approx(L0, rel=1e-12)
+    assert np.any(explorer.model.params["b1"] != 0)  # the drawn biases, not MLP's zeros
+    explorer.controls["hidden"].value = 3
+    assert calls == [(4, 8, 3), (4, 3, 3)] and explorer.model.n_params == 27

@@ -38,6 +38,8 @@ class HiddenUnitsExplorer(Explorer):
     epochs : full-batch steps per run
     beta : momentum of the rule (0 is plain gradient descent)
     activation, init, seed : the MLP's hidden activation, initialization and seed
+    make_model : optional callable (sizes, seed) -> MLP that builds each fresh network instead
+        (e.g. with the biases drawn too); activation and init are then not used
     max_hidden : upper end of the hidden-units slider
     lr_range : (min_exp, max_exp) of the log10 learning-rate slider
     resolution : grid points per axis of the decision-region image
@@ -48,7 +50,7 @@ class HiddenUnitsExplorer(Explorer):
 
     def __init__(self, X_train, y_train, X_test, y_test, basis, center=None, *, hidden=8, lr=0.5,
                  epochs=300, beta=0.0, activation="softplus", init=0.05, seed=0, max_hidden=32,
-                 lr_range=(-3, 1), resolution=120, margin=0.5, axis_labels=("PC 1", "PC 2")):
+                 lr_range=(-3, 1), resolution=120, margin=0.5, axis_labels=("PC 1", "PC 2"), make_model=None):
         super().__init__()
         self.X_train, self.y_train = np.asarray(X_train, dtype=np.float64), np.asarray(y_train)
         self.X_test, self.y_test = np.asarray(X_test, dtype=np.float64), np.asarray(y_test)
@@ -60,6 +62,7 @@ class HiddenUnitsExplorer(Explorer):
         self.n_classes = int(max(self.y_train.max(), self.y_test.max())) + 1
         self.epochs, self.beta = int(epochs), float(beta)
         self.activation, self.init, self.seed = activation, init, seed
+        self.make_model = make_model or (lambda sizes, seed: MLP(sizes, hidden=activation, init=init, seed=seed))
         self.model, self.history = None, None
 
         # the plane: 2-D coordinates of the data, and the grid mapped back into input space
@@ -114,7 +117,7 @@ class HiddenUnitsExplorer(Explorer):
     def update(self):
         v = self.values()
         D = self.X_train.shape[1]
-        self.model = MLP((D, v["hidden"], self.n_classes), hidden=self.activation, init=self.init, seed=self.seed)
+        self.model = self.make_model((D, v["hidden"], self.n_classes), self.seed)
         n = self.X_train.shape[0]
         self.history = h = fit(self.model, self.X_train, self.y_train, epochs=self.epochs, batch_size=n,
                                rule=Momentum(v["lr"], self.beta), validation=(self.X_test, self.y_test),
