@@ -105,6 +105,13 @@ def test_an_exactly_zero_output_needs_an_absolute_tolerance():
     assert "off" in verdict("toy_zero", lambda A, B: 1e-3 * A.sum())
 
 
+def test_an_overflow_is_named_and_can_be_a_catalogued_mistake():
+    naive = lambda A, B: np.exp(1e3 * (A @ B)) / np.exp(1e3 * (A @ B))  # noqa: E731  inf / inf
+    assert "holds inf or nan where the answer is finite" in verdict("toy_matmul", naive)
+    EXERCISES["toy_overflow"] = Exercise(lambda A, B: A @ B, _toy_cases, (Mistake("overflows", naive),))
+    assert verdict("toy_overflow", naive) == "toy_overflow: not right yet: overflows"
+
+
 def test_an_unknown_exercise_is_a_clear_error():
     with pytest.raises(ValueError, match="no exercise called 'nope'"):
         verdict("nope", _stub)
