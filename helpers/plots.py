@@ -299,8 +299,8 @@ def network_diagram(sizes, ax=None, layer_names=None, node_labels=None, weights=
             if node_labels is not None:
                 ax.text(x, yy, node_labels[i][j], ha="center", va="center", fontsize=8, zorder=5, color="w")
             if notes is not None and j < len(notes[i]):
-                ax.annotate(notes[i][j], (x, yy), xytext=(0, -14), textcoords="offset points", ha="center",
-                            va="top", fontsize=7.5, zorder=5, bbox={"boxstyle": "round,pad=0.1", "fc": "w", "ec": "none"})
+                ax.annotate(notes[i][j], (x, yy), xytext=(0, -14), textcoords="offset points", ha="center", va="top",
+                            fontsize=7.5, zorder=5, bbox={"boxstyle": "round,pad=0.1", "fc": "w", "ec": "none"})
         ax.text(i, -(top - 1) / 2 - 0.75, layer_names[i], ha="center", va="top", fontsize=9)
     ax.set_xlim(-0.5, n_layers - 0.5)
     ax.set_ylim(-(top - 1) / 2 - 1.25, (top - 1) / 2 + 0.4)
