@@ -159,6 +159,7 @@ def _flat(w, X, y, slip="right", order="C"):  # grad_f, by backprop; order "F" u
     Mistake("w[:8] is W (2, 4) row by row (rows are inputs): w[:8].reshape(2, 4), and dW.ravel() in the same order",
             lambda w, X, y: _flat(w, X, y, order="F")),
     Mistake(HINT_SIGMOID, lambda w, X, y: _flat(w, X, y, "sigmoid factor missing")),
+    Mistake(HINT_TYPO, lambda w, X, y: _flat(w, X, y, "(1-y)/y_hat typo")),
     Mistake(HINT_MEAN, lambda w, X, y: _flat(w, X, y) * len(X)),
 ])
 def grad_f(w, X, y):
