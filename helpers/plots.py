@@ -259,32 +259,51 @@ def decision_boundary(predict, X, y, ax=None, resolution=200, margin=0.5, proba=
     return ax
 
 
-def network_diagram(sizes, ax=None, layer_names=None, node_labels=None):
-    """Layered drawing of a fully connected network: circles per unit, lines per weight.
+def network_diagram(sizes, ax=None, layer_names=None, node_labels=None, weights=None, notes=None, fmt="{:g}"):
+    """Layered drawing of a fully connected network: a circle per unit, a line per weight.
+
+    Units are markers of a fixed size in points, so they stay round and apart whatever the
+    axes' shape; a new figure grows with the tallest layer, so its units never crowd.
 
     Parameters
     ----------
     sizes : e.g. (2, 4, 1)
-    layer_names : optional one caption per layer (e.g. "input", "ReLU", "sigmoid")
+    layer_names : one caption per layer, under it; default "input (n)", "hidden (n)"
+        (numbered when there are several), "output (n)"
     node_labels : optional list per layer of strings drawn inside the units
+    weights : optional list of (sizes[l], sizes[l + 1]) arrays (rows = inputs): each edge
+        labelled with its weight (formatted with ``fmt``); zero weights drawn dotted
+    notes : optional list per layer of strings drawn under the units (e.g. the biases)
     """
-    ax = _ax(ax, figsize=(1.8 * len(sizes) + 1, 3.2))
-    top = max(sizes)
+    n_layers, top = len(sizes), max(sizes)
+    labelled = weights is not None  # then more room along and between the edges, for their labels
+    ax = _ax(ax, figsize=((2.4 if labelled else 1.6) * (n_layers - 1) + 1.6, (0.75 if labelled else 0.5) * top + 1.0))
+    if layer_names is None:
+        hidden = ["hidden"] if n_layers == 3 else [f"hidden {i}" for i in range(1, n_layers - 1)]
+        layer_names = [f"{name} ({n})" for name, n in zip(["input", *hidden, "output"], sizes)]
     pos = [[(i, (n - 1) / 2 - j) for j in range(n)] for i, n in enumerate(sizes)]
-    for a, b in zip(pos[:-1], pos[1:]):
-        for (x0, y0) in a:
-            for (x1, y1) in b:
-                ax.plot([x0, x1], [y0, y1], color="0.6", linewidth=0.8, zorder=1)
+    for l, (a, b) in enumerate(zip(pos[:-1], pos[1:])):
+        for i, (x0, y0) in enumerate(a):
+            frac = 0.5 if len(a) == 1 else 0.3 + 0.4 * i / (len(a) - 1)  # staggered: labels of one source apart
+            for j, (x1, y1) in enumerate(b):
+                w = None if weights is None else float(np.asarray(weights[l])[i, j])
+                ax.plot([x0, x1], [y0, y1], color="0.75" if w == 0 else "0.55", linewidth=0.8,
+                        linestyle=":" if w == 0 else "-", zorder=1)
+                if w is not None:
+                    ax.text(x0 + frac * (x1 - x0), y0 + frac * (y1 - y0), fmt.format(w), ha="center", va="center",
+                            fontsize=7.5, zorder=3, bbox={"boxstyle": "round,pad=0.15", "fc": "w", "ec": "none"})
     for i, layer in enumerate(pos):
+        xs, ys = np.array(layer).T
+        ax.scatter(xs, ys, s=420, color=CLASS_COLORS[i % 10], edgecolors="k", zorder=4, alpha=0.9)
         for j, (x, yy) in enumerate(layer):
-            ax.add_patch(plt.Circle((x, yy), 0.22, facecolor=CLASS_COLORS[i % 10], edgecolor="k", zorder=2, alpha=0.85))
             if node_labels is not None:
-                ax.text(x, yy, node_labels[i][j], ha="center", va="center", fontsize=8, zorder=3, color="w")
-        if layer_names is not None:
-            ax.text(i, -(top - 1) / 2 - 0.6, layer_names[i], ha="center", va="top", fontsize=9)
-    ax.set_xlim(-0.5, len(sizes) - 0.5)
-    ax.set_ylim(-(top - 1) / 2 - 1.0, (top - 1) / 2 + 0.5)
-    ax.set_aspect("equal")
+                ax.text(x, yy, node_labels[i][j], ha="center", va="center", fontsize=8, zorder=5, color="w")
+            if notes is not None and j < len(notes[i]):
+                ax.annotate(notes[i][j], (x, yy), xytext=(0, -14), textcoords="offset points", ha="center", va="top",
+                            fontsize=7.5, zorder=5, bbox={"boxstyle": "round,pad=0.1", "fc": "w", "ec": "none"})
+        ax.text(i, -(top - 1) / 2 - 0.75, layer_names[i], ha="center", va="top", fontsize=9)
+    ax.set_xlim(-0.5, n_layers - 0.5)
+    ax.set_ylim(-(top - 1) / 2 - 1.25, (top - 1) / 2 + 0.4)
     ax.axis("off")
     return ax
 

@@ -7,9 +7,12 @@ buttons; the assertions read back what is drawn (Line2D data, the image array, t
 import numpy as np
 import pytest
 
+from helpers.checks import verdict
 from helpers.data import make_xor
+from helpers.exercises import relu_xor
 from helpers.nn import MLP
 from helpers.objectives import VALLEY
+from helpers.optim import GD, Momentum, minimize_run
 from helpers.widgets import DescentExplorer, PlaygroundExplorer
 
 # the assignment's hand-set network (W1 rows = inputs, our (fan_in, fan_out) layout)
@@ -39,6 +42,40 @@ def test_valley_stationary_points_and_no_minimum():
     t = np.array([1e-2, 0.1, 1.0, 10.0])
     np.testing.assert_allclose(VALLEY.f(np.stack([2 * t**2, t], axis=-1)), 3.0 - 8.0 * t**6)
     assert VALLEY.minima == ()
+
+
+def _x_star(eta, beta):
+    """Where the largest Hessian eigenvalue on the valley floor x = 2y^2 reaches 2 (1 + beta) / eta."""
+    xs = np.geomspace(0.1, 100, 400)
+    lam = [np.linalg.eigvalsh(VALLEY.hess(np.array([x, np.sqrt(x / 2)]))).max() for x in xs]
+    return np.interp(2 * (1 + beta) / eta, lam, xs)
+
+
+@pytest.mark.parametrize("eta", [1e-4, 3e-4])
+def test_momentum_in_the_valley_blows_up_soon_after_its_heavy_ball_limit(eta):
+    path, run = minimize_run(VALLEY, (1.0, 0.5), Momentum(eta, 0.9), 1000)
+    passed = int(np.argmax(path[:, 0] >= _x_star(eta, 0.9)))
+    assert run.stopped.startswith(f"diverged at step {len(path) - 1}:") and 0 < len(path) - 1 - passed <= 25
+    assert VALLEY.f(path[passed]) < -4000  # far down the valley first: f = 3 - x^3 there
+
+
+def test_gradient_descent_past_its_limit_can_bounce_instead():
+    path, run = minimize_run(VALLEY, (1.0, 0.5), GD(1e-3), 1000)
+    assert run.stopped is None and path[:, 0].max() > _x_star(1e-3, 0.0)
+    np.testing.assert_allclose(path[-1], path[-3])  # a period-2 orbit across the valley
+    assert np.linalg.norm(path[-1] - path[-2]) > 0.1
+
+
+def test_exercise_references_reproduce_the_assignment_and_catch_the_seed_slips():
+    np.testing.assert_allclose(relu_xor.ff_nn_relu(PART1_X, *relu_xor.PART1), [0.8176, 0.6225, 0.6225], atol=5e-5)
+    seed_dV = lambda *a: relu_xor.backprop(*a, slip="sigmoid factor missing")  # noqa: E731
+    assert verdict("relu_net_grads", seed_dV).endswith(relu_xor.HINT_SIGMOID)
+    # the typo is invisible on class-1 samples: right there, wrong on class 0
+    X, y = make_xor(40, 0.5, seed=1)
+    for k, same in ((1, True), (0, False)):
+        right, typo = (relu_xor.backprop(X[y == k], y[y == k], *relu_xor.PART1, slip=slip)
+                       for slip in ("right", "(1-y)/y_hat typo"))
+        assert all(np.allclose(right[n], typo[n]) for n in right) == same
 
 
 # ----------------------------------------------------------------------- DescentExplorer

@@ -45,6 +45,38 @@ def test_computation_graph_layout_and_errors():
         plots.computation_graph(nodes + nodes[:1])
 
 
+def _overlap(a, b):
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+@pytest.mark.parametrize("sizes,figsize", [((4, 8, 3), (4.6, 4.4)), ((4, 16, 3), None), ((2, 4, 1), None)])
+def test_network_diagram_units_and_layer_names_never_overlap(sizes, figsize):
+    ax = None if figsize is None else plt.subplots(figsize=figsize)[1]
+    ax = plots.network_diagram(sizes, ax=ax, layer_names=["input", "hidden\nsoftplus", "output\nsoftmax"])
+    fig = ax.figure
+    fig.canvas.draw()
+    names = [t.get_window_extent() for t in ax.texts]
+    assert len(names) == 3 and not any(_overlap(a, b) for i, a in enumerate(names) for b in names[i + 1:])
+    units = np.vstack([ax.transData.transform(c.get_offsets()) for c in ax.collections])
+    diameter = np.sqrt(ax.collections[0].get_sizes()[0]) * fig.dpi / 72
+    gaps = np.linalg.norm(units[:, None] - units[None], axis=-1) + np.eye(len(units)) * 1e9
+    assert len(units) == sum(sizes) and gaps.min() > 1.2 * diameter
+    assert all(n.y1 < units[:, 1].min() for n in names)  # the captions sit under the units
+
+
+def test_network_diagram_default_names_weights_and_notes():
+    W1 = np.array([[1.0, -1.0, 0.0, 1.0], [0.0, 0.0, 0.5, 1.0]])
+    V = np.array([[1.0], [0.0], [-1.0], [1.0]])
+    ax = plots.network_diagram((2, 4, 1), weights=[W1, V], notes=[[], ["b1", "b2", "b3", "b4"], ["c"]])
+    texts = [t.get_text() for t in ax.texts]
+    assert [t for t in texts if "(" in t] == ["input (2)", "hidden (4)", "output (1)"]
+    assert sorted(texts[:12]) == sorted(f"{w:g}" for w in [*W1.ravel(), *V.ravel()])  # one label per edge
+    assert {"b1", "b4", "c"} <= set(texts)
+    dotted = [ln for ln in ax.lines if ln.get_linestyle() == ":"]
+    assert len(ax.lines) == 12 and len(dotted) == 4  # the four zero weights
+    assert [t.get_text() for t in plots.network_diagram((3, 5, 4, 2)).texts][1:3] == ["hidden 1 (5)", "hidden 2 (4)"]
+
+
 def test_training_curves_and_paths():
     hist = History(loss=[1.0, 0.5], train_acc=[0.6, 0.8], val_loss=[1.1, 0.7], val_acc=[0.5, 0.7])
     ax_loss, ax_acc = plots.training_curves(hist)
