@@ -294,7 +294,7 @@ def network_diagram(sizes, ax=None, layer_names=None, node_labels=None, weights=
                             fontsize=7.5, zorder=3, bbox={"boxstyle": "round,pad=0.15", "fc": "w", "ec": "none"})
     for i, layer in enumerate(pos):
         xs, ys = np.array(layer).T
-        ax.scatter(xs, ys, s=420, color=CLASS_COLORS[i % 10], edgecolors="k", zorder=4, alpha=0.9)
+        ax.scatter(xs, ys, s=420, color=CLASS_COLORS[i % 10], edgecolors="k", zorder=4)  # opaque: no edge shows through
         for j, (x, yy) in enumerate(layer):
             if node_labels is not None:
                 ax.text(x, yy, node_labels[i][j], ha="center", va="center", fontsize=8, zorder=5, color="w")
