@@ -1,20 +1,18 @@
 """Files on disk and over the network, for :mod:`helpers.data` (which re-exports the public names).
 
-The IDX format (read and write), the package's one atomic write, and the checked download
-of MNIST / Fashion-MNIST. Every error is one line naming the file or address and the fix.
+The IDX format, the package's one atomic write, and the checked download of MNIST and
+Fashion-MNIST. Every error is one line that names the file or address and the fix.
 """
 
 from __future__ import annotations
 
 import contextlib
-import glob
 import gzip
 import hashlib
 import http.client
 import math
 import os
 import socket
-import sys
 import tempfile
 import threading
 import time
@@ -22,7 +20,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,26 +30,20 @@ except ImportError:  # Windows: no flock, but it refuses to delete a file anothe
     fcntl = None
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-# The four standard files, in the order load_mnist returns them.
-MNIST_FILES = (
-    "train-images-idx3-ubyte.gz",
-    "train-labels-idx1-ubyte.gz",
-    "t10k-images-idx3-ubyte.gz",
-    "t10k-labels-idx1-ubyte.gz",
-)
-# name -> (pretty name, default mirror, {file: published MD5}); both publish MD5, not sha256.
+MNIST_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",  # the order load_mnist returns
+               "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+# name -> (pretty name, default mirror, {file: MD5}); both data sets publish MD5, not sha256
 _DATASETS = {
     "mnist": ("MNIST", "https://ossci-datasets.s3.amazonaws.com/mnist/", dict(zip(MNIST_FILES, (
         "f68b3c2dcbeaaa9fbdd348bbdeb94873", "d53e105ee54ea40749a09fcbcd1e9432",
         "9fb629c4189551a2d022fa330f9573f3", "ec29112dd5afa0611ce80d1b7f02629c")))),
-    "fashion-mnist": ("Fashion-MNIST", "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
-                      dict(zip(MNIST_FILES, (
-        "8d4fb7e6c68d591d4c3dfef9ec88bf0d", "25c81989df183df01b3e8a0aad5dffbe",
-        "bef4ecab320f06d8554ea6380940ec79", "bb300cfdad3c16e7a12a480ee83cd310")))),
+    "fashion-mnist": ("Fashion-MNIST", "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/", dict(zip(
+        MNIST_FILES, ("8d4fb7e6c68d591d4c3dfef9ec88bf0d", "25c81989df183df01b3e8a0aad5dffbe",
+                      "bef4ecab320f06d8554ea6380940ec79", "bb300cfdad3c16e7a12a480ee83cd310")))),
 }
 DEBIAN_FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 STALE_AFTER = 60  # seconds: a younger partial file may belong to a download that is just starting
+_CHUNK = 1 << 20
 
 
 class DatasetMissing(FileNotFoundError):
@@ -64,7 +55,7 @@ class DownloadError(OSError):
 
 
 def in_checkout(repo=REPO_ROOT) -> bool:
-    """True when ``repo`` (where helpers is imported from) is a clone of the repository."""
+    """True when ``repo``, where helpers is imported from, is a clone of the repository."""
     return (repo / "pyproject.toml").is_file() and (repo / "data").is_dir()
 
 
@@ -74,14 +65,13 @@ def fetch_advice(repo=REPO_ROOT) -> str:
 
 
 def _resolve_root(root) -> Path:
-    """``root`` as a Path; a relative one missing from the CWD is taken from the repository (notebooks/ too)."""
+    """``root`` as a Path; a relative one missing from the CWD is the repository's (so notebooks/ works)."""
     if not isinstance(root, (str, os.PathLike)):  # ValueError: every bad input in helpers is one
         raise ValueError(f"root must be a path (str or os.PathLike), got {type(root).__name__}")
     path = Path(root)
     if path.is_absolute() or path.exists():
         return path
-    in_repo = REPO_ROOT / path
-    return in_repo if in_checkout() and (path == Path("data") or in_repo.exists()) else path
+    return REPO_ROOT / path if in_checkout() and (path == Path("data") or (REPO_ROOT / path).exists()) else path
 
 
 def _check_name(name) -> str:
@@ -90,13 +80,13 @@ def _check_name(name) -> str:
     return name
 
 
-def atomic_write(path, write: Callable) -> None:
-    """Call ``write(f)`` on a fresh temp file beside ``path``, then fsync it and rename it to ``path``.
+def atomic_write(path, write) -> None:
+    """Call ``write(f)`` on a new temp file beside ``path``, then fsync it and rename it to ``path``.
 
-    The temp file ``.<name>.XXXXXXXX.part`` comes from ``tempfile.mkstemp`` (a new name, created
-    exclusively, so a planted link is never followed; a link at ``path`` is replaced, not
-    followed) and is locked while open, which tells a later download that it is alive. If
-    ``write`` raises, or the process is interrupted, the temp file goes and ``path`` is untouched.
+    The temp file ``.<name>.XXXXXXXX.part`` comes from ``tempfile.mkstemp`` (a fresh name,
+    created exclusively: a planted link is never followed, and a link at ``path`` is replaced)
+    and is locked while open, which tells :func:`download` that it is alive. If ``write``
+    raises or the process is interrupted, the temp file goes and ``path`` is untouched.
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
@@ -115,34 +105,31 @@ def atomic_write(path, write: Callable) -> None:
 
 # ------------------------------------------------------------------------ IDX
 
-# type code -> big-endian dtype as stored on disk
+# type code -> dtype on disk (big-endian), and back from the native dtype's name
 _IDX_TYPES = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),
               0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
 _IDX_CODES = {dt.newbyteorder("=").name: code for code, dt in _IDX_TYPES.items()}
 _MAX_NDIM = 32  # numpy 1's limit
-_CHUNK = 1 << 20
 
 
 def _shape(dims) -> str:
-    """'60000x28x28'; shortened for a header with many dimensions, so that messages stay one line."""
+    """'60000x28x28', shortened when there are many dimensions: messages stay one line."""
     return "x".join(map(str, dims)) if len(dims) <= 4 else f"{dims[0]}x{dims[1]}x...x{dims[-1]} ({len(dims)}-D)"
 
 
 def _gunzip(f):
-    """``read(n)`` for the gzip file ``f``: up to n inflated bytes (fewer only at the end), never inflating more."""
-    z, pending = zlib.decompressobj(31), b""  # 31: gzip header, CRC and size checked by zlib
+    """``read(n)`` for the gzip file ``f``: n inflated bytes (fewer only at its end), never inflating more."""
+    z, pending = zlib.decompressobj(31), b""  # 31: zlib checks the gzip header, CRC and size
 
     def read(n):
         nonlocal z, pending
         out = bytearray()
         while len(out) < n:
-            if z.eof:  # one gzip member ended: the file ends, or the next member starts
-                pending = z.unused_data or f.read(_CHUNK)
-                if not pending:
+            if z.eof:  # a gzip member ended: the file ends, or the next member starts
+                if not (pending := z.unused_data or f.read(_CHUNK)):
                     break
                 z = zlib.decompressobj(31)
-            data = pending or f.read(_CHUNK)
-            if not data:
+            if not (data := pending or f.read(_CHUNK)):
                 raise EOFError("the file ends inside the gzip stream")
             out += z.decompress(data, n - len(out))
             pending = z.unconsumed_tail
@@ -152,30 +139,19 @@ def _gunzip(f):
 
 
 def read_idx(path):
-    """Read an IDX file (the MNIST format), gzip-compressed or plain (told by its first bytes).
+    """An IDX file (the MNIST format), gzip-compressed or plain, as an ndarray of the header's shape.
 
-    The header is read and checked first; the data then stream in chunks, never more than the
-    header announces plus one byte (a gzip bomb is rejected, not inflated).
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-
-    Returns
-    -------
-    ndarray
-        Shape and dtype from the header (uint8, int8, int16, int32, float32 or float64), native
-        byte order, writable. MNIST images: (N, 28, 28) uint8; labels: (N,) uint8.
-
-    Raises
-    ------
-    ValueError
-        One line naming the file and the problem (magic, type code, header, size, gzip).
-    OSError
-        The file cannot be opened or read (FileNotFoundError when it does not exist).
+    dtype uint8, int8, int16, int32, float32 or float64, native byte order, writable: MNIST
+    images (N, 28, 28) uint8, labels (N,) uint8. The header (magic, type, rank, dims) is checked
+    first; the data then stream in chunks, never more than the header announces plus one byte
+    (a gzip bomb is rejected, not inflated). Raises ValueError, one line naming the file, the
+    problem and the fix, or OSError when the file cannot be read.
     """
     path = Path(path)
-    fix = "delete it and download it again"
+
+    def bad(problem):
+        return ValueError(f"{path}: {problem}; delete it and download it again")
+
     with open(path, "rb") as f:
         gz = f.read(2) == b"\x1f\x8b"
         f.seek(0)
@@ -183,52 +159,45 @@ def read_idx(path):
         try:
             head = read(4)
             if len(head) < 4 or head[:2] != b"\0\0":
-                raise ValueError(f"{path}: not an IDX file: it does not start with 00 00, a type code and a rank; "
-                                 f"{fix}")
+                raise bad("not an IDX file: it does not start with 00 00, a type code and a rank")
             code, ndim = head[2], head[3]
             if code not in _IDX_TYPES:
-                known = ", ".join(f"0x{c:02X} {dt.newbyteorder('=').name}" for c, dt in _IDX_TYPES.items())
-                raise ValueError(f"{path}: unknown IDX type code 0x{code:02X}; known codes: {known}")
+                raise bad(f"unknown IDX type code 0x{code:02X}; known codes: "
+                          + ", ".join(f"0x{c:02X} {dt.newbyteorder('=').name}" for c, dt in _IDX_TYPES.items()))
             if not 1 <= ndim <= _MAX_NDIM:
-                raise ValueError(f"{path}: IDX header declares {ndim} dimensions, expected 1 to {_MAX_NDIM}; {fix}")
-            raw = read(4 * ndim)
-            if len(raw) < 4 * ndim:
-                raise ValueError(f"{path}: truncated header: {ndim} dimensions need {4 + 4 * ndim} bytes, "
-                                 f"file has {4 + len(raw)}; {fix}")
+                raise bad(f"IDX header declares {ndim} dimensions, expected 1 to {_MAX_NDIM}")
+            if len(raw := read(4 * ndim)) < 4 * ndim:
+                raise bad(f"truncated header: {ndim} dimensions need {4 + 4 * ndim} bytes, file has {4 + len(raw)}")
             dims, dtype = tuple(int(d) for d in np.frombuffer(raw, ">u4")), _IDX_TYPES[code]
             what = f"header says {_shape(dims)} {dtype.newbyteorder('=').name}"
             expected = math.prod(dims) * dtype.itemsize
-            if expected > sys.maxsize:
-                raise ValueError(f"{path}: {what}, more bytes than memory can address; {fix}")
+            if expected > np.iinfo(np.intp).max:
+                raise bad(f"{what}, more bytes than memory can address")
             body = bytearray()
             while len(body) <= expected and (chunk := read(min(_CHUNK, expected + 1 - len(body)))):
                 body += chunk
         except (zlib.error, EOFError) as exc:
-            raise ValueError(f"{path}: corrupt or truncated gzip data ({exc}); {fix}") from None
-        if len(body) != expected:
-            have = len(body) if len(body) < expected else (
-                f"more than {expected}" if gz else os.fstat(f.fileno()).st_size - 4 - 4 * ndim)
-            problem = "truncated" if len(body) < expected else "trailing bytes"
-            raise ValueError(f"{path}: {problem}: {what} = {expected} bytes, file has {have}; {fix}")
-    arr = np.frombuffer(body, dtype=dtype)  # a bytearray: writable without a copy
+            raise bad(f"corrupt or truncated gzip data ({exc})") from None
+        if len(body) > expected:
+            raise bad(f"trailing bytes: {what} = {expected} bytes, file has "
+                      + (f"more than {expected}" if gz else str(os.fstat(f.fileno()).st_size - 4 - 4 * ndim)))
+    if len(body) < expected:
+        raise bad(f"truncated: {what} = {expected} bytes, file has {len(body)}")
+    arr = np.frombuffer(body, dtype=dtype)  # a bytearray's buffer: writable without a copy
     return (arr if dtype.isnative else arr.astype(dtype.newbyteorder("="))).reshape(dims)
 
 
 def write_idx(path, array):
-    """Write ``array`` as an IDX file, atomically; gzip-compressed (mtime 0) when ``path`` ends in .gz.
+    """Write ``array`` as an IDX file with :func:`atomic_write`; gzip (mtime 0) when ``path`` ends in .gz.
 
-    Parameters
-    ----------
-    path : str or os.PathLike
-        Missing parent folders are created.
-    array : array_like, 1 to 32 dimensions
-        dtype uint8, int8, int16, int32, float32 or float64; each dimension < 2**32.
+    ``array``: 1 to 32 dimensions, each < 2**32, of dtype uint8, int8, int16, int32, float32 or
+    float64. Missing parent folders are created.
     """
     path, a = Path(path), np.asarray(array)
+    code = _IDX_CODES.get(a.dtype.newbyteorder("=").name)
     if not 1 <= a.ndim <= _MAX_NDIM:
         raise ValueError(f"write_idx needs an array of 1 to {_MAX_NDIM} dimensions, got {a.ndim}; "
                          "wrap a scalar as np.array([x])")
-    code = _IDX_CODES.get(a.dtype.newbyteorder("=").name)
     if code is None:
         raise ValueError(f"IDX cannot store dtype {a.dtype}; cast first, e.g. array.astype(np.uint8) or "
                          f"array.astype(np.float32) (supported: {', '.join(_IDX_CODES)})")
@@ -236,56 +205,31 @@ def write_idx(path, array):
         raise ValueError(f"IDX dimensions must be < 2**32, got shape {a.shape}")
     data = bytes([0, 0, code, a.ndim]) + np.asarray(a.shape, ">u4").tobytes() + a.astype(_IDX_TYPES[code]).tobytes()
 
-    def write(f):
-        if path.name.endswith(".gz"):  # no file name and mtime 0: the same bytes every time
-            with gzip.GzipFile(filename="", mode="wb", fileobj=f, mtime=0) as gz:
-                gz.write(data)
-        else:
-            f.write(data)
+    def write(f):  # gzip with no file name and mtime 0: the same bytes every time
+        gz = path.name.endswith(".gz")
+        with gzip.GzipFile(filename="", mode="wb", fileobj=f, mtime=0) if gz else contextlib.nullcontext(f) as out:
+            out.write(data)
 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, write)
 
 
-
 # ------------------------------------------------------------------- download
 
 
-def _md5(path: Path) -> str:
-    h = hashlib.md5(usedforsecurity=False)
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _make_dirs(path: Path) -> list[Path]:
-    """mkdir -p that returns the folders it created, outermost first."""
-    missing = [p for p in (path, *path.parents) if not p.exists()]
-    path.mkdir(parents=True, exist_ok=True)
-    return missing[::-1]
-
-
-def _remove_if_empty(folders: list[Path]) -> None:
-    for folder in reversed(folders):
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-
-
 def _remove_stale(dest: Path, fname: str) -> None:
-    """Remove the partial files ``.<fname>.*.part`` in ``dest`` that a dead download left: no live
-    process holds their lock (atomic_write's) and they were last written over STALE_AFTER seconds ago."""
-    for part in dest.glob(f".{glob.escape(fname)}.*.part") if dest.is_dir() else ():
-        with contextlib.suppress(OSError):  # locked by a live download, or already gone
-            if time.time() - part.stat().st_mtime > STALE_AFTER:
-                if fcntl is None:
-                    part.unlink()  # Windows refuses while another process has it open
-                    continue
-                with open(part, "rb") as f:
-                    fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    part.unlink()
+    """Remove the partial files ``.<fname>.*.part`` in ``dest`` of a download that died: no live
+    process holds their lock (atomic_write's), and nothing was written to them for STALE_AFTER s."""
+    for part in dest.iterdir() if dest.is_dir() else ():
+        if part.name.startswith(f".{fname}.") and part.name.endswith(".part"):
+            with contextlib.suppress(OSError):  # locked by a live download, or gone already
+                if time.time() - part.stat().st_mtime > STALE_AFTER:
+                    if fcntl is None:
+                        part.unlink()  # Windows refuses while another process has it open
+                        continue
+                    with open(part, "rb") as f:
+                        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        part.unlink()
 
 
 def _seconds(value, name: str) -> float:
@@ -296,17 +240,6 @@ def _seconds(value, name: str) -> float:
     if not (math.isfinite(seconds) and seconds > 0):
         raise ValueError(f"{name} must be a positive number of seconds, got {str(value)[:40]!r}")
     return seconds
-
-
-def _base_url(url: str) -> str:
-    try:
-        parts = urllib.parse.urlsplit(url)
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
-    except (TypeError, ValueError):  # e.g. "http://[::1" or a port out of range
-        ok = False
-    if not ok:
-        raise ValueError(f"base_url must be an http:// or https:// address, got {str(url)[:100]!r}")
-    return url.rstrip("/") + "/"
 
 
 def _opener(socks: list):
@@ -328,34 +261,28 @@ def _opener(socks: list):
     return urllib.request.build_opener(HTTP, HTTPS)
 
 
-def _unreachable(url: str, pretty: str, exc: BaseException) -> DownloadError:
-    reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
-    hint = ("" if pretty != "Fashion-MNIST" else " (or, offline, install Debian's package dataset-fashion-mnist "
-            f"and pass {DEBIAN_FASHION_MNIST} as --data-dir / root)")
-    return DownloadError(f"Could not reach the server at {url} ({reason}): {pretty} is not shipped with the "
-                         f"repository and needs a network, so {fetch_advice()} on a machine that has one{hint}.")
-
-
 def _fetch(url, final: Path, md5, pretty, timeout, deadline, created) -> int:
-    """Stream ``url`` into ``final`` through atomic_write, checked against ``md5``; returns the size."""
-    socks, expired, size = [], threading.Event(), 0
+    """Stream ``url`` into ``final`` through atomic_write, checked against ``md5``; returns the size.
 
-    def expire():  # shutting the sockets down wakes a read blocked on a trickling server
-        expired.set()
-        for s in socks:
-            with contextlib.suppress(OSError):
-                s.shutdown(socket.SHUT_RDWR)
+    At the deadline a timer shuts the sockets down, which ends a read blocked on a trickling
+    server (headers or body); ``timeout`` bounds each network operation.
+    """
+    socks, expired, size, h = [], threading.Event(), 0, hashlib.md5(usedforsecurity=False)
 
-    def failed(exc):
+    def failed(exc):  # the error for a network failure
         if expired.is_set():
-            return DownloadError(f"Could not download {url}: it took more than the deadline of {deadline:g} s "
-                                 f"(a very slow server or network); raise the deadline (--deadline) or "
-                                 f"{fetch_advice()} again later.")
-        return _unreachable(url, pretty, exc)
+            return DownloadError(f"Could not download {url}: it took more than the deadline of {deadline:g} s (a "
+                                 f"very slow server or network); raise it (--deadline) or {fetch_advice()} again "
+                                 "later.")
+        hint = ("" if pretty != "Fashion-MNIST" else " (or, offline, install Debian's package dataset-fashion-mnist "
+                f"and pass {DEBIAN_FASHION_MNIST} as --data-dir / root)")
+        reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
+        return DownloadError(f"Could not reach the server at {url} ({reason}): {pretty} "
+                             f"is not shipped with the repository and needs a network, so {fetch_advice()} on a "
+                             f"machine that has one{hint}.")
 
     def write(f):
         nonlocal size
-        h = hashlib.md5(usedforsecurity=False)
         while True:
             try:
                 chunk = response.read(1 << 16)
@@ -368,13 +295,19 @@ def _fetch(url, final: Path, md5, pretty, timeout, deadline, created) -> int:
             size += len(chunk)
         if expired.is_set():
             raise failed(None)
-        announced = response.headers.get("Content-Length")  # http.client accepts a short body silently
-        if announced is not None and announced.isdigit() and int(announced) != size:
+        announced = response.headers.get("Content-Length")  # http.client takes a short body silently
+        if announced and announced.isdigit() and int(announced) != size:
             raise DownloadError(f"Could not download {url}: the connection was cut after {size} of {announced} "
                                 f"bytes; check the network and {fetch_advice()} again.")
         if h.hexdigest() != md5:
             raise DownloadError(f"checksum mismatch for {final.name} from {url}: expected MD5 {md5}, got "
                                 f"{h.hexdigest()}; nothing was saved, try again or use another mirror")
+
+    def expire():
+        expired.set()
+        for s in socks:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
 
     timer = threading.Timer(deadline, expire)
     timer.daemon = True
@@ -385,18 +318,28 @@ def _fetch(url, final: Path, md5, pretty, timeout, deadline, created) -> int:
             response = _opener(socks).open(request, timeout=timeout)
         except urllib.error.HTTPError as exc:
             exc.close()
-            if expired.is_set():
-                raise failed(exc) from None
             raise DownloadError(f"Could not download {url}: the server answered HTTP {exc.code} ({exc.reason}); "
                                 "check the mirror (--base-url) or try again later.") from None
         except (OSError, http.client.HTTPException) as exc:
             raise failed(exc) from None
         with response:
-            created.extend(_make_dirs(final.parent))  # only now that data is arriving
+            created.extend(_make_dirs(final.parent))  # only now that data arrive
             atomic_write(final, write)
     finally:
         timer.cancel()
     return size
+
+
+def _md5(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, lambda: hashlib.md5(usedforsecurity=False)).hexdigest()
+
+
+def _make_dirs(path: Path) -> list[Path]:
+    """mkdir -p that returns the folders it made, outermost first."""
+    missing = [p for p in (path, *path.parents) if not p.exists()][::-1]
+    path.mkdir(parents=True, exist_ok=True)
+    return missing
 
 
 def download(name, root="data", *, base_url=None, files=None, timeout=30, deadline=900, log=None):
@@ -410,59 +353,50 @@ def download(name, root="data", *, base_url=None, files=None, timeout=30, deadli
     Parameters
     ----------
     name : {"mnist", "fashion-mnist"}
-    root : str or os.PathLike
-        Parent folder, resolved like in ``load_mnist``.
-    base_url : str, optional
-        http(s) address of a mirror to use instead of the default one.
-    files : dict {file name: MD5 hex}, optional
-        Replaces the table of files and checksums (tests use small fixture files).
-    timeout : float
-        Seconds to wait for the server on each network operation (connect, each read).
-    deadline : float
-        Seconds one file may take in all, however slowly the server trickles.
-    log : callable(str), optional
-        Called with one line per file (e.g. ``print``).
+    root : str or os.PathLike, the parent folder (resolved as in ``load_mnist``)
+    base_url : str, optional, the http(s) address of another mirror
+    files : dict {file name: MD5 hex}, optional, replaces the table (tests serve small files)
+    timeout : float, seconds to wait for the server in each network operation (connect, read)
+    deadline : float, seconds one file may take in all, however slowly the server trickles
+    log : callable(str), optional, called with one line per file (e.g. ``print``)
 
-    Returns
-    -------
-    list of pathlib.Path
-        The final path of each file, in the order of ``files``.
-
-    Raises
-    ------
-    DownloadError
-        Unreachable server, HTTP error, cut connection, deadline passed or MD5 mismatch.
-    ValueError
-        A bad argument.
-    OSError
-        The disk refused (full, read-only, no permission, a file in the way).
+    Returns the final path of each file (a list of pathlib.Path). Raises DownloadError
+    (unreachable server, HTTP error, cut connection, deadline passed, MD5 mismatch),
+    ValueError (a bad argument) or OSError (the disk refused: full, read-only, in the way).
     """
     pretty, default_url, table = _DATASETS[_check_name(name)]
-    if files is not None:
-        if not isinstance(files, dict) or not files:
-            raise ValueError("files must be a non-empty dict {file name: md5 hex digest}")
-        for fname, md5 in files.items():
-            if not isinstance(fname, str) or not fname or Path(fname).name != fname or fname.startswith("."):
-                raise ValueError(f"files: {fname!r} must be a plain file name, without folders")
-            if not isinstance(md5, str) or len(md5) != 32 or any(c not in "0123456789abcdef" for c in md5.lower()):
-                raise ValueError(f"files[{fname!r}] must be a 32-digit hex MD5, got {md5!r}")
-        table = files
+    if files is not None and not (isinstance(files, dict) and files):
+        raise ValueError("files must be a non-empty dict {file name: md5 hex digest}")
+    for fname, md5 in (files or {}).items():
+        if not isinstance(fname, str) or not fname or Path(fname).name != fname or fname.startswith("."):
+            raise ValueError(f"files: {fname!r} must be a plain file name, without folders")
+        if not isinstance(md5, str) or len(md5) != 32 or any(c not in "0123456789abcdef" for c in md5.lower()):
+            raise ValueError(f"files[{fname!r}] must be a 32-digit hex MD5, got {md5!r}")
     timeout, deadline = _seconds(timeout, "timeout"), _seconds(deadline, "deadline")
-    base, dest = _base_url(default_url if base_url is None else base_url), _resolve_root(root) / name
-    created, paths = [], []
+    base = default_url if base_url is None else base_url
     try:
-        for fname, md5 in table.items():
+        parts = urllib.parse.urlsplit(base)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except (TypeError, ValueError):  # e.g. "http://[::1" or a port out of range
+        ok = False
+    if not ok:
+        raise ValueError(f"base_url must be an http:// or https:// address, got {str(base)[:100]!r}")
+    dest, created, paths = _resolve_root(root) / name, [], []
+    try:
+        for fname, md5 in (files or table).items():
             md5, final = md5.lower(), dest / fname
             _remove_stale(dest, fname)
             if final.is_file() and _md5(final) == md5:
                 message = f"already present and valid (MD5 {md5})"
             else:
-                size = _fetch(base + fname, final, md5, pretty, timeout, deadline, created)
+                size = _fetch(base.rstrip("/") + "/" + fname, final, md5, pretty, timeout, deadline, created)
                 message = f"downloaded {size} bytes, MD5 {md5} verified"
             if log:
                 log(f"{name}/{fname}: {message}")
             paths.append(final)
     except BaseException:
-        _remove_if_empty(created)  # a failed call leaves no folder of its own behind
+        for folder in reversed(created):  # a failed call leaves no folder of its own behind
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
     return paths

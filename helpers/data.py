@@ -1,11 +1,10 @@
 """Data sets as numpy arrays, and the small utilities that feed them to a model.
 
-Rows are samples: ``X`` has shape (N, D), ``y`` shape (N,). Shipped (offline, the default):
-:func:`load_iris` (150 x 4, 3 classes) and :func:`load_digits` (8x8 digits, 1797 x 64, 10
-classes). Fetched by ``make data`` (:func:`download`, checked against the published MD5 sums):
-:func:`load_mnist` for MNIST and Fashion-MNIST. The file formats and the download live in
-``helpers._files``; this module re-exports them. Nothing here loads a pickle, touches numpy's
-global random state (functions take ``seed``) or modifies an array it was given.
+Rows are samples: ``X`` is (N, D), ``y`` is (N,). Shipped, offline, the default:
+:func:`load_iris` and :func:`load_digits`. Fetched by ``make data`` (:func:`download`,
+checked against the published MD5 sums): :func:`load_mnist` for MNIST and Fashion-MNIST.
+File formats and downloads live in ``helpers._files``, re-exported here. Nothing here loads a
+pickle, touches numpy's global random state (functions take ``seed``) or mutates an input.
 """
 
 from __future__ import annotations
@@ -13,35 +12,22 @@ from __future__ import annotations
 import gzip
 import importlib.resources
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from . import _files
-from ._files import (
-    _DATASETS,
-    DEBIAN_FASHION_MNIST,
-    MNIST_FILES,
-    DatasetMissing,
-    DownloadError,
-    _check_name,
-    _resolve_root,
-    atomic_write,
-    download,
-    read_idx,
-    write_idx,
-)
+from ._files import DatasetMissing, DownloadError, atomic_write, download, read_idx, write_idx
 
-__all__ = [
-    "IRIS_CLASSES", "IRIS_FEATURES", "MNIST_FILES", "DatasetMissing", "DownloadError", "atomic_write", "download",
-    "load_dataset", "load_digits", "load_iris", "load_mnist", "make_xor", "minibatches", "one_hot", "read_idx",
-    "standardize", "train_test_split", "write_idx",
-]
+MNIST_FILES, _DATASETS, DEBIAN_FASHION_MNIST = _files.MNIST_FILES, _files._DATASETS, _files.DEBIAN_FASHION_MNIST
+_check_name, _resolve_root = _files._check_name, _files._resolve_root
+__all__ = ["IRIS_CLASSES", "IRIS_FEATURES", "MNIST_FILES", "DatasetMissing", "DownloadError", "atomic_write",
+           "download", "load_dataset", "load_digits", "load_iris", "load_mnist", "make_xor", "minibatches", "one_hot",
+           "read_idx", "standardize", "train_test_split", "write_idx"]
 
-# The repository root is the parent of the helpers package. The shipped tables have one copy,
-# in data/; an install carries them as the package data of helpers._shipped (pyproject.toml maps
-# that package to data/), and helpers imported from a checkout never installed reads data/.
+# The shipped tables have one copy, in data/ beside helpers/. An install carries them as the
+# package data of helpers._shipped (pyproject.toml maps it to data/); a checkout never
+# installed reads data/ directly.
 REPO_ROOT = _files.REPO_ROOT
 SHIPPED_DATA = REPO_ROOT / "data"
 _SHIPPED_PACKAGE = "helpers._shipped"
@@ -49,32 +35,17 @@ IRIS_FEATURES = ("sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_
 IRIS_CLASSES = ("setosa", "versicolor", "virginica")
 
 
-def _in_checkout() -> bool:
-    """True when helpers is imported from a clone of the repository (editable or not installed)."""
-    return _files.in_checkout(REPO_ROOT)
-
-
-def _fetch_advice() -> str:
-    """The command that fetches MNIST / Fashion-MNIST, for the way helpers was installed."""
-    return _files.fetch_advice(REPO_ROOT)
-
-
+# Is helpers imported from a clone of the repository? Then `make data` fetches MNIST.
+_in_checkout = lambda: _files.in_checkout(REPO_ROOT)
+_fetch_advice = lambda: _files.fetch_advice(REPO_ROOT)
 _FIX_MISSING = f"{_fetch_advice()} (needs a network) or point --data-dir at a folder holding the four IDX files"
 
 
 def make_xor(n=200, noise=0.5, seed=0):
-    """Four Gaussian blobs at (+-1, +-1) labelled by the XOR of the signs.
+    """``n`` points (a multiple of 4) in four Gaussian blobs of std ``noise`` at (+-1, +-1).
 
-    Parameters
-    ----------
-    n : int, a positive multiple of 4 (n/4 points per blob)
-    noise : float >= 0, the standard deviation of each blob
-    seed : int or numpy.random.Generator
-
-    Returns
-    -------
-    X : ndarray, shape (n, 2), float64, rows in random order
-    y : ndarray, shape (n,), int64: 1 where ``x0 * x1 < 0`` (the point's own signs, not its blob)
+    Returns ``X`` (n, 2) float64 in random order and ``y`` (n,) int64, 1 where ``x0 * x1 < 0``
+    (the XOR of the point's own signs, not of its blob's).
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0 or n % 4:
         raise ValueError(f"n must be a positive multiple of 4 (n/4 points per blob), got {n!r}")
@@ -135,25 +106,15 @@ def _read_table(name: str, header: tuple[str, ...], rows: int, ok, what: str):
 
 
 def load_iris():
-    """Fisher's Iris measurements, shipped in data/iris.csv.
-
-    Returns
-    -------
-    X : ndarray, shape (150, 4), float64, columns ``IRIS_FEATURES`` (cm)
-    y : ndarray, shape (150,), int64, class 0..2 (names in ``IRIS_CLASSES``), 50 per class
-    """
+    """Fisher's Iris table (data/iris.csv): ``X`` (150, 4) float64, columns ``IRIS_FEATURES`` in cm,
+    and ``y`` (150,) int64, class 0..2 (names in ``IRIS_CLASSES``), 50 per class."""
     return _read_table("iris.csv", (*IRIS_FEATURES, "species"), 150, lambda X, y: np.isin(y, (0, 1, 2)).all(),
                        "species 0..2")
 
 
 def load_digits():
-    """The 8x8 handwritten digits, shipped in data/digits.csv.gz.
-
-    Returns
-    -------
-    X : ndarray, shape (1797, 64), float64, pixels 0..16 (``X[i].reshape(8, 8)`` is the image)
-    y : ndarray, shape (1797,), int64, digit 0..9
-    """
+    """The 8x8 handwritten digits (data/digits.csv.gz): ``X`` (1797, 64) float64, pixels 0..16
+    (``X[i].reshape(8, 8)`` is the image), and ``y`` (1797,) int64, the digit 0..9."""
     header = (*(f"pixel_{r}_{c}" for r in range(8) for c in range(8)), "label")
     return _read_table("digits.csv.gz", header, 1797,
                        lambda X, y: X.min() >= 0 and X.max() <= 16 and np.isin(y, np.arange(10)).all(),
@@ -163,28 +124,16 @@ def load_digits():
 # ---------------------------------------------------------------------- MNIST
 
 
-def _find_idx_folder(name: str, root: Path):
-    """The four file paths, from ``root/name`` or ``root`` itself (each .gz or plain), else None."""
-    for folder in (root / name, root):
-        found = [next((p for p in (folder / f, folder / f[:-3]) if p.is_file()), None) for f in MNIST_FILES]
-        if None not in found:
-            return found
-    return None
-
-
-def _read_checked(path: Path):
+def _images_labels(img_path: Path, lab_path: Path):
+    """(X (N, rows * cols) float32 in [0, 1], y (N,) int64) from an images and a labels file, checked."""
+    fix = f"delete the files and {_fetch_advice()}"
     try:
-        return read_idx(path)
+        images, labels = read_idx(img_path), read_idx(lab_path)
     except ValueError as exc:
         raise ValueError(f"{exc} ({_fetch_advice()})") from None
     except OSError as exc:  # one line with the file's name, which a bare strerror would lose
-        raise OSError(f"{path}: cannot be read ({exc.strerror or exc}); check its permissions, or delete it "
-                      f"and {_fetch_advice()}") from None
-
-
-def _images_labels(img_path: Path, lab_path: Path):
-    images, labels = _read_checked(img_path), _read_checked(lab_path)
-    fix = f"delete the files and {_fetch_advice()}"
+        where = exc.filename or f"{img_path} or {lab_path}"
+        raise OSError(f"{where}: cannot be read ({exc.strerror or exc}); check its permissions, or {fix}") from None
     if images.ndim != 3 or images.dtype != np.uint8 or 0 in images.shape:
         raise ValueError(f"{img_path}: expected uint8 images of shape (N, rows, cols), none empty, got "
                          f"{images.dtype} {_files._shape(images.shape)}; {fix}")
@@ -205,35 +154,19 @@ def _images_labels(img_path: Path, lab_path: Path):
 
 
 def load_mnist(name="mnist", root="data"):
-    """Load MNIST or Fashion-MNIST from the four standard IDX files.
+    """MNIST or Fashion-MNIST (``name``): ``X_train`` (60000, 784), ``y_train`` (60000,), ``X_test``
+    (10000, 784), ``y_test`` (10000,); X float32 in [0, 1], y int64 in 0..9.
 
-    The files are looked for in ``root/name/``, then in ``root`` itself (so Debian's
-    ``/usr/share/datasets/fashion-mnist`` works), each gzip-compressed (``*.gz``) or plain.
-
-    Parameters
-    ----------
-    name : {"mnist", "fashion-mnist"}
-    root : str or os.PathLike
-        A relative path missing from the CWD is taken relative to the repository root.
-
-    Returns
-    -------
-    X_train : ndarray, shape (60000, 784), float32 in [0, 1]
-    y_train : ndarray, shape (60000,), int64 in 0..9
-    X_test : ndarray, shape (10000, 784), float32 in [0, 1]
-    y_test : ndarray, shape (10000,), int64 in 0..9
-
-    Raises
-    ------
-    DatasetMissing
-        The files are not there; the message names the fix (``make data``).
-    ValueError
-        An unknown ``name``, or files that are damaged, foreign or do not belong together.
-    OSError
-        A file that cannot be read; the message names it.
+    The four IDX files are looked for in ``root/name/``, then in ``root`` (so Debian's
+    /usr/share/datasets/fashion-mnist works), each .gz or plain; a relative ``root`` missing
+    from the CWD is the repository's. Raises DatasetMissing when they are not there,
+    ValueError when they are damaged, foreign or mismatched, OSError when one cannot be read:
+    each one line naming the file and the fix.
     """
     folder = _resolve_root(root)
-    paths = _find_idx_folder(_check_name(name), folder)
+    found = [[next((p for p in (f / n, f / n[:-3]) if p.is_file()), None) for n in MNIST_FILES]  # .gz or plain
+             for f in (folder / _check_name(name), folder)]
+    paths = next((files for files in found if None not in files), None)
     if paths is None:
         hint = (f" (offline: Debian's package dataset-fashion-mnist installs them in {DEBIAN_FASHION_MNIST})"
                 if name == "fashion-mnist" else "")
@@ -258,17 +191,8 @@ def _labels_1d(y, name="y"):
 
 
 def one_hot(y, k=None):
-    """One-hot encode integer labels.
-
-    Parameters
-    ----------
-    y : array_like, shape (S,), class labels 0..k-1 (floats holding whole numbers are accepted)
-    k : int, optional, the number of classes (default ``y.max() + 1``)
-
-    Returns
-    -------
-    ndarray, shape (S, k), float64: ``out[i, y[i]] = 1``, zeros elsewhere
-    """
+    """Labels ``y`` (S,) in 0..k-1 (integers, or floats holding them) as an (S, k) float64 array,
+    ``out[i, y[i]] = 1``, zeros elsewhere; ``k`` defaults to ``y.max() + 1``."""
     y = _labels_1d(y)
     if y.dtype == bool or not np.issubdtype(y.dtype, np.number):
         raise ValueError(f"y must hold integer class labels, got dtype {y.dtype}; map the classes to 0..k-1 first")
@@ -300,22 +224,11 @@ def _check_xy(X, y):
 
 
 def train_test_split(X, y, test_size=0.2, seed=0, stratify=True):
-    """Split rows into a training and a test set, shuffled with a seeded generator.
+    """Split ``X`` (N, ...) and ``y`` (N,) into shuffled training and test sets (seeded).
 
-    The test set has ``T = round(test_size * N)`` rows; with ``stratify`` each class keeps
-    (up to rounding) the same share in both sets.
-
-    Parameters
-    ----------
-    X : array_like, shape (N, ...)
-    y : array_like, shape (N,)
-    test_size : float in (0, 1)
-    seed : int or numpy.random.Generator
-    stratify : bool
-
-    Returns
-    -------
-    X_train (N - T, ...), X_test (T, ...), y_train (N - T,), y_test (T,)
+    The test set has ``T = round(test_size * N)`` rows, ``0 < test_size < 1``; with ``stratify``
+    each class keeps (up to rounding) its share in both. Returns ``X_train`` (N - T, ...),
+    ``X_test`` (T, ...), ``y_train`` (N - T,), ``y_test`` (T,).
     """
     X, y = _check_xy(X, y)
     if isinstance(test_size, bool) or not isinstance(test_size, (float, int, np.floating, np.integer)):
@@ -344,21 +257,11 @@ def train_test_split(X, y, test_size=0.2, seed=0, stratify=True):
     return X[train_idx], X[test_idx], y[train_idx], y[test_idx]
 
 
-def minibatches(X, y, batch_size, seed=None, shuffle=True) -> Iterator:
-    """Yield ``(Xb, yb)`` batches covering every row exactly once.
+def minibatches(X, y, batch_size, seed=None, shuffle=True):
+    """An iterator of batches ``(Xb (B, ...), yb (B,))`` of ``X`` (N, ...), ``y`` (N,) covering each row once.
 
-    Parameters
-    ----------
-    X : array_like, shape (N, ...)
-    y : array_like, shape (N,)
-    batch_size : int >= 1
-    seed : int, numpy.random.Generator or None
-        Seeds this call's permutation (a fresh one when None); unused when ``shuffle=False``.
-    shuffle : bool
-
-    Yields
-    ------
-    Xb (B, ...), yb (B,): ``B = batch_size``, except the last batch, which keeps the remainder
+    ``B = batch_size`` except in the last batch, which keeps the remainder. ``seed`` seeds this
+    call's permutation (a fresh one when None); rows keep their order when ``shuffle=False``.
     """
     X, y = _check_xy(X, y)
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
@@ -369,21 +272,12 @@ def minibatches(X, y, batch_size, seed=None, shuffle=True) -> Iterator:
 
 
 def standardize(X, mean=None, std=None):
-    """Scale each column to zero mean and unit variance.
+    """Scale the columns of ``X`` (N, D) to zero mean and unit variance: returns ``(Xs, mean, std)``.
 
-    Fit on the training set, then reuse its statistics: ``Xtr, mean, std = standardize(X_train)``,
-    ``Xte = standardize(X_test, mean, std)[0]``.
-
-    Parameters
-    ----------
-    X : array_like, shape (N, D)
-    mean, std : array_like, shape (D,), optional; both or neither (then computed from ``X``)
-
-    Returns
-    -------
-    Xs : ndarray, shape (N, D), ``(X - mean) / std``; float32 stays float32, else float64
-    mean : ndarray, shape (D,)
-    std : ndarray, shape (D,); columns with zero spread get 1 (they become zeros, not NaN)
+    ``Xs = (X - mean) / std`` (N, D), float32 if ``X`` is, else float64; ``mean``, ``std`` (D,)
+    are computed from ``X`` unless both are given. Fit on the training set, then reuse:
+    ``Xtr, mean, std = standardize(X_train)``, ``Xte = standardize(X_test, mean, std)[0]``.
+    A column with zero spread gets std 1 (it becomes zeros, not NaN).
     """
     X = np.asarray(X)
     if X.ndim != 2:
@@ -415,21 +309,13 @@ _standardize = standardize  # load_dataset's flag of the same name hides the fun
 
 
 def load_dataset(name, data_dir="data", seed=0, dtype=np.float32, standardize=True):
-    """Training and test arrays of a classification data set, ready for a network.
+    """``X_train`` (N, D), ``y_train`` (N,), ``X_test`` (M, D), ``y_test`` (M,) of a data set, ready for a network.
 
-    digits: the shipped set, split 80/20 (stratified, seeded); mnist, fashion-mnist: the
-    standard 60k/10k split from ``data_dir``. Pixels are scaled to [0, 1]; ``standardize``
-    then applies the training set's mean and std (per pixel for digits; one for all pixels for
-    the 28x28 sets, whose border pixels are almost always 0 in training, where a per-pixel std
-    near 0 would blow up the rare test image that inks them).
-
-    Returns
-    -------
-    X_train (N, D), y_train (N,), X_test (M, D), y_test (M,)
-
-    Raises
-    ------
-    DatasetMissing, ValueError or OSError, as :func:`load_mnist`; ValueError for an unknown name
+    digits: the shipped set split 80/20 (stratified, seeded); mnist, fashion-mnist: the standard
+    60k/10k split from ``data_dir`` (errors as in :func:`load_mnist`). Pixels are scaled to
+    [0, 1]; ``standardize`` then applies the training set's mean and std: per pixel for digits,
+    one for all pixels of the 28x28 sets, whose border pixels are almost always 0 in training
+    (a per-pixel std near 0 would blow up the rare test image that inks them).
     """
     if name == "digits":
         X, y = load_digits()
