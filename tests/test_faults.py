@@ -494,3 +494,48 @@ def test_partial_file_of_a_killed_download_is_removed_by_the_next_run(tmp_path, 
     with pytest.raises(DownloadError):
         download("mnist", root, base_url=_dead_url(), timeout=5)
     assert files_in(root) == ["mnist"]
+
+
+# ------------------------------------------------------- data/README.md, "What happens when…"
+
+
+def _what_happens():
+    text = (REPO / "data" / "README.md").read_text(encoding="utf-8")
+    section = text.split("## What happens when…", 1)[1]
+    return " ".join(section.split())  # one line: sentences wrap anywhere
+
+
+def test_readme_what_happens_gives_the_code_s_numbers():
+    text, fetch = _what_happens(), _import_fetch_script()
+    sig = inspect.signature(download).parameters
+    assert f"`--timeout` ({sig['timeout'].default} s by default)" in text
+    assert f"`--deadline` ({sig['deadline'].default} s, `deadline=` of `download`)" in text
+    assert f"nothing was written to it for {_files.STALE_AFTER} s" in text
+    assert "130 (Ctrl-C), 143 (SIGTERM) or 129 (SIGHUP)" in text
+    assert 128 + signal.SIGTERM == 143 and (not hasattr(signal, "SIGHUP") or 128 + signal.SIGHUP == 129)
+    assert fetch.main(["--timeout", "0"]) == 2  # a bad setting: status 2 before any network
+
+
+def test_readme_what_happens_divergence_sentence(capsys):
+    # "python -m helpers.train stops, names the likely cause ... and exits with status 1"
+    assert "exits with status 1" in _what_happens()
+    status = train_main(["--dataset", "digits", "--lr", "100", "--epochs", "2"])
+    err = capsys.readouterr().err
+    assert status == 1 and "diverged" in one_line(err) and "lower the learning rate" in err
+
+
+def test_readme_what_happens_explorers_say_diverged():
+    # DescentExplorer and TrainingExplorer are checked in test_widgets.py and test_nb05_mnist.py
+    pytest.importorskip("ipywidgets")
+    from helpers.widgets import HiddenUnitsExplorer, PlaygroundExplorer
+
+    X, y = data.make_xor(200, 0.5, seed=0)
+    ex = PlaygroundExplorer(X * 1000, y, hidden=4, lr=3.0, beta=0.9, seed=0, steps=50)
+    ex.train()
+    assert "diverged" in ex.status.get_text()
+    X, y = data.load_iris()
+    X_tr, X_te, y_tr, y_te = data.train_test_split(data.standardize(X)[0], y, seed=0)
+    hu = HiddenUnitsExplorer(X_tr, y_tr, X_te, y_te, np.eye(4)[:, :2], X_tr.mean(axis=0), lr=10, epochs=60,
+                             resolution=20)
+    assert "diverged" in hu.info.get_text()
+    assert 'the explorers say "diverged" in their status text' in _what_happens()
