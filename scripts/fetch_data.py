@@ -41,6 +41,8 @@ class Stopped(BaseException):
 
 
 def _stop(signum, frame):
+    for s in STOP_SIGNALS:  # a second signal must not interrupt the clean-up
+        signal.signal(s, signal.SIG_IGN)
     raise Stopped(signum)
 
 

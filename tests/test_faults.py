@@ -8,12 +8,15 @@ after a bounded number of bytes, so a missing fix fails instead of hanging.
 import contextlib
 import errno
 import gzip
+import hashlib
 import http.server
 import inspect
 import os
 import re
+import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -271,7 +274,7 @@ class Trickle:
     """A loopback HTTP server that sends each response one byte every ``interval`` seconds (at most
     ``limit`` bytes, so that it ends by itself); with ``head=False`` the status line and headers go at once."""
 
-    def __init__(self, body=b"\x1f\x8b" + bytes(4000), interval=0.02, head=False, limit=2000):
+    def __init__(self, body=b"\x1f\x8b" + bytes(4000), interval=0.02, head=False, limit=2000, tls=None):
         self.requests, self.started = [], threading.Event()
         server = self
 
@@ -292,7 +295,11 @@ class Trickle:
                 pass
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        if tls:  # (certificate, key) files
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        self.url = f"http{'s' if tls else ''}://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
@@ -324,6 +331,35 @@ def test_download_deadline_stops_a_trickling_server(tmp_path, trickle, head):
     msg = one_line(str(info.value))
     assert "took more than the deadline of 1 s" in msg and "--deadline" in msg
     assert not root.exists()
+
+
+@pytest.fixture
+def certificate(tmp_path, monkeypatch):
+    """A self-signed certificate for 127.0.0.1 that this test's downloads trust (SSL_CERT_FILE)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    return cert, key
+
+
+def test_download_over_https(tmp_path, trickle, certificate):
+    body = gzip.compress(b"an https mirror", mtime=0)
+    server = trickle(body=body, interval=0, limit=10**6, tls=certificate)
+    root = tmp_path / "dl"
+    md5 = hashlib.md5(body, usedforsecurity=False).hexdigest()
+    assert download("mnist", root, base_url=server.url, files={"a.gz": md5}, timeout=10) == [root / "mnist" / "a.gz"]
+    assert (root / "mnist" / "a.gz").read_bytes() == body
+
+
+def test_download_deadline_stops_a_trickling_https_server(tmp_path, trickle, certificate):
+    server = trickle(tls=certificate)
+    with pytest.raises(DownloadError, match="took more than the deadline of 1 s"):
+        download("mnist", tmp_path / "dl", base_url=server.url, files={"a.gz": "0" * 32}, timeout=10, deadline=1)
+    assert files_in(tmp_path) == ["cert.pem", "key.pem"]
 
 
 def test_download_deadline_is_documented_with_its_default():
