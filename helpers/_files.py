@@ -143,9 +143,9 @@ def read_idx(path):
 
     dtype uint8, int8, int16, int32, float32 or float64, native byte order, writable: MNIST
     images (N, 28, 28) uint8, labels (N,) uint8. The header (magic, type, rank, dims) is checked
-    first; the data then stream in chunks, never more than the header announces plus one byte
-    (a gzip bomb is rejected, not inflated). Raises ValueError, one line naming the file, the
-    problem and the fix, or OSError when the file cannot be read.
+    first, also against the file's size; the data then stream in chunks, never more than the
+    header announces plus one byte (a gzip bomb is rejected, not inflated). Raises ValueError,
+    one line naming the file, the problem and the fix, or OSError when it cannot be read.
     """
     path = Path(path)
 
@@ -173,14 +173,17 @@ def read_idx(path):
             expected = math.prod(dims) * dtype.itemsize
             if expected > np.iinfo(np.intp).max:
                 raise bad(f"{what}, more bytes than memory can address")
+            size = os.fstat(f.fileno()).st_size - (0 if gz else 4 + 4 * ndim)  # compressed, or the data
+            if expected > (1032 * size if gz else size):  # deflate never inflates more than 1032:1
+                raise bad(f"truncated: {what} = {expected} bytes, "
+                          + (f"more than a gzip file of {size} bytes can hold" if gz else f"file has {size}"))
             body = bytearray()
             while len(body) <= expected and (chunk := read(min(_CHUNK, expected + 1 - len(body)))):
                 body += chunk
         except (zlib.error, EOFError) as exc:
             raise bad(f"corrupt or truncated gzip data ({exc})") from None
-        if len(body) > expected:
-            raise bad(f"trailing bytes: {what} = {expected} bytes, file has "
-                      + (f"more than {expected}" if gz else str(os.fstat(f.fileno()).st_size - 4 - 4 * ndim)))
+    if len(body) > expected:
+        raise bad(f"trailing bytes: {what} = {expected} bytes, file has {f'more than {expected}' if gz else size}")
     if len(body) < expected:
         raise bad(f"truncated: {what} = {expected} bytes, file has {len(body)}")
     arr = np.frombuffer(body, dtype=dtype)  # a bytearray's buffer: writable without a copy

@@ -85,6 +85,20 @@ def test_read_idx_rejects_a_gzip_bomb_after_inflating_at_most_the_header_bound(t
                         r"100; delete it and download it again", one_line(str(info.value)))
 
 
+def test_read_idx_rejects_a_header_its_gzip_file_cannot_hold_before_inflating_the_data(tmp_path, monkeypatch):
+    # The header announces 512 MiB; a deflate stream inflates at most 1032 times its size (zlib's
+    # technical notes), and this file is about 1 KB.
+    path = tmp_path / "claims.gz"
+    path.write_bytes(_gzip_stream((bytes([0, 0, 8, 3, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 4, 0]), 1), (bytes(1 << 20), 1)))
+    _Counting.total = 0
+    monkeypatch.setattr(_files.zlib, "decompressobj", _Counting)
+    with pytest.raises(ValueError) as info:
+        read_idx(path)
+    assert _Counting.total <= 16  # the header only
+    assert re.fullmatch(r".*claims\.gz: truncated: header says 512x1024x1024 uint8 = 536870912 bytes, more than a "
+                        r"gzip file of \d+ bytes can hold; delete it and download it again", one_line(str(info.value)))
+
+
 def test_read_idx_zero_header_is_rejected_after_four_bytes(tmp_path, monkeypatch):
     path = tmp_path / "zeros.gz"
     path.write_bytes(_gzip_stream((bytes(1 << 20), 64)))
