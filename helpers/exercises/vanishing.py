@@ -11,57 +11,53 @@ from ..sigmoid_chain import chain_backward, chain_forward
 
 
 def _settings(rng):
-    """(x, w1, b1, w, b): the notebook's setting, random scalars, and arrays of four settings."""
-    return [(1.0, 0.5, 0.1, 1.2, -0.4)] + [tuple(rng.uniform(-3, 3, 5))] + \
-        [tuple(rng.uniform(-3, 3, (5, 4)))] + [tuple(rng.uniform(-2, 2, (5, 2, 3)))]
+    """(x, w1, b1, w, b): the notebook's setting, random scalars, arrays of four and of (2, 3) settings."""
+    return [(1.0, 0.5, 0.1, 1.2, -0.4)] + [tuple(rng.uniform(-3, 3, (5,) + s)) for s in ((), (4,), (2, 3))]
 
 
-def _chain(x, w1, b1, w, b, skips):
-    _, cache = chain_forward(x, w, b, 5, skips, w1, b1)
-    return cache, sigmoid_grad(cache["Z"])
+def _cache(x, w1, b1, w, b, skips):
+    return chain_forward(x, w, b, 5, skips, w1, b1)[1]
 
 
-def _plain_with(slopes):
-    """dy/dw1 and dy/db1 of the plain chain, x w^4 s1..s5, from a function (x, w1, b1, w, b) -> slopes."""
-    def grads(x, w1, b1, w, b):
-        d = w**4 * np.prod(slopes(x, w1, b1, w, b), axis=0)
-        return x * d, d
-    return grads
+def _wrt(x, d):
+    """(dy/dw1, dy/db1) from d = dy/db1: dz1/dw1 = x."""
+    return x * d, d
+
+
+def _slopes(p, skips, at="Z"):
+    return sigmoid_grad(_cache(*p, skips)[at])
 
 
 @exercise("chain_grad", _settings, mistakes=[
     Mistake("the reverse pass starts at dy/dz5 = sigma'(z5), not at 1",
-            lambda *p: tuple(g / sigmoid_grad(_chain(*p, False)[0]["Z"][4]) for g in chain_grad(*p))),
+            lambda *p: _wrt(p[0], chain_grad(*p)[1] / _slopes(p, False)[4])),
     Mistake("h_k is already sigma(z_k): its slope is h_k (1 - h_k), not sigma(h_k) (1 - sigma(h_k))",
-            _plain_with(lambda *p: sigmoid_grad(_chain(*p, False)[0]["H"]))),
+            lambda *p: _wrt(p[0], p[3] ** 4 * np.prod(_slopes(p, False, "H"), axis=0))),
     Mistake("dy/dw1 has the factor x = dz1/dw1 that dy/db1 has not", lambda *p: (chain_grad(*p)[1],) * 2),
 ])
 def chain_grad(x, w1, b1, w, b):
     """(dy/dw1, dy/db1) of the five-layer chain without skips; inputs scalars or arrays of one shape."""
-    g = chain_backward(_chain(x, w1, b1, w, b, False)[0])
+    g = chain_backward(_cache(x, w1, b1, w, b, False))
     return g["w1"], g["b1"]
 
 
-def _skip_with(paths):
-    def grads(x, w1, b1, w, b):
-        s = _chain(x, w1, b1, w, b, True)[1]
-        d = paths(w, s, sigmoid_grad(_chain(x, w1, b1, w, b, False)[0]["Z"][3]))
-        return x * d, d
-    return grads
+def _blocks(p, s4):
+    """dy*/db1 from the skip chain's slopes, with s4 in place of sigma'(z'_4): s1 s3 s5 (1 + w^2 s2)(1 + w^2 s4)."""
+    s, w = _slopes(p, True), p[3]
+    return s[0] * s[2] * s[4] * (1 + w**2 * s[1]) * (1 + w**2 * s4)
 
 
 @exercise("chain_grad_skips", _settings, mistakes=[
     Mistake("sigma'(z4) belongs to the plain chain: with skips z'_4 = w h*_3 + b has a new input, so use "
-            "sigma'(z'_4) (sigma'(z_2) is right: z'_2 = z_2)",
-            _skip_with(lambda w, s, t4: s[0] * s[2] * s[4] * (1 + w**2 * s[1]) * (1 + w**2 * t4))),
+            "sigma'(z'_4) (sigma'(z_2) is right: z'_2 = z_2)", lambda *p: _wrt(p[0], _blocks(p, _slopes(p, False)[3]))),
     Mistake("the skips add paths: sum the four paths from h1 to the output, not only the one through every layer",
-            _skip_with(lambda w, s, t4: w**4 * np.prod(s, axis=0))),
+            lambda *p: _wrt(p[0], p[3] ** 4 * np.prod(_slopes(p, True), axis=0))),
     Mistake("one path is missing: the one through both skips, x sigma'1 sigma'3 sigma'5, with no w at all",
-            _skip_with(lambda w, s, t4: s[0] * s[2] * s[4] * ((1 + w**2 * s[1]) * (1 + w**2 * s[3]) - 1))),
+            lambda *p: _wrt(p[0], _blocks(p, _slopes(p, True)[3]) - np.prod(_slopes(p, True)[::2], axis=0))),
 ])
 def chain_grad_skips(x, w1, b1, w, b):
     """(dy*/dw1, dy*/db1) of the five-layer chain with z'_3 = w h2 + h1 + b and z'_5 = w h4 + h*_3 + b."""
-    g = chain_backward(_chain(x, w1, b1, w, b, True)[0])
+    g = chain_backward(_cache(x, w1, b1, w, b, True))
     return g["w1"], g["b1"]
 
 
@@ -74,19 +70,8 @@ def slope_from_h(h):
     return h * (1 - h)
 
 
-def _bump_cases(rng):
-    out = []
-    for hv in (0.5, 0.41, 1.3):
-        kinks = np.array([1.0, 1.0 + hv, 2.0 + 2.0 * hv])
-        out.append((np.concatenate([kinks, [0.0, -1.2, 5.5], rng.uniform(-1, 3 + 2 * hv, 6)]), hv))
-    return out
-
-
-def _pieces(x, h, values):
-    return np.select([x < 1.0, x < 1.0 + h, x < 2.0 + 2.0 * h], values[:3], values[3])
-
-
-@exercise("bump_grad", _bump_cases, mistakes=[
+@exercise("bump_grad", lambda rng: [(np.r_[1, 1 + h, 2 + 2 * h, 0, -1.2, 5.5, rng.uniform(-1, 3 + 2 * h, 6)], h)
+                                    for h in (0.5, 0.41, 1.3)], mistakes=[
     Mistake("left of the local minimum x = 1 the landscape falls: its slope there is -1 (the source's "
             "g = +1 for |x| < 1 + h has the wrong sign)", lambda x, h: np.where(np.abs(x) < 1 + h, 1.0, -1.0)),
     Mistake("past the peak 1 + h the landscape falls again (slope -1): +1 for every x >= 1, as in the source's "
@@ -94,7 +79,7 @@ def _pieces(x, h, values):
     Mistake("at a kink take the slope of the piece on its right: f'(1) = +1, f'(1 + h) = -1, f'(2 + 2h) = +1",
             lambda x, h: np.select([x <= 1, x <= 1 + h, x <= 2 + 2 * h], [-1.0, 1.0, -1.0], 1.0)),
     Mistake("the lower valley has a floor: from x = 2 + 2h on the slope is +1",
-            lambda x, h: _pieces(x, h, [-1.0, 1.0, -1.0, -1.0])),
+            lambda x, h: np.where(x < 1 + h, bump_grad(x, h), -1.0)),
 ])
 def bump_grad(x, h):
     """The slope f'(x) of the bump landscape of height h at every point of x (n,)."""
@@ -102,18 +87,11 @@ def bump_grad(x, h):
 
 
 def _adam_cases(rng):
-    out = []
-    for shape, t, scale, betas in (((1,), 1, 1.0, (0.9, 0.999)), ((3,), 2, 10.0, (0.9, 0.999)),
-                                   ((2, 3), 7, 0.1, (0.5, 0.99)), ((4,), 1, 30.0, (0.8, 0.9))):
-        m = 0 if t == 1 else scale * rng.normal(size=shape)
-        v = 0 if t == 1 else scale**2 * rng.uniform(0.5, 2, shape)
-        out.append((rng.normal(size=shape), scale * rng.normal(size=shape), m + np.zeros(shape), v + np.zeros(shape),
-                    t, rng.uniform(0.05, 0.5), *betas, 1e-8))
-    return out
-
-
-def _moments(g, m, v, beta1, beta2):
-    return beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g**2
+    """x, g, m, v (zeros at t = 1), t, lr, beta1, beta2, eps; gradients of very different sizes."""
+    return [(rng.normal(size=s), k * rng.normal(size=s), (t > 1) * k * rng.normal(size=s),
+             (t > 1) * k**2 * rng.uniform(0.5, 2, s), t, rng.uniform(0.05, 0.5), b1, b2, 1e-8)
+            for s, t, k, b1, b2 in (((1,), 1, 1.0, 0.9, 0.999), ((3,), 2, 10.0, 0.9, 0.999),
+                                    ((2, 3), 7, 0.1, 0.5, 0.99), ((4,), 1, 30.0, 0.8, 0.9))]
 
 
 @exercise("adam_step", _adam_cases, mistakes=[
@@ -122,8 +100,8 @@ def _moments(g, m, v, beta1, beta2):
     Mistake("a descent step goes against the gradient: x - lr * m_hat / (sqrt(v_hat) + eps)",
             lambda *a: (lambda x, m, v: (2 * a[0] - x, m, v))(*adam_step(*a))),
     Mistake("the step is lr * m_hat / (sqrt(v_hat) + eps): divide by sqrt(v_hat), not multiply (the source's "
-            "printed loop)", lambda x, g, m, v, t, lr, b1, b2, eps: (lambda m, v: (
-                x - lr * m * np.sqrt(v / (1 - b2**t)), m, v))(*_moments(g, m, v, b1, b2))),
+            "printed loop)", lambda x, g, m, v, t, lr, b1, b2, eps: (lambda _, m, v: (
+                x - lr * m * np.sqrt(v / (1 - b2**t)), m, v))(*adam_step(x, g, m, v, t, lr, b1, b2, eps))),
 ])
 def adam_step(x, g, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8, bias_correction=True):
     """Step t (1, 2, ...) of Adam at x with gradient g and moments m, v: returns the new (x, m, v)."""
