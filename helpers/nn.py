@@ -91,6 +91,8 @@ class MLP:
     loss : None for the natural pair of the output (softmax: cross-entropy, sigmoid:
         binary cross-entropy, identity: half squared error), or "mse" for the half
         squared error of :func:`helpers.losses.mse` on the output activation
+    residual : add a skip connection around every hidden layer after the first,
+        ``A_l = act(Z_l) + A_(l-1)`` (a residual network); those layers must keep the width
 
     Attributes
     ----------
@@ -98,7 +100,7 @@ class MLP:
     """
 
     def __init__(self, sizes, hidden="relu", output="softmax", init="he", seed=0,
-                 dtype=np.float64, loss=None):
+                 dtype=np.float64, loss=None, residual=False):
         sizes = tuple(int(s) for s in sizes)
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"sizes must list at least an input and an output width, all >= 1; got {sizes}")
@@ -115,9 +117,9 @@ class MLP:
             std = {"he": np.sqrt(2.0 / fan_in), "xavier": np.sqrt(2.0 / (fan_in + fan_out))}.get(init, init)
             params[f"W{l}"] = (float(std) * rng.standard_normal((fan_in, fan_out))).astype(dtype)
             params[f"b{l}"] = np.zeros(fan_out, dtype=dtype)
-        self._setup(params, hidden, output, loss)
+        self._setup(params, hidden, output, loss, residual)
 
-    def _setup(self, params, hidden, output, loss):
+    def _setup(self, params, hidden, output, loss, residual=False):
         if hidden not in ACTIVATIONS:
             raise ValueError(f"hidden must be one of {sorted(ACTIVATIONS)}, got {hidden!r}")
         if output not in OUTPUTS:
@@ -133,10 +135,17 @@ class MLP:
         self.dtype = params["W1"].dtype
         if self.output == "sigmoid" and self.sizes[-1] != 1:
             raise ValueError(f"a sigmoid output has one unit; sizes end in {self.sizes[-1]}")
+        self.residual = bool(residual)
+        if self.residual and len(set(self.sizes[1:-1])) > 1:
+            raise ValueError(f"residual=True needs hidden layers of one width, got {self.sizes[1:-1]}")
         self._buffers = {}
 
+    def _skip(self, l):
+        """True when layer l (1-based) adds its input to its activation (residual, hidden, l >= 2)."""
+        return self.residual and 2 <= l < self.n_layers
+
     @classmethod
-    def from_params(cls, params, hidden="relu", output="softmax", loss=None):
+    def from_params(cls, params, hidden="relu", output="softmax", loss=None, residual=False):
         """Build a network from weights fixed by hand (the worked examples).
 
         Parameters
@@ -159,7 +168,7 @@ class MLP:
                 fan_out = copied[f"W{l - 1}"].shape[1]
                 raise ValueError(f"W{l - 1} has {fan_out} outputs but W{l} expects {W.shape[0]} inputs")
         model = cls.__new__(cls)
-        model._setup(copied, hidden, output, loss)
+        model._setup(copied, hidden, output, loss, residual)
         return model
 
     # ------------------------------------------------------------------ parameters
@@ -187,7 +196,7 @@ class MLP:
         return np.concatenate([grads[k].ravel() for k in self.params])
 
     def copy(self):
-        return MLP.from_params(self.params, self.hidden, self.output, self.loss)
+        return MLP.from_params(self.params, self.hidden, self.output, self.loss, self.residual)
 
     def penalty(self, l2):
         """The L2 penalty l2 * sum_l |W_l|^2 (weights only, not biases)."""
@@ -243,7 +252,7 @@ class MLP:
         zs, acts = [], [A]
         for l in range(1, self.n_layers + 1):
             Z, _ = dense_forward(A, self.params[f"W{l}"], self.params[f"b{l}"])
-            A = act(Z) if l < self.n_layers else OUTPUTS[self.output][0](Z)
+            A = (act(Z) + A if self._skip(l) else act(Z)) if l < self.n_layers else OUTPUTS[self.output][0](Z)
             zs.append(Z)
             acts.append(A)
         return zs, acts
@@ -252,9 +261,8 @@ class MLP:
         """Output pre-activation Z_L for a checked X (no trace kept)."""
         act = ACTIVATIONS[self.hidden][0]
         for l in range(1, self.n_layers + 1):
-            X, _ = dense_forward(X, self.params[f"W{l}"], self.params[f"b{l}"])
-            if l < self.n_layers:
-                X = act(X)
+            Z, _ = dense_forward(X, self.params[f"W{l}"], self.params[f"b{l}"])
+            X = (act(Z) + X if self._skip(l) else act(Z)) if l < self.n_layers else Z
         return X
 
     def forward(self, X):
@@ -345,7 +353,10 @@ class MLP:
             inputs.append(A)
             if l < L:
                 zs.append(Z)
-                A = np.maximum(Z, 0, out=Z) if relu else act(Z)  # relu in place: Z is not needed again
+                if self._skip(l):
+                    A = act(Z) + A
+                else:
+                    A = np.maximum(Z, 0, out=Z) if relu else act(Z)  # relu in place: Z > 0 where relu(Z) > 0
 
         out_act, out_back, fused, _ = OUTPUTS[self.output]
         if self.loss == "mse" and self.output != "identity":
@@ -357,6 +368,7 @@ class MLP:
         loss += self.penalty(l2)
 
         grads = {} if out is None else out
+        skip = None  # dL/dA_l of a residual layer l, which A_(l-1) also receives
         for l in range(L, 0, -1):
             o = None if out is None else (buf[L + l - 2] if l > 1 else None, out[f"W{l}"], out[f"b{l}"])
             dA, dW, db = dense_backward(dZ, (inputs[l - 1], P[f"W{l}"]), need_dX=l > 1, out=o)
@@ -364,10 +376,14 @@ class MLP:
                 dW += (2.0 * l2) * P[f"W{l}"]
             grads[f"W{l}"], grads[f"b{l}"] = dW, db
             if l > 1:
-                dA *= (inputs[l - 1] > 0) if relu else act_grad(zs[l - 2])  # relu'(Z) = 1 where relu(Z) > 0
+                if skip is not None:
+                    dA += skip
+                skip = dA.copy() if self._skip(l - 1) else None
+                dA *= (zs[l - 2] > 0) if relu else act_grad(zs[l - 2])
                 dZ = dA
         return float(loss), grads
 
     def __repr__(self):
         return (f"MLP(sizes={self.sizes}, hidden={self.hidden!r}, output={self.output!r}, "
-                f"loss={self.loss!r}, dtype={self.dtype.name}, n_params={self.n_params})")
+                f"loss={self.loss!r}, {'residual=True, ' if self.residual else ''}dtype={self.dtype.name}, "
+                f"n_params={self.n_params})")

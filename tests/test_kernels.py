@@ -129,6 +129,31 @@ def test_mlp_buffered_path_equals_allocating_path():
         assert g2[k] is out[k]
 
 
+@pytest.mark.parametrize("hidden", ["relu", "sigmoid", "tanh"])
+def test_residual_mlp_forward_and_gradients(hidden):
+    # A_l = act(Z_l) + A_(l-1) for the hidden layers 2 and 3 (width 5); layer 1 changes the width
+    model = MLP([4, 5, 5, 5, 3], hidden=hidden, residual=True, seed=2)
+    X, y = rng.standard_normal((6, 4)), rng.integers(0, 3, 6)
+    f, P = act.ACTIVATIONS[hidden][0], model.params
+    A1 = f(X @ P["W1"] + P["b1"])
+    A2 = f(A1 @ P["W2"] + P["b2"]) + A1
+    A3 = f(A2 @ P["W3"] + P["b3"]) + A2
+    np.testing.assert_allclose(model.forward(X), act.softmax(A3 @ P["W4"] + P["b4"]), rtol=1e-12)
+    np.testing.assert_allclose(model.forward_trace(X)[1][3], A3, rtol=1e-12)
+    errors = check_gradients(model, X, y, l2=0.01)
+    assert max(errors.values()) < TOL, errors
+    out = {k: np.empty_like(v) for k, v in P.items()}  # the buffered path gives the same numbers
+    loss, grads = model.loss_and_grads(X, y, out=out)
+    assert loss == model.loss_and_grads(X, y)[0]
+    for k, g in model.loss_and_grads(X, y)[1].items():
+        np.testing.assert_array_equal(grads[k], g)
+    assert model.copy().residual and "residual=True" in repr(model)
+    # without the skips the same weights give another network
+    assert not np.allclose(MLP.from_params(P, hidden).forward(X), model.forward(X))
+    with pytest.raises(ValueError, match="one width"):
+        MLP([4, 5, 6, 3], residual=True)
+
+
 def test_mlp_l2_adds_penalty_and_2cW():
     model = MLP([3, 4, 2], seed=0)
     X, y = rng.standard_normal((4, 3)), np.array([0, 1, 1, 0])

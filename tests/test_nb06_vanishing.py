@@ -1,4 +1,5 @@
-"""Notebook 06: the scalar sigmoid chain kernel (helpers.chain) and both explorers."""
+"""Notebook 06: the scalar sigmoid chain kernel (helpers.sigmoid_chain), both explorers, and the
+student's Adam in the bump explorer."""
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ def _y(p, depth, skips):
     return chain_forward(x, w, b, depth, skips, w1, b1)[0]
 
 
-# --- helpers.chain ---------------------------------------------------------------------
+# --- helpers.sigmoid_chain -------------------------------------------------------------
 
 def test_skip_pattern():
     assert [k for k in range(1, 12) if has_skip(k)] == [3, 5, 7, 9, 11]
@@ -177,4 +178,41 @@ def test_bump_explorer_runs_gd_and_adam(capsys):
     e.controls["beta2"].value = 0.99
     want = minimize(bump(0.4), [0.0], Adam(0.1, 0.5, 0.99), 40)[:, 0]
     np.testing.assert_allclose(e.adam_line.get_ydata(), want)
+    assert capsys.readouterr().err == ""
+
+
+def test_bump_explorer_runs_the_students_adam(capsys):
+    from helpers.exercises.vanishing import adam_step
+    from helpers.widgets import BumpExplorer
+
+    e = BumpExplorer(steps=30, adam_step=adam_step)  # the reference as "the student's": the same path
+    np.testing.assert_allclose(e.mine_line.get_ydata(), e.adam_line.get_ydata(), atol=1e-12)
+    assert e.status.get_text().splitlines()[-1] == "your Adam: stuck, highest x = 1.4102 (same as Adam)"
+    assert "your Adam" in [t.get_text() for t in e.ax.get_legend().get_texts()]
+
+    def no_correction(x, g, m, v, t, lr, beta1, beta2, eps):
+        m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g**2
+        return x - lr * m / (np.sqrt(v) + eps), m, v
+
+    e = BumpExplorer(steps=30, adam_step=no_correction)
+    want = minimize(bump(0.5), [0.0], Adam(0.3, bias_correction=False), 30)[:, 0]
+    np.testing.assert_allclose(e.mine_line.get_ydata(), want, rtol=1e-12)
+    assert "your Adam: escaped" in e.status.get_text() and "differs by" in e.status.get_text()
+    e.controls["beta1"].value = 0.5  # the student's rule follows the sliders too
+    want = minimize(bump(0.5), [0.0], Adam(0.3, 0.5, bias_correction=False), 30)[:, 0]
+    np.testing.assert_allclose(e.mine_line.get_ydata(), want, rtol=1e-12)
+
+    def stub(*args):
+        raise NotImplementedError("write this function, then run the check below it")
+
+    def broken(x, g, m, v, t, lr, beta1, beta2, eps):
+        return x  # one value where three are expected
+
+    for fn, says in ((stub, "your Adam: not yet written"), (broken, "your Adam raised ValueError")):
+        e = BumpExplorer(steps=30, adam_step=fn)
+        assert e.status.get_text().splitlines()[-1].startswith(says)
+        assert len(e.mine_line.get_xdata()) == 0 and "Adam: stuck" in e.status.get_text()
+    e = BumpExplorer(steps=30, adam_step=lambda x, g, m, v, *a: (x * np.nan, m, v))
+    assert e.status.get_text().splitlines()[-1] == "your Adam: diverged after 0 steps"
+    assert "your Adam" not in BumpExplorer(steps=5).status.get_text()
     assert capsys.readouterr().err == ""

@@ -1,19 +1,38 @@
-"""Explorer of notebook 06: gradient descent and Adam on the 1-D bump landscape."""
+"""Explorer of notebook 06: gradient descent and Adam on the 1-D bump landscape, and the student's Adam."""
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..objectives import bump
-from ..optim import GD, Adam, minimize
+from ..optim import GD, Adam, Rule, minimize
 from ..plots import PATH_COLORS
 from .base import Explorer, linear_slider, log_slider
 
 __all__ = ["BumpExplorer"]
 
 
+class _StepRule(Rule):
+    """A rule written as a function ``adam_step(x, g, m, v, t, lr, beta1, beta2, eps) -> (x, m, v)``."""
+
+    def __init__(self, fn, lr, beta1, beta2, eps=1e-8):
+        self.fn, self.lr, self.beta1, self.beta2, self.eps = fn, lr, beta1, beta2, eps
+        super().__init__()
+
+    def _new_state(self, p):
+        return [np.zeros_like(p), np.zeros_like(p)]  # m and v
+
+    def _update(self, name, p, g, lr, state):
+        _, m, v = state
+        x, m[...], v[...] = self.fn(p.copy(), g.copy(), m.copy(), v.copy(), self.t, lr, self.beta1, self.beta2,
+                                    self.eps)
+        p[...] = x
+
+
 class BumpExplorer(Explorer):
     """Gradient descent and Adam from x = 0 on the bump landscape of height h.
 
-    Left: the landscape f (redrawn when h moves) with both trajectories as points on it.
+    Left: the landscape f (redrawn when h moves) with both trajectories as points on it
+    (gradient descent as open rings, so Adam's points do not hide it where they coincide).
     Right: the iterates against the step, with the local minimum x = 1 and the peak
     x = 1 + h. A run has escaped when its last iterate lies beyond the peak.
 
@@ -23,35 +42,44 @@ class BumpExplorer(Explorer):
     steps : iterations per run
     lr_range : (min_exp, max_exp) of the log10 learning-rate slider
     max_h : upper end of the h slider
+    adam_step : optional function ``(x, g, m, v, t, lr, beta1, beta2, eps) -> (x, m, v)``,
+        a student's Adam step; its run is drawn beside the reference Adam (crosses, dashed).
+        A stub that raises NotImplementedError shows "your Adam: not yet written"; any
+        other error is named in the status line instead of raised.
     """
 
     figsize = (9.6, 4.0)
 
-    def __init__(self, lr=0.3, beta1=0.9, beta2=0.999, h=0.5, steps=60, lr_range=(-2, 0), max_h=1.5):
+    def __init__(self, lr=0.3, beta1=0.9, beta2=0.999, h=0.5, steps=60, lr_range=(-2, 0), max_h=1.5,
+                 adam_step=None):
         super().__init__()
-        self.steps = int(steps)
+        self.steps, self.adam_step = int(steps), adam_step
         self.xs = np.linspace(-0.5, 3.0 + 2.0 * max_h, 400)
         self.ax, self.ax_t = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})
-        ax = self.ax
+        ax, axt = self.ax, self.ax_t
+        gd, adam, mine = PATH_COLORS[0], PATH_COLORS[1], PATH_COLORS[2]
         self.curve = self.dynamic(ax.plot([], [], color="0.3", linewidth=1.5, label="f(x)")[0])
-        self.gd_pts = self.dynamic(ax.plot([], [], "o-", color=PATH_COLORS[0], markersize=4, linewidth=0.6,
-                                           alpha=0.8, label="gradient descent")[0])
-        self.adam_pts = self.dynamic(ax.plot([], [], "o-", color=PATH_COLORS[1], markersize=4, linewidth=0.6,
-                                             alpha=0.8, label="Adam")[0])
+        ring = {"marker": "o", "markersize": 8, "markerfacecolor": "none", "markeredgewidth": 1.3}
+        self.gd_pts = self.dynamic(ax.plot([], [], "-", color=gd, linewidth=0.6, label="gradient descent", **ring)[0])
+        self.adam_pts = self.dynamic(ax.plot([], [], "o-", color=adam, markersize=4, linewidth=0.6, alpha=0.8,
+                                             label="Adam")[0])
+        self.mine_pts = self.dynamic(ax.plot([], [], "x", color=mine, markersize=6,
+                                             label="your Adam" if adam_step else "_")[0])
         ax.plot([0.0], [1.0], "s", color="k", markersize=6, zorder=5)
         ax.set_xlim(self.xs[0], self.xs[-1])
         ax.set_ylim(-1.3, 1.8)
-        ax.set(xlabel="x", ylabel="f(x)", title="The bump landscape")
+        ax.set(xlabel="x", ylabel="f(x)", title="The bump landscape (square: the start)")
         ax.legend(fontsize=8, loc="lower left")
 
-        axt = self.ax_t
         axt.axhline(1.0, color="0.5", linestyle=":", linewidth=1)
         self.peak_line = self.dynamic(axt.axhline(1.0 + h, color="0.3", linestyle="--", linewidth=1))
-        self.gd_line = self.dynamic(axt.plot([], [], "o-", color=PATH_COLORS[0], markersize=2.5, linewidth=1)[0])
-        self.adam_line = self.dynamic(axt.plot([], [], "o-", color=PATH_COLORS[1], markersize=2.5, linewidth=1)[0])
+        self.gd_line = self.dynamic(axt.plot([], [], "-", color=gd, linewidth=1, **{**ring, "markersize": 5})[0])
+        self.adam_line = self.dynamic(axt.plot([], [], "o-", color=adam, markersize=2.5, linewidth=1)[0])
+        self.mine_line = self.dynamic(axt.plot([], [], "x--", color=mine, markersize=4, linewidth=1)[0])
         axt.set_xlim(0, self.steps)
         axt.set_ylim(-0.5, self.xs[-1])
-        axt.set(xlabel="step", ylabel="iterate x", title="Iterates (dashed: the peak 1 + h)")
+        axt.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axt.set(xlabel="step", ylabel="iterate x", title="Iterates (dotted: x = 1, dashed: the peak 1 + h)")
         self.status = self.dynamic(axt.text(0.98, 0.97, "", transform=axt.transAxes, ha="right", va="top",
                                             fontsize=8))
         self.fig.tight_layout()
@@ -64,6 +92,19 @@ class BumpExplorer(Explorer):
         }
         self._start()
 
+    def _run_mine(self, objective, v):
+        """The student's run, or None and the reason it could not be drawn."""
+        if self.adam_step is None:
+            return None, None
+        try:
+            with np.errstate(all="ignore"):
+                rule = _StepRule(self.adam_step, v["lr"], v["beta1"], v["beta2"])
+                return minimize(objective, [0.0], rule, self.steps)[:, 0], None
+        except NotImplementedError:
+            return None, "your Adam: not yet written"
+        except Exception as exc:  # the student's code: say what went wrong, never raise from a slider
+            return None, f"your Adam raised {type(exc).__name__}: {str(exc)[:60]}"
+
     def update(self):
         v = self.values()
         objective = bump(v["h"])
@@ -71,12 +112,23 @@ class BumpExplorer(Explorer):
         self.curve.set_data(self.xs, objective.f(self.xs[:, None]))
         self.gd_path = minimize(objective, [0.0], GD(v["lr"]), self.steps)[:, 0]
         self.adam_path = minimize(objective, [0.0], Adam(v["lr"], v["beta1"], v["beta2"]), self.steps)[:, 0]
+        self.mine_path, problem = self._run_mine(objective, v)
         lines = []
         for name, path, pts, line in (("GD", self.gd_path, self.gd_pts, self.gd_line),
-                                      ("Adam", self.adam_path, self.adam_pts, self.adam_line)):
+                                      ("Adam", self.adam_path, self.adam_pts, self.adam_line),
+                                      ("your Adam", self.mine_path, self.mine_pts, self.mine_line)):
+            path = np.empty(0) if path is None else path
             pts.set_data(path, objective.f(path[:, None]))
             line.set_data(np.arange(len(path)), path)
-            fate = "escaped" if path[-1] > peak else "stuck"
-            lines.append(f"{name}: {fate}, highest x = {path.max():.4f}")
+            if len(path):
+                fate = "escaped" if path[-1] > peak else "stuck"
+                lines.append(f"{name}: {fate}, highest x = {path.max():.4f}")
+        if self.mine_path is not None and len(self.mine_path) < len(self.adam_path):
+            lines[-1] = f"your Adam: diverged after {len(self.mine_path) - 1} steps"
+        elif self.mine_path is not None:
+            diff = np.max(np.abs(self.mine_path - self.adam_path))
+            lines[-1] += " (same as Adam)" if diff < 1e-9 else f" (differs by {diff:.3g})"
+        elif problem:
+            lines.append(problem)
         self.peak_line.set_ydata([peak, peak])
         self.status.set_text("\n".join(lines))

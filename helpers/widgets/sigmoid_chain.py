@@ -6,6 +6,7 @@ and without skip connections; it computes with those kernels and only moves arti
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..plots import PATH_COLORS
 from ..sigmoid_chain import chain_backward, chain_forward
@@ -60,6 +61,7 @@ class ChainExplorer(Explorer):
         axh.legend(fontsize=8, loc="center right")
         for a in (ax, axh):  # fixed: a deeper chain grows to the right, the axes stay put
             a.set_xlim(0.5, max_depth + 0.5)
+            a.xaxis.set_major_locator(MaxNLocator(integer=True))
         self.fig.tight_layout()
 
         self.controls = {
