@@ -200,13 +200,13 @@ def value_curves(objective, paths, labels=None, ax=None, log=True, offset=0.0):
 
 def epoch_axes(ax, log_y=False):
     """Whole epochs on the x axis; with ``log_y`` a log y axis labelled in plain numbers (0.01,
-    0.1, 1) and, when the limits span at most one decade, at 2 and 5 as well (0.2, 0.5)."""
+    0.1, 1) and, when the limits span at most two decades, at 2 and 5 as well (0.2, 0.5)."""
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     if log_y:
         def minor(v, _):
             lo, hi = ax.get_ylim()
             lead = round(v / 10 ** np.floor(np.log10(v) + 1e-9))
-            return f"{v:g}" if hi <= 10.5 * lo and lead in (2, 5) else ""
+            return f"{v:g}" if hi <= 101 * lo and lead in (2, 5) else ""
 
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))

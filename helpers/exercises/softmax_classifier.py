@@ -47,7 +47,8 @@ def mnist_softmax(Z):
     return softmax(Z, axis=1)
 
 
-@exercise("mnist_ce_grad", lambda rng: [(Z, rng.integers(0, Z.shape[1], len(Z))) for (Z,) in _logits(rng)], mistakes=[
+@exercise("mnist_ce_grad", lambda rng: [(Z, rng.integers(0, Z.shape[1], len(Z))) for (Z,) in _logits(rng)],
+          numeric=lambda Z, y: numerical_gradient(lambda v: softmax_cross_entropy(v, y)[0], Z), mistakes=[
     Mistake("the -onehot(y) term is missing: it comes from the diagonal p_j delta_ij of the softmax Jacobian "
             "dp_j/dz_i = p_j (delta_ij - p_i)", lambda Z, y: softmax(Z, axis=1) / len(y)),
     Mistake("the loss is the mean over the S samples: divide every row by S",
@@ -65,7 +66,10 @@ def _penalty(W1, W2, c):
 
 
 @exercise("mnist_l2_penalty", lambda rng: [(rng.standard_normal((d, h)), rng.standard_normal((h, k)), c) for
-                                           d, h, k, c in ((3, 4, 2, 0.1), (8, 5, 10, 1e-3), (2, 6, 3, 0.5))], mistakes=[
+                                           d, h, k, c in ((3, 4, 2, 0.1), (8, 5, 10, 1e-3), (2, 6, 3, 0.5))],
+          numeric=lambda W1, W2, c: _Answer(J=_penalty(W1, W2, c),
+                                            dW1=numerical_gradient(lambda W: _penalty(W, W2, c), W1),
+                                            dW2=numerical_gradient(lambda W: _penalty(W1, W, c), W2)), mistakes=[
     Mistake("d(c w^2)/dw = 2 c w: the 2 is missing from the gradient",
             lambda W1, W2, c: _Answer(J=_penalty(W1, W2, c), dW1=c * W1, dW2=c * W2)),
     Mistake("this penalty is c (|W1|^2 + |W2|^2), with no 1/2 in front, so its gradient is 2 c W",
