@@ -133,6 +133,8 @@ def _numeric(X, y, W1, b1, W2, b2, c):
             _grads(lambda d, pen, S: {k: S * d[k] + (k[0] == "W") * pen[k] for k in KEYS})),
     Mistake("d(c w^2)/dw = 2 c w: the penalty's gradient is 2 c W, not c W",
             _grads(lambda d, pen, S: {k: d[k] + (k[0] == "W") * pen[k] / 2 for k in KEYS})),
+    Mistake("the penalty is not averaged over the batch: its gradient is 2 c W, not 2 c W / S",
+            _grads(lambda d, pen, S: {k: d[k] + (k[0] == "W") * pen[k] / S for k in KEYS})),
     Mistake("the biases are not penalized: db1 and db2 have no 2 c b term", _grads(lambda d, pen, S: {
         k: d[k] + pen[k] for k in KEYS})),
     Mistake("W is (fan_in, fan_out) here, so dW1 = X.T @ Delta1 and dW2 = A1.T @ Delta2, not their transposes",

@@ -183,8 +183,7 @@ class TrainingExplorer(Explorer):
             if h.diverged:
                 self.diverged_mark.set_data([h.diverged], [self.ax_loss.get_ylim()[1]])
                 self.diverged_note.set_text(f"diverged in epoch {h.diverged}")
-        text = self._status_text(self.values())
-        self.status.set_text(text)
+        self.status.set_text(self._status_text(self.values()))
         self.status.set_color("tab:red" if h is not None and h.diverged else "black")
 
     def _set_limits(self, h):
