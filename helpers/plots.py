@@ -10,12 +10,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .objectives import grid_2d
 
 __all__ = [
     "style", "contour_background", "contour_paths", "draw_path", "value_curves",
-    "training_curves", "decision_boundary", "network_diagram", "computation_graph",
+    "training_curves", "epoch_axes", "decision_boundary", "network_diagram", "computation_graph",
     "image_grid", "confusion_matrix", "gradient_norm_map", "landscape_1d",
 ]
 
@@ -197,13 +198,31 @@ def value_curves(objective, paths, labels=None, ax=None, log=True, offset=0.0):
     return ax
 
 
-def training_curves(history, axes=None):
+def epoch_axes(ax, log_y=False):
+    """Whole epochs on the x axis; with ``log_y`` a log y axis labelled in plain numbers (0.01,
+    0.1, 1) and, when the limits span at most two decades, at 2 and 5 as well (0.2, 0.5)."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    if log_y:
+        def minor(v, _):
+            lo, hi = ax.get_ylim()
+            lead = round(v / 10 ** np.floor(np.log10(v) + 1e-9))
+            return f"{v:g}" if hi <= 101 * lo and lead in (2, 5) else ""
+
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(FuncFormatter(minor))
+    return ax
+
+
+def training_curves(history, axes=None, log_loss=False, val_label="test"):
     """Loss and accuracy per epoch, train and validation (the assignment's epoch_plots).
 
     Parameters
     ----------
     history : helpers.train.History
     axes : optional pair of axes
+    log_loss : draw the loss on a log scale
+    val_label : the name of the set ``fit`` was given as ``validation`` ("test", "validation")
 
     Returns
     -------
@@ -215,12 +234,14 @@ def training_curves(history, axes=None):
     ax_loss, ax_acc = axes
     ax_loss.plot(epochs, history.loss, marker="o", markersize=3, label="train (mean over batches)")
     if history.val_loss:
-        ax_loss.plot(epochs[:len(history.val_loss)], history.val_loss, marker="o", markersize=3, label="test")
+        ax_loss.plot(epochs[:len(history.val_loss)], history.val_loss, marker="o", markersize=3, label=val_label)
     ax_loss.set(xlabel="epoch", ylabel="loss", title="Loss per epoch")
     ax_acc.plot(epochs[:len(history.train_acc)], history.train_acc, marker="o", markersize=3, label="train")
     if history.val_acc:
-        ax_acc.plot(epochs[:len(history.val_acc)], history.val_acc, marker="o", markersize=3, label="test")
+        ax_acc.plot(epochs[:len(history.val_acc)], history.val_acc, marker="o", markersize=3, label=val_label)
     ax_acc.set(xlabel="epoch", ylabel="accuracy", title="Accuracy per epoch")
+    epoch_axes(ax_loss, log_y=log_loss)
+    epoch_axes(ax_acc)
     for ax in axes:
         ax.legend()
     axes[0].figure.tight_layout()
@@ -368,7 +389,8 @@ def computation_graph(nodes, ax=None, fmt="{:.4f}"):
     return ax
 
 
-def image_grid(images, labels=None, ncols=10, shape=None, ax=None, cmap="gray_r", colors=None):
+def image_grid(images, labels=None, ncols=10, shape=None, ax=None, cmap="gray_r", colors=None, symmetric=None,
+               colorbar=None):
     """Many small images tiled into one picture (one imshow, so it draws fast).
 
     Parameters
@@ -376,26 +398,50 @@ def image_grid(images, labels=None, ncols=10, shape=None, ax=None, cmap="gray_r"
     images : (M, H, W) array, or (M, H*W) with ``shape=(H, W)``
     labels : optional M strings written above the tiles
     colors : optional M text colours (e.g. red for a wrong prediction)
+    symmetric : None: each tile from its own minimum to its maximum (pictures); "all": one
+        scale -m..m for every tile, m the largest |value| of all (the canvas holds the values);
+        "each": every tile divided by its own largest |value|, so each runs over -1..1. With
+        either, 0 is the centre of ``cmap`` (white on a diverging map such as "RdBu_r") and the
+        gaps between tiles are grey.
+    colorbar : optional label: draw a colour bar with it
+
+    Returns
+    -------
+    ax; the canvas is ``ax.images[0].get_array()`` (NaN between tiles)
     """
     images = np.asarray(images, dtype=np.float64)
     if shape is not None:
         images = images.reshape((-1,) + tuple(shape))
     if images.ndim != 3:
         raise ValueError(f"images must be (M, H, W), or (M, H*W) with shape=(H, W); got {images.shape}")
+    if symmetric not in (None, "all", "each"):
+        raise ValueError(f"symmetric must be None, 'all' or 'each', got {symmetric!r}")
     M, H, W = images.shape
     ncols = min(ncols, M)
     nrows = -(-M // ncols)
     pad = 1
     label_h = int(round(0.45 * H)) if labels is not None else 0
     cell_h, cell_w = H + pad + label_h, W + pad
-    canvas = np.full((nrows * cell_h, ncols * cell_w), np.nan)
-    lo, hi = images.min(axis=(1, 2), keepdims=True), images.max(axis=(1, 2), keepdims=True)
-    scaled = (images - lo) / np.where(hi > lo, hi - lo, 1.0)
+    canvas = np.full((nrows * cell_h - pad, ncols * cell_w - pad), np.nan)  # no gap after the last row, column
+    if symmetric is None:
+        lo, hi = images.min(axis=(1, 2), keepdims=True), images.max(axis=(1, 2), keepdims=True)
+        scaled, vmax = (images - lo) / np.where(hi > lo, hi - lo, 1.0), None
+    else:
+        top = np.abs(images).max(axis=(1, 2), keepdims=True) if symmetric == "each" else np.abs(images).max()
+        scaled = images / np.where(top > 0, top, 1.0) if symmetric == "each" else images
+        vmax = 1.0 if symmetric == "each" else float(top) or 1.0
     for k in range(M):
         r, c = divmod(k, ncols)
         canvas[r * cell_h + label_h: r * cell_h + label_h + H, c * cell_w: c * cell_w + W] = scaled[k]
-    ax = _ax(ax, figsize=(0.8 * ncols + 0.4, (0.8 + 0.4 * (labels is not None)) * nrows + 0.3))
-    ax.imshow(canvas, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+    ax = _ax(ax, figsize=(0.8 * ncols + 0.4 + 0.8 * (colorbar is not None),
+                          (0.8 + 0.4 * (labels is not None)) * nrows + 0.3))
+    if vmax is None:
+        im = ax.imshow(canvas, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+    else:
+        im = ax.imshow(canvas, cmap=plt.get_cmap(cmap).with_extremes(bad="0.75"), vmin=-vmax, vmax=vmax,
+                       interpolation="nearest")
+    if colorbar is not None:
+        ax.figure.colorbar(im, ax=ax, label=colorbar, fraction=0.03, pad=0.01)
     if labels is not None:
         for k, lab in enumerate(labels):
             r, c = divmod(k, ncols)
@@ -408,20 +454,30 @@ def image_grid(images, labels=None, ncols=10, shape=None, ax=None, cmap="gray_r"
 def confusion_matrix(y_true, y_pred, n_classes=None, ax=None, class_names=None):
     """Counts of (true, predicted) pairs as an annotated heat map; returns the axes.
 
-    The count matrix itself is ``ax.images[0].get_array()``.
+    The colour scale is logarithmic (with a colour bar), so that the few errors off the
+    diagonal are as visible as the many right answers on it; zero cells stay white, every
+    other cell carries its count, in white on dark cells. The count matrix itself is
+    ``ax.images[0].get_array()``.
     """
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     k = n_classes or int(max(y_true.max(), y_pred.max())) + 1
     counts = np.zeros((k, k), dtype=np.int64)
     np.add.at(counts, (y_true, y_pred), 1)
-    ax = _ax(ax, figsize=(0.45 * k + 1.8, 0.45 * k + 1.4))
-    ax.imshow(counts, cmap="Blues")
+    ax = _ax(ax, figsize=(0.45 * k + 2.6, 0.45 * k + 1.4))
+    top = max(int(counts.max()), 2)
+    cmap = ListedColormap(plt.get_cmap("Blues")(np.linspace(0.15, 1.0, 256))).with_extremes(bad="white")
+    norm = LogNorm(vmin=1, vmax=top)
+    im = ax.imshow(counts, cmap=cmap, norm=norm)  # LogNorm masks the zeros: drawn "bad", white
     for (i, j), v in np.ndenumerate(counts):
         if v:
-            ax.text(j, i, str(v), ha="center", va="center", fontsize=7,
-                    color="w" if v > counts.max() / 2 else "k")
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=7, color="w" if norm(v) > 0.55 else "k")
+    bar = ax.figure.colorbar(im, ax=ax, label="count (log scale)", fraction=0.046, pad=0.03)
+    ticks = [m * 10**e for e in range(len(str(top))) for m in (1, 2, 5) if m * 10**e <= top]
+    bar.set_ticks(ticks, labels=[str(t) for t in ticks])
+    bar.ax.minorticks_off()
     names = class_names if class_names is not None else [str(i) for i in range(k)]
-    ax.set_xticks(range(k), names, rotation=45 if class_names is not None else 0, fontsize=8)
+    ax.set_xticks(range(k), names, rotation=45 if class_names is not None else 0, fontsize=8,
+                  ha="right" if class_names is not None else "center")
     ax.set_yticks(range(k), names, fontsize=8)
     ax.set(xlabel="predicted", ylabel="true", title="Confusion matrix")
     ax.grid(False)

@@ -120,6 +120,54 @@ def test_divergence_is_reported(digits):
     assert "diverged in epoch" in ex.status.get_text()
 
 
+def test_a_diverged_run_says_so_in_the_figure(digits):
+    # lr 0.3 with beta 0.9 on these 400 images: the loss grows for a few epochs, then leaves every bound
+    ex = TrainingExplorer(*digits, **{**SETTINGS, "lr": 0.3, "epochs": 30})
+    h = ex.history
+    assert h.diverged is not None and h.diverged > 1 and h.loss[-1] == float("inf")
+    settings, result = ex.status.get_text().split("\n")  # two lines: the run, then what happened
+    assert settings.startswith("momentum, hidden 16, lr 0.3") and result.startswith("STOPPED: training diverged in")
+    assert ex.status.get_color() == "tab:red"
+    assert ex.diverged_note.get_text() == f"diverged in epoch {h.diverged}"
+    lo, hi = ex.ax_loss.get_ylim()
+    assert list(ex.diverged_mark.get_xdata()) == [h.diverged] and list(ex.diverged_mark.get_ydata()) == [hi]
+    finite = [v for v in h.loss + h.val_loss if np.isfinite(v)]
+    assert lo <= min(finite) and max(finite) <= hi  # the curve up to the divergence is in view
+    # a good run afterwards clears the note
+    ex.controls["lr"].value = 0.05
+    ex.button.click()
+    assert ex.history.diverged is None and ex.diverged_note.get_text() == ""
+    assert ex.status.get_color() == "black" and len(ex.diverged_mark.get_xdata()) == 0
+
+
+def test_the_train_button_is_inactive_during_a_run(digits):
+    ex = TrainingExplorer(*digits, **SETTINGS, fps=1e9, train=False)
+    during = []
+
+    def press_again(change):  # a second press while the first run lasts
+        during.append((ex.button.disabled, ex.button.description, ex.train() is ex.history))
+
+    ex.progress.observe(press_again, names="value")
+    ex.button.click()
+    assert during and all(d == (True, "training...", True) for d in during)
+    assert len(ex.history.loss) == SETTINGS["epochs"]  # one run of 4 epochs, not one inside another
+    assert not ex.button.disabled and ex.button.description == "Train"
+
+
+def test_epochs_on_whole_numbers_and_plain_loss_labels(explorer):
+    explorer.canvas.draw()
+    assert all(float(t).is_integer() for t in explorer.ax_loss.get_xticks())
+    labels = [t.get_text() for t in explorer.ax_loss.yaxis.get_ticklabels() + explorer.ax_loss.yaxis.get_ticklabels(
+        minor=True) if t.get_text()]
+    assert labels and all(set(t) <= set("0123456789.e+-") for t in labels)  # 0.5, 1: no 5x10^-1
+
+
+def test_the_second_set_can_be_called_validation(digits):
+    ex = TrainingExplorer(*digits, **SETTINGS, test_label="validation")
+    assert ex.ax_acc.get_legend_handles_labels()[1] == ["train", "validation"]
+    assert f"validation acc {ex.history.val_acc[-1]:.4f}" in ex.status.get_text()
+
+
 def test_inputs_are_checked(digits):
     X_tr, y_tr, X_te, y_te = digits
     with pytest.raises(ValueError, match="must be"):

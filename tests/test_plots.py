@@ -3,6 +3,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.colors import LogNorm
 
 from helpers import plots
 from helpers.objectives import ROSENBROCK
@@ -20,16 +21,54 @@ def test_confusion_matrix_counts():
     np.testing.assert_array_equal(ax.images[0].get_array(), [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
 
 
+def test_confusion_matrix_shows_rare_errors_beside_many_right_answers():
+    y = np.r_[np.zeros(500, int), np.ones(500, int), [0, 1]]
+    ax = plots.confusion_matrix(y, np.r_[y[:-2], [1, 0]])
+    im = ax.images[0]
+    assert isinstance(im.norm, LogNorm) and im.colorbar is not None  # 1 and 500 both on the scale
+    assert im.norm(1) == 0.0 and im.norm(500) == 1.0
+    texts = {(t.get_position(), t.get_text()): t.get_color() for t in ax.texts}
+    # every non-zero cell carries its count: white on the dark diagonal, black on the light off-diagonal
+    assert texts == {((0, 0), "500"): "w", ((1, 0), "1"): "k", ((0, 1), "1"): "k", ((1, 1), "500"): "w"}
+
+
 def test_image_grid_places_each_tile():
     images = np.zeros((3, 2, 2))
     images[1] = [[0, 1], [1, 0]]
     ax = plots.image_grid(images, ncols=2)
     canvas = ax.images[0].get_array()
-    # tiles of 2x2 plus one pixel of padding, row-major
+    # tiles of 2x2 with one pixel between them, row-major
     np.testing.assert_array_equal(canvas[0:2, 3:5], [[0, 1], [1, 0]])
-    assert canvas.shape == (6, 6)
+    assert canvas.shape == (5, 5)
     with pytest.raises(ValueError, match=r"\(M, H, W\)"):
         plots.image_grid(np.zeros((3, 4)))
+    with pytest.raises(ValueError, match="symmetric"):
+        plots.image_grid(images, symmetric="yes")
+
+
+@pytest.mark.parametrize("symmetric", ["all", "each"])
+def test_image_grid_symmetric_puts_zero_at_the_centre_of_the_map(symmetric):
+    weights = np.array([[[0.0, 1.0], [-0.5, 0.2]], [[0.0, 3.0], [2.0, 1.0]]])  # the second tile is all >= 0
+    ax = plots.image_grid(weights, ncols=2, cmap="RdBu_r", symmetric=symmetric, colorbar="weight")
+    im = ax.images[0]
+    colour = im.to_rgba(im.get_array())
+    centre = im.cmap(0.5)
+    for col in (0, 3):  # the first entry of tile 0 and of tile 1
+        np.testing.assert_allclose(colour[0, col], centre)  # the zero weight of each tile: the map's centre (white)
+        assert im.norm(im.get_array()[0, col]) == 0.5
+    # every weight is drawn on its own sign's side of the centre
+    values = im.norm(im.get_array()).filled(np.nan)
+    signs = np.sign(np.c_[weights[0], np.full(2, np.nan), weights[1]])
+    np.testing.assert_array_equal(np.sign(values - 0.5), signs)
+    assert im.colorbar is not None and im.colorbar.ax.get_ylabel() == "weight"
+    top = 3.0 if symmetric == "all" else 1.0
+    assert im.norm.vmin == -top and im.norm.vmax == top
+
+
+def test_image_grid_own_min_max_is_not_symmetric():
+    # the old picture of weights: each tile from its min to its max, so 0 is not the centre
+    ax = plots.image_grid(np.array([[[0.0, 3.0], [2.0, 1.0]]]), cmap="RdBu_r")
+    assert ax.images[0].get_array()[0, 0] == 0.0 and ax.images[0].colorbar is None
 
 
 def test_computation_graph_layout_and_errors():
@@ -78,10 +117,18 @@ def test_network_diagram_default_names_weights_and_notes():
 
 
 def test_training_curves_and_paths():
-    hist = History(loss=[1.0, 0.5], train_acc=[0.6, 0.8], val_loss=[1.1, 0.7], val_acc=[0.5, 0.7])
-    ax_loss, ax_acc = plots.training_curves(hist)
-    np.testing.assert_array_equal(ax_loss.lines[1].get_ydata(), [1.1, 0.7])
-    np.testing.assert_array_equal(ax_acc.lines[0].get_xdata(), [1, 2])
+    hist = History(loss=[1.0, 0.5, 0.3], train_acc=[0.6, 0.8, 0.9], val_loss=[1.1, 0.7, 0.6], val_acc=[0.5, 0.7, 0.8])
+    ax_loss, ax_acc = plots.training_curves(hist, log_loss=True, val_label="validation")
+    np.testing.assert_array_equal(ax_loss.lines[1].get_ydata(), [1.1, 0.7, 0.6])
+    np.testing.assert_array_equal(ax_acc.lines[0].get_xdata(), [1, 2, 3])
+    assert ax_acc.get_legend_handles_labels()[1] == ["train", "validation"]
+    ax_loss.figure.canvas.draw()
+    for ax in (ax_loss, ax_acc):  # whole epochs only
+        assert all(float(t).is_integer() for t in ax.get_xticks())
+    # the log axis reads in plain numbers, also between the decades when it spans only one
+    assert ax_loss.get_yscale() == "log" and ax_loss.get_ylim()[1] < 10 * ax_loss.get_ylim()[0]
+    labels = [t.get_text() for t in ax_loss.yaxis.get_ticklabels(minor=True) if t.get_text()]
+    assert set(labels) <= {"0.2", "0.5", "2", "5"} and labels
     path = np.array([[-1.0, 1.0], [0.0, 0.5]])
     ax = plots.contour_paths(ROSENBROCK, [path], labels=["GD"])
     np.testing.assert_array_equal(ax.lines[-1].get_xydata(), path)

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..nn import MLP
 from ..optim import RULES, cosine, make_rule
+from ..plots import epoch_axes
 from ..train import fit
 from .base import Explorer, int_slider, linear_slider, log_slider, snap
 
@@ -26,12 +27,17 @@ class TrainingExplorer(Explorer):
     epoch, penalty included). Right: accuracy per epoch, train and test. The Train button
     builds a fresh network (same seed, so equal settings give equal curves) and calls
     :func:`helpers.train.fit`; its per-epoch callback moves the progress bar and redraws
-    at most ``fps`` times a second. Moving a slider only says what the next run will be.
+    at most ``fps`` times a second. The button is inactive while a run lasts. Moving a
+    slider only says what the next run will be. Below the plots, two lines: the run's
+    settings, then its result; a run that diverged says so there in red, and the loss
+    plot marks the epoch (the curve shows the finite losses before it).
 
     Parameters
     ----------
     X_train : (N, D) array; y_train : (N,) integer labels
     X_test : (M, D) array; y_test : (M,) integer labels
+    test_label : what to call the second set in the legends and the status ("test", or
+        "validation" when the settings are being chosen on it)
     hidden, lr, batch_size, epochs, l2, beta : initial slider values (l2 is the c of
         c * sum |W|^2; beta = 0 is plain SGD)
     cosine : initial state of the "cosine lr decay" box (helpers.optim.cosine, as
@@ -50,12 +56,12 @@ class TrainingExplorer(Explorer):
     train : run one training at construction, so the figure starts filled
     """
 
-    figsize = (9.6, 3.7)
+    figsize = (9.6, 3.9)
 
     def __init__(self, X_train, y_train, X_test, y_test, *, hidden=64, lr=0.05, batch_size=32, epochs=30,
                  l2=1e-4, beta=0.9, cosine=False, rule="momentum", activation="relu", init="he", seed=0, dtype=None,
                  max_hidden=256, max_epochs=100, batch_range=(8, 512, 8), lr_range=(-4, 0), l2_range=(-6, -1), fps=10.0,
-                 train=True):
+                 train=True, test_label="test"):
         super().__init__()
         self.X_train, self.y_train = np.asarray(X_train), np.asarray(y_train)
         self.X_test, self.y_test = np.asarray(X_test), np.asarray(y_test)
@@ -66,22 +72,30 @@ class TrainingExplorer(Explorer):
         self.activation, self.init, self.seed = activation, init, seed
         self.dtype = np.dtype(dtype) if dtype is not None else (
             self.X_train.dtype if self.X_train.dtype in (np.float32, np.float64) else np.dtype(np.float64))
-        self.fps = float(fps)
+        self.fps, self.test_label = float(fps), test_label
         self.model, self.history = None, None
         self._settings = None  # the settings the curves on screen were trained with
 
         # Axes limits move in coarse steps (see _set_limits), and only then is the background
         # redrawn; every other frame draws just the lines and the status over it.
         self.ax_loss, self.ax_acc = self.fig.subplots(1, 2)
-        lines = [ax.plot([], [], "o-", ms=2.5, color=c, label=lab)[0]
-                 for ax in (self.ax_loss, self.ax_acc) for c, lab in (("tab:blue", "train"), ("tab:orange", "test"))]
+        lines = [ax.plot([], [], "o-", ms=2.5, color=c, label=lab)[0] for ax in (self.ax_loss, self.ax_acc)
+                 for c, lab in (("tab:blue", "train"), ("tab:orange", test_label))]
         self.loss_train, self.loss_test, self.acc_train, self.acc_test = self.dynamic(*lines)
-        self.ax_loss.set(xlabel="epoch", ylabel="loss", title="Loss per epoch", yscale="log", ylim=(0.01, 3))
+        self.ax_loss.set(xlabel="epoch", ylabel="loss", title="Loss per epoch", yscale="log", ylim=(0.01, 1))
         self.ax_acc.set(xlabel="epoch", ylabel="accuracy", title="Accuracy per epoch", ylim=(0.5, 1.01))
+        epoch_axes(self.ax_loss, log_y=True)
+        epoch_axes(self.ax_acc)
         self.ax_loss.legend(loc="upper right", fontsize=8)
         self.ax_acc.legend(loc="lower right", fontsize=8)
-        self.status = self.dynamic(self.fig.text(0.5, 0.015, "", ha="center", va="bottom", fontsize=9))
-        self.fig.tight_layout(rect=(0, 0.07, 1, 1))
+        # a diverged run: a red triangle at the top of the loss plot in the epoch it diverged, and a note
+        self.diverged_mark, self.diverged_note = self.dynamic(
+            self.ax_loss.plot([], [], "^", ms=9, color="tab:red", clip_on=False, zorder=5)[0],
+            self.ax_loss.text(0.5, 0.96, "", transform=self.ax_loss.transAxes, ha="center", va="top", fontsize=9,
+                              color="tab:red", fontweight="bold"))
+        self.status = self.dynamic(self.fig.text(0.5, 0.015, "", ha="center", va="bottom", fontsize=9,
+                                                 linespacing=1.5))
+        self.fig.tight_layout(rect=(0, 0.12, 1, 1))
 
         self._l2_off = 10.0 ** l2_range[0]
         n = self.X_train.shape[0]
@@ -156,41 +170,46 @@ class TrainingExplorer(Explorer):
     # ------------------------------------------------------------------ drawing
     def update(self):
         h = self.history
-        if h is None:
-            for line in (self.loss_train, self.loss_test, self.acc_train, self.acc_test):
-                line.set_data([], [])
-        else:
+        for line in (self.loss_train, self.loss_test, self.acc_train, self.acc_test, self.diverged_mark):
+            line.set_data([], [])
+        self.diverged_note.set_text("")
+        if h is not None:
             ep = np.arange(1, len(h.loss) + 1)
             self.loss_train.set_data(ep, h.loss)
             self.loss_test.set_data(ep[:len(h.val_loss)], h.val_loss)
             self.acc_train.set_data(ep[:len(h.train_acc)], h.train_acc)
             self.acc_test.set_data(ep[:len(h.val_acc)], h.val_acc)
             self._set_limits(h)
+            if h.diverged:
+                self.diverged_mark.set_data([h.diverged], [self.ax_loss.get_ylim()[1]])
+                self.diverged_note.set_text(f"diverged in epoch {h.diverged}")
         self.status.set_text(self._status_text(self.values()))
+        self.status.set_color("tab:red" if h is not None and h.diverged else "black")
 
     def _set_limits(self, h):
-        """Limits in coarse steps: loss in whole decades (at most 1e6), accuracy in tenths."""
+        """Limits in coarse steps: the finite losses in whole decades (at most 1e6), accuracy in tenths."""
         losses = np.asarray(h.loss + h.val_loss, dtype=np.float64)
-        loss_lim = snap(np.minimum(losses, 1e6), 1, log=True) or (0.01, 3.0)
+        loss_lim = snap(np.minimum(losses[np.isfinite(losses)], 1e6), 1, log=True) or (0.01, 1.0)
         acc_lim = ((snap(h.train_acc + h.val_acc, 0.1) or (0.5, 1.0))[0], 1.01)
         x_lim = (0.5, max(self._settings["epochs"], 2) + 0.5)
         self.set_limits(self.ax_loss, x_lim, loss_lim)
         self.set_limits(self.ax_acc, x_lim, acc_lim)
 
     def _status_text(self, v):
+        """Two lines: the settings of the run on screen, then how it went."""
         h, s = self.history, self._settings
         if h is None or s is None:
             return "press Train"
         c = f"{s['l2']:.1e}" if s["l2"] else "0"
         run = (f"{s['rule']}, hidden {s['hidden']}, lr {s['lr']:.3g}{' (cosine)' if s['cosine'] else ''}, "
                f"batch {s['batch_size']}, c {c}, beta {s['beta']:.2f}")
-        if h.diverged:
-            text = f"{run}: {h.stopped}"
-        elif h.val_acc:
-            text = (f"{run}: epoch {len(h.val_acc)}/{s['epochs']}, train acc {h.train_acc[-1]:.4f}, "
-                    f"test acc {h.val_acc[-1]:.4f}")
-        else:
-            text = f"{run}: training..."
         if not getattr(self, "_running", False) and v != s:
-            text += "   [settings changed: press Train]"
-        return text
+            run += "   [settings changed: press Train]"
+        if h.diverged:
+            result = f"STOPPED: training {h.stopped}"
+        elif h.val_acc:
+            result = (f"epoch {len(h.val_acc)}/{s['epochs']}: train acc {h.train_acc[-1]:.4f}, "
+                      f"{self.test_label} acc {h.val_acc[-1]:.4f}")
+        else:
+            result = "training..."
+        return f"{run}\n{result}"
