@@ -19,6 +19,7 @@ import numpy as np  # noqa: E402
 
 from helpers import widgets  # noqa: E402
 from helpers.data import load_digits, load_iris, make_xor, standardize, train_test_split  # noqa: E402
+from helpers.exercises import vanishing  # noqa: E402
 from helpers.nn import MLP  # noqa: E402
 from helpers.objectives import ROSENBROCK, VALLEY  # noqa: E402
 
@@ -56,6 +57,13 @@ def _two_two_two():
     return theta0, {"squared error": loss_and_grad}
 
 
+def _iris_net(sizes, seed):
+    """Notebook 04's network: every parameter, biases included, drawn from N(0, 0.05^2)."""
+    g = np.random.default_rng(seed)
+    shapes = {"W1": (sizes[0], sizes[1]), "b1": (sizes[1],), "W2": (sizes[1], 3), "b2": (3,)}
+    return MLP.from_params({k: 0.05 * g.standard_normal(s) for k, s in shapes.items()}, hidden="softplus")
+
+
 def cases():
     """(notebook, explorer name, kind, factory, slider to move)."""
     X_iris, y_iris = load_iris()
@@ -69,23 +77,26 @@ def cases():
     theta0, runs = _two_two_two()
     out = [
         ("01", "RosenbrockExplorer", "2-D descent",
-         lambda: widgets.RosenbrockExplorer(lr=1e-3, steps=500, start=(-1.2, 1.0)), "lr"),
+         lambda: widgets.RosenbrockExplorer(lr=1.5e-3, steps=3000, start=(-1.2, 1.0)), "lr"),
         ("01", "DescentExplorer (autoscaled f panel)", "2-D descent",
-         lambda: widgets.DescentExplorer(ROSENBROCK, lr=1e-3, steps=500, start=(-1.2, 1.0), lr_range=(-5, -1.5)),
+         lambda: widgets.DescentExplorer(ROSENBROCK, lr=1.5e-3, steps=3000, start=(-1.2, 1.0), lr_range=(-5, -1.5)),
          "lr"),
         ("02", "LearningRateExplorer", "slider",
          lambda: widgets.LearningRateExplorer(theta0, runs, lr=0.5, steps=50), "lr"),
         ("03", "DescentExplorer (valley)", "2-D descent",
          lambda: widgets.DescentExplorer(VALLEY, lr=1e-3, steps=250, start=(1.0, 0.5), lr_range=(-6, -2),
-                                         max_steps=1000, f_offset=None, f_limits=(-25, 20)), "lr"),
+                                         max_steps=1000, f_offset=None, f_limits=(-25, 20),
+                                         contour_kw={"levels": 20}), "lr"),
         ("03", "PlaygroundExplorer", "live training",
          lambda: widgets.PlaygroundExplorer(X_xor, y_xor, hidden=4, lr=0.1, beta=0.9, steps=300), "lr"),
         ("04", "HiddenUnitsExplorer", "slider (retrains)",
-         lambda: widgets.HiddenUnitsExplorer(Xtr, ytr, Xte, yte, basis, hidden=8, lr=0.5), "lr"),
+         lambda: widgets.HiddenUnitsExplorer(Xtr, ytr, Xte, yte, basis, hidden=8, lr=0.5, epochs=300, max_hidden=32,
+                                             lr_range=(-3, 1), make_model=_iris_net), "lr"),
         ("05", "TrainingExplorer", "live training",
          lambda: widgets.TrainingExplorer(Dtr, dtr, Dte, dte, hidden=64, lr=0.05, epochs=30, train=False), "lr"),
         ("06", "ChainExplorer", "slider", lambda: widgets.ChainExplorer(depth=20, w=1.0), "w"),
-        ("06", "BumpExplorer", "slider", lambda: widgets.BumpExplorer(lr=0.3, h=0.5, steps=60), "lr"),
+        ("06", "BumpExplorer", "slider",
+         lambda: widgets.BumpExplorer(lr=0.3, h=0.5, steps=60, adam_step=vanishing.adam_step), "lr"),
     ]
     return out
 

@@ -139,10 +139,14 @@ class MLP:
         if self.residual and len(set(self.sizes[1:-1])) > 1:
             raise ValueError(f"residual=True needs hidden layers of one width, got {self.sizes[1:-1]}")
         self._buffers = {}
+        # per layer l = 1..L: its parameter names, and whether it adds its input to its activation
+        # (residual, hidden, l >= 2); index 0 is unused
+        self._names = [None] + [(f"W{l}", f"b{l}") for l in range(1, self.n_layers + 1)]
+        self._skips = [self.residual and 2 <= l < self.n_layers for l in range(self.n_layers + 1)]
 
     def _skip(self, l):
         """True when layer l (1-based) adds its input to its activation (residual, hidden, l >= 2)."""
-        return self.residual and 2 <= l < self.n_layers
+        return self._skips[l]
 
     @classmethod
     def from_params(cls, params, hidden="relu", output="softmax", loss=None, residual=False):
@@ -200,7 +204,7 @@ class MLP:
 
     def penalty(self, l2):
         """The L2 penalty l2 * sum_l |W_l|^2 (weights only, not biases)."""
-        return l2 * sum(float(np.vdot(W, W)) for k, W in self.params.items() if k[0] == "W") if l2 else 0.0
+        return l2 * sum(float(np.vdot(W, W)) for W in (self.params[w] for w, _ in self._names[1:])) if l2 else 0.0
 
     # ------------------------------------------------------------------ checks
     def check_X(self, X):
@@ -347,13 +351,13 @@ class MLP:
         act, act_grad = ACTIVATIONS[self.hidden]
 
         inputs, zs = [], []  # each layer's input (for dW) and pre-activation (for the slope)
-        A = X
+        A, names, skips = X, self._names, self._skips
         for l in range(1, L + 1):
-            Z, _ = dense_forward(A, P[f"W{l}"], P[f"b{l}"], out=None if buf is None else buf[l - 1])
+            Z, _ = dense_forward(A, P[names[l][0]], P[names[l][1]], out=None if buf is None else buf[l - 1])
             inputs.append(A)
             if l < L:
                 zs.append(Z)
-                if self._skip(l):
+                if skips[l]:
                     A = act(Z) + A
                 else:
                     A = np.maximum(Z, 0, out=Z) if relu else act(Z)  # relu in place: Z > 0 where relu(Z) > 0
@@ -370,15 +374,16 @@ class MLP:
         grads = {} if out is None else out
         skip = None  # dL/dA_l of a residual layer l, which A_(l-1) also receives
         for l in range(L, 0, -1):
-            o = None if out is None else (buf[L + l - 2] if l > 1 else None, out[f"W{l}"], out[f"b{l}"])
-            dA, dW, db = dense_backward(dZ, (inputs[l - 1], P[f"W{l}"]), need_dX=l > 1, out=o)
+            w, b = names[l]
+            o = None if out is None else (buf[L + l - 2] if l > 1 else None, out[w], out[b])
+            dA, dW, db = dense_backward(dZ, (inputs[l - 1], P[w]), need_dX=l > 1, out=o)
             if l2:
-                dW += (2.0 * l2) * P[f"W{l}"]
-            grads[f"W{l}"], grads[f"b{l}"] = dW, db
+                dW += (2.0 * l2) * P[w]
+            grads[w], grads[b] = dW, db
             if l > 1:
                 if skip is not None:
                     dA += skip
-                skip = dA.copy() if self._skip(l - 1) else None
+                skip = dA.copy() if skips[l - 1] else None
                 dA *= (zs[l - 2] > 0) if relu else act_grad(zs[l - 2])
                 dZ = dA
         return float(loss), grads

@@ -165,7 +165,7 @@ class Explorer:
         rgb = PILImage.fromarray(np.asarray(self.canvas.buffer_rgba())[..., :3])
         buf = io.BytesIO()
         rgb.quantize(self.colors, method=PILImage.Quantize.FASTOCTREE, dither=PILImage.Dither.NONE).save(
-            buf, format="png", compress_level=6)
+            buf, format="png", compress_level=3)  # level 6 saves a tenth of the bytes for twice the time
         self.image.value = buf.getvalue()
         self.frames += 1
 

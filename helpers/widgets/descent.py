@@ -42,7 +42,7 @@ class DescentExplorer(Explorer):
         super().__init__()
         self.objective = objective
         self.ax, self.ax_f = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
-        contour_background(objective, ax=self.ax, **(contour_kw or {}))
+        contour_background(objective, ax=self.ax, **{"levels": 20, **(contour_kw or {})})  # 20: frames < 40 KB
         self.line = self.dynamic(self.ax.plot([], [], "o-", color="tab:red", markersize=2.5, linewidth=1.2)[0])
         self.start_marker = self.dynamic(self.ax.plot([], [], "s", color="k", markersize=6)[0])
         self.f_offset, self.f_limits = f_offset, f_limits
