@@ -58,8 +58,8 @@ def _copy(args):
 
 def _flat(out):
     """An output as a list of (label, array): a dict by key, a tuple by position, else itself."""
-    if isinstance(out, dict):
-        return [(f"[{k!r}]", np.asarray(v, dtype=float)) for k, v in out.items()]
+    if isinstance(out, dict):  # by key, whatever order the student wrote them in
+        return [(f"[{k!r}]", np.asarray(out[k], dtype=float)) for k in sorted(out, key=str)]
     if isinstance(out, tuple):
         return [(f"[{i}]", np.asarray(v, dtype=float)) for i, v in enumerate(out)]
     if isinstance(out, str):

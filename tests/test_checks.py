@@ -97,6 +97,7 @@ def test_tuples_and_dicts_are_compared_entry_by_entry():
     EXERCISES["toy_pair"] = Exercise(lambda A, B: {"sum": A.sum(), "prod": A @ B}, _toy_cases)
     assert verdict("toy_pair", lambda A, B: {"sum": A.sum(), "prod": A @ B}) == "toy_pair: correct"
     assert "output['prod'] has shape (4, 3)" in verdict("toy_pair", lambda A, B: {"sum": A.sum(), "prod": (A @ B).T})
+    assert verdict("toy_pair", lambda A, B: {"prod": A @ B, "sum": A.sum()}) == "toy_pair: correct"  # any key order
 
 
 def test_an_exactly_zero_output_needs_an_absolute_tolerance():

@@ -16,15 +16,6 @@ KEYS = ("W1", "b1", "W2", "b2")
 OVERFLOW = "exp(z) overflows at large logits: subtract each row's maximum first (a shift leaves softmax unchanged)"
 
 
-class _Answer(dict):
-    """Several arrays by name: the checker compares them in order (a student's tuple or dict alike);
-    ``==`` compares them exactly, as tests/test_checks.py needs."""
-
-    def __eq__(self, other):
-        return list(self) == list(other) and all(np.array_equal(self[k], other[k]) for k in self)
-
-    __hash__ = None
-
 
 def _naive(Z):
     with np.errstate(over="ignore", invalid="ignore"):
@@ -67,18 +58,18 @@ def _penalty(W1, W2, c):
 
 @exercise("mnist_l2_penalty", lambda rng: [(rng.standard_normal((d, h)), rng.standard_normal((h, k)), c) for
                                            d, h, k, c in ((3, 4, 2, 0.1), (8, 5, 10, 1e-3), (2, 6, 3, 0.5))],
-          numeric=lambda W1, W2, c: _Answer(J=_penalty(W1, W2, c),
+          numeric=lambda W1, W2, c: dict(J=_penalty(W1, W2, c),
                                             dW1=numerical_gradient(lambda W: _penalty(W, W2, c), W1),
                                             dW2=numerical_gradient(lambda W: _penalty(W1, W, c), W2)), mistakes=[
     Mistake("d(c w^2)/dw = 2 c w: the 2 is missing from the gradient",
-            lambda W1, W2, c: _Answer(J=_penalty(W1, W2, c), dW1=c * W1, dW2=c * W2)),
+            lambda W1, W2, c: dict(J=_penalty(W1, W2, c), dW1=c * W1, dW2=c * W2)),
     Mistake("this penalty is c (|W1|^2 + |W2|^2), with no 1/2 in front, so its gradient is 2 c W",
-            lambda W1, W2, c: _Answer(J=_penalty(W1, W2, c) / 2, dW1=c * W1, dW2=c * W2)),
+            lambda W1, W2, c: dict(J=_penalty(W1, W2, c) / 2, dW1=c * W1, dW2=c * W2)),
     Mistake("|W|^2 is the sum of the squared entries, np.sum(W**2); np.linalg.norm(W) is its square root",
-            lambda W1, W2, c: _Answer(J=c * (np.linalg.norm(W1) + np.linalg.norm(W2)), dW1=2 * c * W1, dW2=2 * c * W2)),
+            lambda W1, W2, c: dict(J=c * (np.linalg.norm(W1) + np.linalg.norm(W2)), dW1=2 * c * W1, dW2=2 * c * W2)),
 ])
 def mnist_l2_penalty(W1, W2, c):
-    return _Answer(J=_penalty(W1, W2, c), dW1=2 * c * W1, dW2=2 * c * W2)
+    return dict(J=_penalty(W1, W2, c), dW1=2 * c * W1, dW2=2 * c * W2)
 
 
 def _nets(rng):
@@ -92,7 +83,7 @@ def _cost(fix):
     """A wrong cost: fix(mean cross-entropy, penalty of the W, penalty of the b, S); P stays right."""
     def forward(X, y, W1, b1, W2, b2, c):
         data, P = mnist_forward(X, y, W1, b1, W2, b2, 0.0).values()
-        return _Answer(J=fix(data, _penalty(W1, W2, c), _penalty(b1, b2, c), len(y)), P=P)
+        return dict(J=fix(data, _penalty(W1, W2, c), _penalty(b1, b2, c), len(y)), P=P)
     return forward
 
 
@@ -105,14 +96,14 @@ def _cost(fix):
 ])
 def mnist_forward(X, y, W1, b1, W2, b2, c):
     net = MLP.from_params(dict(W1=W1, b1=b1, W2=W2, b2=b2))
-    return _Answer(J=net.loss_and_grads(X, y, c)[0], P=net.forward(X))
+    return dict(J=net.loss_and_grads(X, y, c)[0], P=net.forward(X))
 
 
 def _grads(fix):
     """A wrong backward pass: fix(gradients of the data term, of the penalty 2 c p on every parameter, S)."""
     def backward(X, y, W1, b1, W2, b2, c):
         data = mnist_backward(X, y, W1, b1, W2, b2, 0.0)
-        return _Answer(fix(data, dict(W1=2 * c * W1, b1=2 * c * b1, W2=2 * c * W2, b2=2 * c * b2), len(y)))
+        return dict(fix(data, dict(W1=2 * c * W1, b1=2 * c * b1, W2=2 * c * W2, b2=2 * c * b2), len(y)))
     return backward
 
 
@@ -120,7 +111,7 @@ def _relu_on_gradient(X, y, W1, b1, W2, b2, c):
     A1 = np.maximum(X @ W1 + b1, 0)
     D2 = (softmax(A1 @ W2 + b2, axis=1) - np.eye(W2.shape[1])[y]) / len(y)
     D1 = np.maximum(D2 @ W2.T, 0)
-    return _Answer(W1=X.T @ D1 + 2 * c * W1, b1=D1.sum(0), W2=A1.T @ D2 + 2 * c * W2, b2=D2.sum(0))
+    return dict(W1=X.T @ D1 + 2 * c * W1, b1=D1.sum(0), W2=A1.T @ D2 + 2 * c * W2, b2=D2.sum(0))
 
 
 def _numeric(X, y, W1, b1, W2, b2, c):
@@ -144,7 +135,7 @@ def _numeric(X, y, W1, b1, W2, b2, c):
 ])
 def mnist_backward(X, y, W1, b1, W2, b2, c):
     g = MLP.from_params(dict(W1=W1, b1=b1, W2=W2, b2=b2)).loss_and_grads(X, y, c)[1]
-    return _Answer((k, g[k]) for k in KEYS)
+    return dict((k, g[k]) for k in KEYS)
 
 
 @exercise("mnist_momentum_step", lambda rng: [tuple(rng.standard_normal((3, s, 2))) + (lr, beta)
