@@ -101,3 +101,16 @@ def test_ctrl_c_during_training_is_one_line_and_exit_130():
         proc.kill()
     assert proc.returncode == 130
     assert err == "interrupted: training stopped, nothing was written\n"
+
+
+def test_output_piped_into_a_reader_that_stops_ends_quietly():
+    with subprocess.Popen([sys.executable, "-m", "helpers.train", "--dataset", "digits", "--epochs", "3000"],
+                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            assert proc.stdout.readline().startswith("epoch")
+            proc.stdout.close()  # as `| head -1` does
+            err = proc.stderr.read()
+            proc.wait(timeout=120)
+        finally:
+            proc.kill()
+    assert err == "" and proc.returncode == 141

@@ -91,6 +91,11 @@ def check_plot_path(path):
     return fmt
 
 
+def log_epoch(line):
+    """One line per epoch; the set fit calls "val" here is the test set, so it says test."""
+    print(line.replace(" val ", " test "))
+
+
 def blas_threads():
     """BLAS threads this process uses: OPENBLAS_NUM_THREADS or OMP_NUM_THREADS, else OpenBLAS's default, the CPUs."""
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
@@ -111,6 +116,10 @@ def main(argv=None):
     except (ValueError, DatasetMissing) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except MemoryError:
+        print(f"error: not enough memory to load the {args.dataset} data; free memory or use --dtype float32",
+              file=sys.stderr)
+        return 2
     except OSError as e:
         print(f"error: cannot read the {args.dataset} data in {args.data_dir}: {e.strerror or e}", file=sys.stderr)
         return 2
@@ -119,7 +128,7 @@ def main(argv=None):
         model = MLP([X_tr.shape[1], cfg["hidden"], 10], seed=args.seed, dtype=np.dtype(args.dtype))
         hist = fit(model, X_tr, y_tr, epochs=cfg["epochs"], batch_size=cfg["batch_size"],
                    rule=make_rule(cfg["rule"], cfg["lr"], cfg["momentum"]), l2=cfg["l2"], validation=(X_te, y_te),
-                   seed=args.seed, progress=tty, log=None if tty else print, schedule=SCHEDULES[cfg["schedule"]])
+                   seed=args.seed, progress=tty, log=None if tty else log_epoch, schedule=SCHEDULES[cfg["schedule"]])
     except MemoryError:
         print(f"error: not enough memory for --hidden {cfg['hidden']} with batch {cfg['batch_size']}; "
               "choose a smaller --hidden or --batch-size", file=sys.stderr)
@@ -157,4 +166,8 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # the output was piped into a reader that stopped (head): end quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
