@@ -43,15 +43,15 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 
 setup: $(STAMP) ## create the venv and install the pinned requirements (done by lab and test)
 
-lab: $(STAMP) ## start JupyterLab on notebooks/ (prints the URL; no browser without a display)
+lab: $(STAMP) ## start JupyterLab on the repository (notebooks/, exercises/; prints the URL)
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then browser=""; else browser="--no-browser"; fi; \
 	if [ "$$(id -u)" = 0 ]; then root="--allow-root"; else root=""; fi; \
-	$(VENV)/bin/jupyter lab $$browser $$root --port=$(PORT) --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab $$browser $$root --port=$(PORT) --notebook-dir=.
 
 notebook: $(STAMP) ## the same in Jupyter Notebook 7 (the classic-style interface)
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then browser=""; else browser="--no-browser"; fi; \
 	if [ "$$(id -u)" = 0 ]; then root="--allow-root"; else root=""; fi; \
-	$(VENV)/bin/jupyter notebook $$browser $$root --port=$(PORT) --notebook-dir=notebooks
+	$(VENV)/bin/jupyter notebook $$browser $$root --port=$(PORT) --notebook-dir=.
 
 test: $(STAMP) ## unit tests, then nbval over every notebook
 	$(PY) -m pytest -q tests
