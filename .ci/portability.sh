@@ -47,6 +47,20 @@ fresh_venv() {
 
 version() { "$1" -c 'import platform; print(platform.python_version())'; }
 
+# run_notebooks VENV DIR: execute every notebook in DIR, from DIR, with VENV's Jupyter
+run_notebooks() {
+    local nb failed=0
+    for nb in "$2"/*.ipynb; do
+        if (cd "$2" && "$1/bin/jupyter" nbconvert --to notebook --execute --inplace \
+                --ExecutePreprocessor.timeout=300 "$nb" >"$nb.log" 2>&1); then
+            echo "  ran ${nb#"$REPO"/}"
+        else
+            echo "  FAILED ${nb#"$REPO"/}:"; tail -20 "$nb.log"; failed=1
+        fi
+    done
+    return $failed
+}
+
 scenario_second_python() {
     local py
     py=$(find_python 3.13 || find_python 3.12) || { echo "no Python 3.12 or 3.13 here"; return 1; }
@@ -61,16 +75,7 @@ scenario_hub() {
     fresh_venv "$venv" "$py" && "$venv/bin/python" -m pip install -qq "${STUDENT_PACKAGES[@]}" || return 1
     (cd /tmp && "$venv/bin/python" -c 'import helpers' 2>/dev/null) && { echo "helpers must not be installed"; return 1; }
     rm -rf "$copy" && mkdir -p "$copy" && cp notebooks/*.ipynb "$copy/"
-    local nb failed=0
-    for nb in "$copy"/*.ipynb; do
-        if (cd "$copy" && "$venv/bin/jupyter" nbconvert --to notebook --execute --inplace \
-                --ExecutePreprocessor.timeout=300 "$nb" >"$nb.log" 2>&1); then
-            echo "  ran ${nb#"$REPO"/}"
-        else
-            echo "  FAILED ${nb#"$REPO"/}:"; tail -20 "$nb.log"; failed=1
-        fi
-    done
-    return $failed
+    run_notebooks "$venv" "$copy"
 }
 
 scenario_non_editable() {
@@ -104,15 +109,8 @@ assert not missing, f"not installed: {missing}"
 print(f"  helpers from {where.parent}, all {len(list((repo / 'helpers').rglob('*.py')))} modules")
 EOF
     ) || return 1
-    local nb failed=0
-    for nb in "$outside"/*.ipynb; do
-        if (cd "$outside" && "$venv/bin/jupyter" nbconvert --to notebook --execute --inplace \
-                --ExecutePreprocessor.timeout=300 "$nb" >"$nb.log" 2>&1); then
-            echo "  ran $(basename "$nb") in $outside"
-        else
-            echo "  FAILED $(basename "$nb"):"; tail -20 "$nb.log"; failed=1
-        fi
-    done
+    run_notebooks "$venv" "$outside"
+    local failed=$?
     rm -rf "$outside"
     return $failed
 }

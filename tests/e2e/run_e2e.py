@@ -561,17 +561,10 @@ def run_notebook(ctx, server, nb, docs):
             shots.append(write_docs_png(stem, docs_png))
         parts = [summary, f"{len(explorers)} explorer(s)"] + moved
         return True, "; ".join(parts), notes, shots, time.monotonic() - t0
-    except Failure as e:
-        return False, str(e), notes, shots + [failure_shot(page, stem)], time.monotonic() - t0
-    except Exception as e:  # a Playwright timeout or a page that went away: still one line
-        return False, f"{type(e).__name__}: {str(e).splitlines()[0][:200]}", notes, \
-            shots + [failure_shot(page, stem)], time.monotonic() - t0
+    except Exception as e:  # ours, a Playwright timeout or a page that went away: still one line
+        return False, reason(e), notes, shots + [failure_shot(page, stem)], time.monotonic() - t0
     finally:
-        try:
-            page.close()
-        except Exception:
-            pass
-        server.shutdown_sessions()
+        close(page, server)
         if nb.exists() and nb.read_bytes() != original:
             notes.append("the notebook file changed during the run (edited by someone, or saved)")
 
@@ -651,17 +644,24 @@ def run_exercise(ctx, server):
         shot_path = OUT / "exercise-session.png"
         page.screenshot(path=str(shot_path))
         return True, " -> ".join(steps), notes, [shot_path], time.monotonic() - t0
-    except Failure as e:
-        return False, str(e), notes, [failure_shot(page, "exercise")], time.monotonic() - t0
     except Exception as e:
-        return False, f"{type(e).__name__}: {str(e).splitlines()[0][:200]}", notes, \
-            [failure_shot(page, "exercise")], time.monotonic() - t0
+        return False, reason(e), notes, [failure_shot(page, "exercise")], time.monotonic() - t0
     finally:
-        try:
-            page.close()
-        except Exception:
-            pass
-        server.shutdown_sessions()
+        close(page, server)
+
+
+def reason(e):
+    """A failure in one line: our own message, or the type and first line of anything else."""
+    return str(e) if isinstance(e, Failure) else f"{type(e).__name__}: {str(e).splitlines()[0][:200]}"
+
+
+def close(page, server):
+    """Close the page and end every kernel, so the next notebook starts on a quiet machine."""
+    try:
+        page.close()
+    except Exception:
+        pass
+    server.shutdown_sessions()
 
 
 def failure_shot(page, stem):
