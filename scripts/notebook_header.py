@@ -142,6 +142,9 @@ def normalized(nb, url: str, notebook: str):
         raise SystemExit(f"{notebook}: the first cell must be the Markdown title (# ...)")
     badges = nbformat.v4.new_markdown_cell(badge_cell(url, notebook), id=BADGE_ID)
     setup = nbformat.v4.new_code_cell(setup_cell(url), id=SETUP_ID)
+    old = next((c for c in nb.cells if c.get("id") == SETUP_ID), None)
+    if old is not None and old.source == setup.source:  # keep the count of its last run (it prints nothing)
+        setup.execution_count = old.execution_count
     nb.cells = [badges, cells[0], setup, *cells[1:]]
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
