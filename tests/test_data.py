@@ -253,21 +253,23 @@ def test_read_idx_tiny_file(tmp_path):
         read_idx(path)
 
 
-def test_read_idx_truncated_gzip(tmp_path):
-    path = tmp_path / "x.idx.gz"
-    write_idx(path, np.arange(1000, dtype=np.int32))
-    raw = path.read_bytes()
-    path.write_bytes(raw[: len(raw) // 2])
-    with pytest.raises(ValueError, match=r"x\.idx\.gz: corrupt or truncated gzip"):
-        read_idx(path)
+def _truncated(raw):
+    return raw[: len(raw) // 2]
 
 
-def test_read_idx_corrupt_gzip(tmp_path):
+def _overwritten(raw):
+    return raw[:20] + b"\xff" * 20 + raw[40:]
+
+
+def _bad_crc(raw):
+    return raw[:-8] + bytes([raw[-8] ^ 0xFF]) + raw[-7:]  # the CRC-32 in the gzip trailer
+
+
+@pytest.mark.parametrize("damage", [_truncated, _overwritten, _bad_crc])
+def test_read_idx_rejects_a_damaged_gzip(tmp_path, damage):
     path = tmp_path / "x.idx.gz"
     write_idx(path, np.arange(1000, dtype=np.int32))
-    raw = bytearray(path.read_bytes())
-    raw[20:40] = b"\xff" * 20
-    path.write_bytes(bytes(raw))
+    path.write_bytes(damage(path.read_bytes()))
     with pytest.raises(ValueError, match=r"x\.idx\.gz: corrupt or truncated gzip"):
         read_idx(path)
 
