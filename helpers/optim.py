@@ -44,8 +44,8 @@ class Rule:
     """Base of the update rules: ``step(params, grads, scale=1.0)``.
 
     Subclasses set ``lr`` and implement ``_update(name, p, g, lr, state)``, which changes
-    the array ``p`` in place; ``state`` is this parameter's list of arrays: a scratch
-    array, then what ``_new_state`` adds, made the first time the name is seen.
+    the array ``p`` in place; ``state`` is this parameter's list of arrays (velocities,
+    moments, scratch), made by ``_new_state`` the first time the name is seen.
     """
 
     lr = 1.0
@@ -78,8 +78,8 @@ class Rule:
                 got = "nothing" if g is None else f"shape {g.shape}"
                 raise ValueError(f"gradient for {name!r}: expected shape {p.shape}, got {got}")
             state = self.state.get(name)
-            if state is None or state[0].shape != p.shape:
-                state = self.state[name] = [np.zeros_like(p)] + self._new_state(p)
+            if state is None or (state and state[0].shape != p.shape):
+                state = self.state[name] = self._new_state(p)
             self._update(name, p, g, lr, state)
 
     def __repr__(self):
@@ -113,7 +113,7 @@ class Momentum(Rule):
         super().__init__()
 
     def _new_state(self, p):
-        return [np.zeros_like(p)]  # the velocity v
+        return [np.zeros_like(p), np.zeros_like(p)]  # a scratch array, the velocity v
 
     def _update(self, name, p, g, lr, state):
         scratch, v = state
@@ -154,7 +154,7 @@ class Adam(Rule):
         super().__init__()
 
     def _new_state(self, p):
-        return [np.zeros_like(p), np.zeros_like(p)]  # the moments m and v
+        return [np.zeros_like(p) for _ in range(3)]  # a scratch array, the moments m and v
 
     def _update(self, name, p, g, lr, state):
         scratch, m, v = state

@@ -22,7 +22,7 @@ class _StepRule(Rule):
         return [np.zeros_like(p), np.zeros_like(p)]  # m and v
 
     def _update(self, name, p, g, lr, state):
-        _, m, v = state
+        m, v = state
         x, m[...], v[...] = self.fn(p.copy(), g.copy(), m.copy(), v.copy(), self.t, lr, self.beta1, self.beta2,
                                     self.eps)
         p[...] = x
