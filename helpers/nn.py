@@ -61,7 +61,7 @@ def dense_backward(dZ, cache, need_dX=True, out=None):
     X, W = cache
     dX_out, dW_out, db_out = out if out is not None else (None, None, None)
     dW = np.matmul(X.T, dZ, out=dW_out)
-    db = np.sum(dZ, axis=0, out=db_out)
+    db = dZ.sum(axis=0, out=db_out)
     dX = np.matmul(dZ, W.T, out=dX_out) if need_dX else None
     return dX, dW, db
 
@@ -204,7 +204,12 @@ class MLP:
 
     def penalty(self, l2):
         """The L2 penalty l2 * sum_l |W_l|^2 (weights only, not biases)."""
-        return l2 * sum(float(np.vdot(W, W)) for W in (self.params[w] for w, _ in self._names[1:])) if l2 else 0.0
+        if not l2:
+            return 0.0
+        total = 0.0
+        for w, _ in self._names[1:]:
+            total += float(np.vdot(self.params[w], self.params[w]))
+        return l2 * total
 
     # ------------------------------------------------------------------ checks
     def check_X(self, X):
