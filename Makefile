@@ -26,7 +26,7 @@ PORT ?= 8888
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml
+$(STAMP): requirements.txt constraints.txt pyproject.toml setup.py
 	@if [ -z "$(PYTHON)" ]; then \
 	  echo "error: no Python 3.11.2 to 3.13 found (tried $(PY_CANDIDATES)); install Python 3.13 from python.org or your package manager, or run make PYTHON=/path/to/python3.X"; exit 2; fi
 	@v=$$($(PYTHON) -c 'import platform; print(platform.python_version())' 2>/dev/null) || { \
@@ -88,7 +88,7 @@ bench: $(STAMP) ## print training throughput, matmul rate, explorer latencies
 	$(PY) bench/run.py
 
 lint: $(STAMP) ## ruff over helpers, tests, bench, scripts and notebooks
-	$(VENV)/bin/ruff check helpers tests bench scripts notebooks
+	$(VENV)/bin/ruff check helpers answer_keys tests bench scripts notebooks
 
 lock: $(STAMP) ## re-resolve constraints.txt for Python 3.11.2-3.13 on Linux, macOS, Windows (uv)
 	$(PY) -m pip install --quiet uv==0.13.9

@@ -8,8 +8,8 @@ are run on the same inputs: an answer that matches one gets that mistake's hint.
 answers get the generic diagnoses: not yet written, an exception (its type and line), a
 missing return, a shape that a transpose explains, a flipped sign, a constant factor.
 
-The exercises themselves are defined next to their notebooks' topics in
-:mod:`helpers.exercises`; this module only judges.
+The exercises themselves (the answer keys) are course content in the package
+``answer_keys`` beside ``helpers``, one module per notebook; this module only judges.
 """
 
 import traceback
@@ -40,7 +40,7 @@ class Exercise:
     atol: float = 0.0  # for outputs that are exactly zero (a shift softmax cannot see)
 
 
-#: name -> Exercise; filled by helpers.exercises
+#: name -> Exercise; filled by importing the answer_keys package
 EXERCISES = {}
 
 
@@ -99,7 +99,7 @@ def _raised(name, fn, exc):
 def verdict(name, fn):
     """The one-line verdict on ``fn`` for exercise ``name`` (see the module docstring)."""
     if name not in EXERCISES:
-        from . import exercises  # noqa: F401  (registers every exercise)
+        import answer_keys  # noqa: F401  (registers every exercise; a lazy import: it imports this module)
     if name not in EXERCISES:
         raise ValueError(f"no exercise called {name!r}; known: {', '.join(sorted(EXERCISES))}")
     ex = EXERCISES[name]

@@ -4,7 +4,7 @@ catalogued mistake gets its own hint, and the generic diagnoses say what they sh
 import numpy as np
 import pytest
 
-from helpers import exercises  # noqa: F401  (registers every exercise)
+import answer_keys  # noqa: F401  (registers every exercise)
 from helpers.checks import EXERCISES, Exercise, Mistake, _all_close, _flat, check, verdict
 
 ALL = sorted(EXERCISES)

@@ -36,7 +36,7 @@ def test_no_solution_is_left_in_the_student_notebook(path):
 
 @pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
 def test_every_notebook_has_four_to_eight_exercises_each_with_its_check(path):
-    from helpers import exercises  # noqa: F401  (registers them)
+    import answer_keys  # noqa: F401  (registers them)
     from helpers.checks import EXERCISES
 
     cells = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]

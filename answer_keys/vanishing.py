@@ -3,11 +3,11 @@ h, the bump's slope, one Adam step, and the largest escapable bump by bisection.
 
 import numpy as np
 
-from ..activations import sigmoid, sigmoid_grad
-from ..checks import Mistake, exercise
-from ..objectives import bump
-from ..optim import GD, Adam, minimize
-from ..sigmoid_chain import chain_backward, chain_forward
+from helpers.activations import sigmoid, sigmoid_grad
+from helpers.checks import Mistake, exercise
+from helpers.objectives import bump
+from helpers.optim import GD, Adam, minimize
+from helpers.sigmoid_chain import chain_backward, chain_forward
 
 
 def _settings(rng):

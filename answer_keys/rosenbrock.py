@@ -3,10 +3,10 @@ point, a gradient-descent path and the Newton direction."""
 
 import numpy as np
 
-from ..checks import Mistake, exercise
-from ..gradcheck import numerical_gradient, numerical_jacobian
-from ..objectives import ROSENBROCK, Objective
-from ..optim import GD, minimize
+from helpers.checks import Mistake, exercise
+from helpers.gradcheck import numerical_gradient, numerical_jacobian
+from helpers.objectives import ROSENBROCK, Objective
+from helpers.optim import GD, minimize
 
 
 def _points(rng):

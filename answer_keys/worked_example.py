@@ -7,10 +7,10 @@ theta = (w1, ..., w8, b1, b2); z = W x + b with W1 = [[w1, w2], [w3, w4]], W2 = 
 
 import numpy as np
 
-from ..activations import sigmoid, softmax
-from ..checks import Mistake, exercise
-from ..gradcheck import numerical_gradient, numerical_jacobian
-from ..nn import MLP, OUTPUTS
+from helpers.activations import sigmoid, softmax
+from helpers.checks import Mistake, exercise
+from helpers.gradcheck import numerical_gradient, numerical_jacobian
+from helpers.nn import MLP, OUTPUTS
 
 THETA0 = np.array([0.1, 0.2, 0.2, 0.3, 0.4, 0.5, 0.5, 0.6, 0.3, 0.6])
 X0, Y0 = np.array([0.1, 0.4]), np.array([0.1, 0.9])

@@ -8,12 +8,12 @@ seed's (1 - y)/y_hat typo is right on class-1 samples, wrong on class 0).
 
 import numpy as np
 
-from ..activations import relu, relu_grad, sigmoid
-from ..checks import Mistake, exercise
-from ..gradcheck import numerical_gradient
-from ..losses import binary_cross_entropy_with_logits
-from ..nn import MLP, dense_backward, dense_forward
-from ..objectives import VALLEY
+from helpers.activations import relu, relu_grad, sigmoid
+from helpers.checks import Mistake, exercise
+from helpers.gradcheck import numerical_gradient
+from helpers.losses import binary_cross_entropy_with_logits
+from helpers.nn import MLP, dense_backward, dense_forward
+from helpers.objectives import VALLEY
 
 PART1 = (np.array([[1.0, -1.0, 0.0, 1.0], [0.0, 0.0, 0.5, 1.0]]), np.array([0.0, 0.0, 1.0, 0.0]),
          np.array([1.0, 0.0, -1.0, 1.0]), 1.0)  # the assignment's W (2, 4) (rows = inputs), b, V, c

@@ -4,11 +4,11 @@ Rows are samples, W is (fan_in, fan_out); the notebook's W0, b0, W1, b1 are the 
 
 import numpy as np
 
-from ..activations import sigmoid, sigmoid_grad, softmax, softplus
-from ..checks import Mistake, exercise
-from ..gradcheck import numerical_gradient
-from ..losses import softmax_cross_entropy
-from ..nn import MLP
+from helpers.activations import sigmoid, sigmoid_grad, softmax, softplus
+from helpers.checks import Mistake, exercise
+from helpers.gradcheck import numerical_gradient
+from helpers.losses import softmax_cross_entropy
+from helpers.nn import MLP
 
 
 def _net(W0, b0, W1, b1):
