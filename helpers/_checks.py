@@ -14,10 +14,7 @@ def as_float_array(a, name, dtype=None):
         a = a.astype(np.float64)
     if not np.isfinite(a).all():
         bad = int(a.size - np.isfinite(a).sum())
-        raise ValueError(
-            f"{name} contains {bad} NaN or infinite value(s); clean or impute the data "
-            "before passing it in"
-        )
+        raise ValueError(f"{name} contains {bad} NaN or infinite value(s); clean or impute the data before passing it")
     return a
 
 
@@ -27,10 +24,7 @@ def as_labels(y, n_classes, n_samples, name="y"):
     if y.ndim != 1:
         raise ValueError(f"{name} must be 1-D integer labels of shape ({n_samples},), got shape {y.shape}")
     if y.shape[0] != n_samples:
-        raise ValueError(
-            f"{name} has {y.shape[0]} labels but there are {n_samples} samples; "
-            "pass one label per row"
-        )
+        raise ValueError(f"{name} has {y.shape[0]} labels but there are {n_samples} samples; pass one label per row")
     if not np.issubdtype(y.dtype, np.integer):
         if np.issubdtype(y.dtype, np.floating) and np.isfinite(y).all() and (y == np.round(y)).all():
             y = y.astype(np.int64)

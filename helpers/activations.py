@@ -1,20 +1,14 @@
-"""Activation functions and their derivatives, stable for |z| up to 1e4.
+"""Activation functions and their derivatives with respect to the pre-activation z.
 
-Every function takes an array ``z`` of pre-activations, of any shape, and returns an
-array of the same shape. Float32 input gives float32 output; anything else is computed
-in float64. The derivatives are taken with respect to the pre-activation ``z``:
-``sigmoid_grad(z) = d sigmoid(z) / dz``.
-
-Stability: nothing here calls ``exp`` on a positive number, so there is no overflow and
-no RuntimeWarning, however large ``|z|`` is.
+Each maps an array z of any shape to one of the same shape (float32 stays float32, anything
+else becomes float64). Nothing here calls ``exp`` on a positive number: no overflow and no
+warning, however large |z| is.
 """
 
 import numpy as np
 
-__all__ = [
-    "sigmoid", "sigmoid_grad", "relu", "relu_grad", "softplus", "softplus_grad",
-    "tanh", "tanh_grad", "softmax", "log_softmax", "ACTIVATIONS",
-]
+__all__ = ["sigmoid", "sigmoid_grad", "relu", "relu_grad", "softplus", "softplus_grad", "tanh", "tanh_grad",
+           "softmax", "log_softmax", "ACTIVATIONS"]
 
 
 def _float(z):
@@ -23,11 +17,8 @@ def _float(z):
 
 
 def sigmoid(z):
-    r"""Logistic function :math:`\sigma(z) = 1 / (1 + e^{-z})`.
-
-    Written with :math:`e^{-|z|} \le 1` only: for z >= 0 it is 1 / (1 + e^{-z}), for
-    z < 0 the equal form e^{z} / (1 + e^{z}).
-    """
+    r"""Logistic function :math:`\sigma(z) = 1 / (1 + e^{-z})`, written with :math:`e^{-|z|} \le 1`
+    only: 1 / (1 + e^{-z}) for z >= 0, the equal e^{z} / (1 + e^{z}) for z < 0."""
     z = _float(z)
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0, e) / (1.0 + e)
@@ -52,11 +43,8 @@ def relu_grad(z):
 
 
 def softplus(z):
-    r"""Softplus :math:`\log(1 + e^{z})`, a smooth relu.
-
-    Computed as max(z, 0) + log1p(e^{-|z|}) (the naive log(exp(z) + 1) overflows for z > 88
-    in float32 and z > 709 in float64); np.logaddexp(0, z) is the same but 2-3x slower.
-    """
+    r"""Softplus :math:`\log(1 + e^{z})`, a smooth relu, as max(z, 0) + log1p(e^{-|z|}): the naive
+    form overflows for z > 88 in float32; np.logaddexp(0, z) is the same but 2-3x slower."""
     z = _float(z)
     return np.maximum(z, 0.0, dtype=z.dtype) + np.log1p(np.exp(-np.abs(z)))
 
@@ -78,12 +66,8 @@ def tanh_grad(z):
 
 
 def _shifted(z, axis):
-    """z minus its maximum along ``axis``: every entry <= 0, so exp never overflows.
-
-    Infinite logits get their limit: where a slice holds +inf, those entries share all
-    the probability (they become 0, the others -inf). NaN, or a slice of only -inf (no
-    probabilities at all), is a ValueError.
-    """
+    """z minus its maximum along ``axis`` (every entry <= 0). Where a slice holds +inf, those
+    entries share all the probability (0, the others -inf); NaN or a slice of only -inf is a ValueError."""
     m = z.max(axis=axis, keepdims=True)
     if not np.isfinite(m).all():
         if np.isnan(m).any():
@@ -97,20 +81,15 @@ def _shifted(z, axis):
 
 
 def softmax(z, axis=-1):
-    r"""Softmax :math:`e^{z_i} / \sum_k e^{z_k}` along ``axis``.
-
-    The maximum is subtracted first: softmax ignores a shift common to all entries, and
-    after the shift every exponent is <= 0.
-    """
+    r"""Softmax :math:`e^{z_i} / \sum_k e^{z_k}` along ``axis``, after subtracting the maximum
+    (softmax ignores a common shift, and then every exponent is <= 0)."""
     e = np.exp(_shifted(_float(z), axis))
     return e / e.sum(axis=axis, keepdims=True)
 
 
 def log_softmax(z, axis=-1):
-    r""":math:`\log \mathrm{softmax}(z) = z - \max z - \log \sum_k e^{z_k - \max z}`.
-
-    Never takes the log of a probability that underflowed to 0.
-    """
+    r""":math:`\log \mathrm{softmax}(z) = z - \max z - \log \sum_k e^{z_k - \max z}`, never the log
+    of a probability that underflowed to 0."""
     shifted = _shifted(_float(z), axis)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 

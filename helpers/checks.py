@@ -1,14 +1,10 @@
 """Checks for the exercises: run a student's function, compare with the truth, say why in one line.
 
-``check(name, fn)`` calls ``fn`` on fresh seeded inputs of several shapes (not only the
-assignment's numbers), compares every output with the reference (and, for gradients, with
-central differences) and prints one line: ``name: correct``, or what is wrong and a hint.
-The catalogued mistakes of each exercise (the source assignments' own slips among them)
-are run on the same inputs: an answer that matches one gets that mistake's hint. Other
-answers get the generic diagnoses: not yet written, an exception (its type and line), a
-missing return, a shape that a transpose explains, a flipped sign, a constant factor.
-
-The exercises themselves (the answer keys) are course content in the package
+``check(name, fn)`` calls fn on fresh seeded inputs of several shapes, compares every output
+with the reference (and, for gradients, with central differences) and prints ``name: correct``
+or what is wrong and a hint: a catalogued mistake's own hint when the answer matches it, else a
+generic diagnosis (not yet written, an exception and its line, no return, a transposed shape, a
+flipped sign, a constant factor). The answer keys are course content in the package
 ``answer_keys`` beside ``helpers``, one module per notebook; this module only judges.
 """
 
@@ -30,7 +26,7 @@ class Mistake:
 
 @dataclass(frozen=True)
 class Exercise:
-    """What ``verdict`` needs: the reference, inputs, known mistakes, tolerance, optional truth by differences."""
+    """An exercise: the reference, inputs, known mistakes, tolerance, optional truth by differences."""
 
     reference: callable
     cases: callable  # rng -> list of argument tuples

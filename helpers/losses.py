@@ -1,8 +1,6 @@
-"""Losses. Each returns ``(loss, grad)``: a float and dL/d(first argument).
-
-All losses are averaged over the batch of S samples (rows), so the gradient carries a
-factor 1/S. The public functions check their inputs; the network calls the same
-arithmetic through the unchecked ``*_core`` functions below, once its inputs are checked.
+"""Losses. Each returns ``(loss, grad)``: a float, averaged over the S samples (rows), and
+dL/d(first argument), which carries the factor 1/S. The public functions check their inputs;
+the network calls the same arithmetic through the unchecked ``*_core`` functions.
 """
 
 import numpy as np
@@ -21,17 +19,12 @@ def mse_core(y_hat, t, grad=True):
 
 
 def mse(y_hat, y):
-    r"""Half squared error, summed over outputs and averaged over samples.
+    r"""Half squared error of y_hat and y, both (S, K) or (K,), summed over outputs, averaged over samples.
 
     .. math:: L = \frac{1}{2S} \sum_{s,i} (\hat y_{si} - y_{si})^2,
               \qquad \partial L / \partial \hat y = (\hat y - y) / S
 
-    For one sample (a 1-D ``y_hat``) this is the :math:`E = \tfrac12 \sum_i (y_i -
-    \hat y_i)^2` of the worked examples.
-
-    Parameters
-    ----------
-    y_hat, y : arrays of the same shape, (S, K) or (K,)
+    For one sample (1-D) it is the :math:`E = \tfrac12 \sum_i (y_i - \hat y_i)^2` of the worked examples.
     """
     y_hat = as_float_array(y_hat, "y_hat")
     y = as_float_array(y, "y", dtype=y_hat.dtype)
@@ -41,12 +34,9 @@ def mse(y_hat, y):
 
 
 def softmax_cross_entropy_core(z, t, grad=True):
-    """Unchecked fused softmax cross-entropy; ``z`` (S, K) is overwritten with the gradient
-    (or, with ``grad=False``, with scratch values, and the gradient is None).
-
-    ``t`` holds integer labels (S,) or target rows (S, K). The shift by the row maximum
-    keeps every exponent <= 0; log(sum exp) is then at least 0, never log of 0.
-    """
+    """Unchecked fused softmax cross-entropy of logits z (S, K), overwritten with the gradient
+    (with ``grad=False``: scratch, and the gradient is None), and labels (S,) or target rows (S, K).
+    The shift by the row maximum keeps every exponent <= 0, so log(sum exp) >= 0."""
     S = z.shape[0]
     z -= z.max(axis=1, keepdims=True)
     if t.ndim == 1:
@@ -70,15 +60,11 @@ def softmax_cross_entropy_core(z, t, grad=True):
 
 
 def softmax_cross_entropy(logits, y):
-    r"""Softmax followed by cross-entropy, fused for stability.
+    r"""Softmax followed by cross-entropy, fused for stability; logits (S, K), y (S,) integer
+    labels in [0, K) or (S, K) one-hot (or any rows of probabilities).
 
     .. math:: L = -\frac1S \sum_s \log \mathrm{softmax}(z_s)_{y_s},
               \qquad \partial L / \partial z = (\mathrm{softmax}(z) - \mathrm{onehot}(y)) / S
-
-    Parameters
-    ----------
-    logits : (S, K) array
-    y : (S,) integer labels in [0, K), or (S, K) one-hot (or any rows of probabilities)
     """
     z = as_float_array(logits, "logits")
     if z.ndim != 2:
@@ -101,17 +87,11 @@ def binary_cross_entropy_core(z, t, grad=True):
 
 
 def binary_cross_entropy_with_logits(logits, y):
-    r"""Sigmoid followed by binary cross-entropy, fused for stability.
+    r"""Sigmoid followed by binary cross-entropy, fused for stability; logits (S,) or (S, 1), y of
+    the same shape with targets in [0, 1]. :math:`\log(1 + e^{z})` is max(z, 0) + log1p(e^{-|z|}).
 
     .. math:: L = \frac1S \sum_s \big[\log(1 + e^{z_s}) - y_s z_s\big],
               \qquad \partial L / \partial z = (\sigma(z) - y) / S
-
-    :math:`\log(1 + e^{z})` is evaluated as max(z, 0) + log1p(e^{-|z|}).
-
-    Parameters
-    ----------
-    logits : (S,) or (S, 1) array
-    y : array of the same shape with targets in [0, 1]
     """
     z = as_float_array(logits, "logits")
     t = as_float_array(y, "y", dtype=z.dtype)

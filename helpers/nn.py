@@ -1,9 +1,8 @@
 """Dense layers and a multi-layer perceptron with an explicit backward pass.
 
-Layout: rows are samples. A dense layer computes ``Z = X @ W + b`` with ``X`` of shape
-(S, fan_in), ``W`` of shape (fan_in, fan_out) and ``b`` of shape (fan_out,). ``Z`` is a
-pre-activation, ``A`` an activation, ``dZ`` means dL/dZ. Losses are averaged over the S
-samples of a batch.
+Rows are samples: a dense layer computes ``Z = X @ W + b`` with X (S, fan_in), W (fan_in,
+fan_out) and b (fan_out,). Z is a pre-activation, A an activation, dZ means dL/dZ.
+Losses are averaged over the S samples of a batch.
 """
 
 import numpy as np
@@ -16,20 +15,8 @@ __all__ = ["dense_forward", "dense_backward", "MLP", "OUTPUTS"]
 
 
 def dense_forward(X, W, b, out=None):
-    """Affine layer ``Z = X @ W + b``.
-
-    Parameters
-    ----------
-    X : (S, fan_in) array
-    W : (fan_in, fan_out) array
-    b : (fan_out,) array
-    out : optional (S, fan_out) array to write Z into (the training loop reuses buffers)
-
-    Returns
-    -------
-    Z : (S, fan_out) array
-    cache : (X, W), what the backward pass needs
-    """
+    """Affine layer ``Z = X @ W + b``; returns Z (S, fan_out) and the cache (X, W) for the
+    backward pass. ``out``: an optional (S, fan_out) array to write Z into."""
     if X.ndim != 2 or W.ndim != 2 or X.shape[1] != W.shape[0] or b.shape != (W.shape[1],):
         raise ValueError(
             f"dense layer shapes do not fit: X {X.shape} @ W {W.shape} + b {b.shape}; "
@@ -41,22 +28,10 @@ def dense_forward(X, W, b, out=None):
 
 
 def dense_backward(dZ, cache, need_dX=True, out=None):
-    """Backward pass of :func:`dense_forward`.
+    """Backward pass of :func:`dense_forward`: ``dX = dZ W^T``, ``dW = X^T dZ``, ``db = sum_s dZ_s``.
 
-    With ``Z = X W + b``: ``dX = dZ W^T``, ``dW = X^T dZ``, ``db = sum_s dZ_s``.
-
-    Parameters
-    ----------
-    dZ : (S, fan_out) array, dL/dZ
-    cache : (X, W) from dense_forward
-    need_dX : bool, False for the first layer, whose input needs no gradient
-    out : optional (dX, dW, db) buffers to write into (dX may be None)
-
-    Returns
-    -------
-    dX : (S, fan_in) array, or None when need_dX is False
-    dW : (fan_in, fan_out) array
-    db : (fan_out,) array
+    Returns (dX, dW, db); dX is None when ``need_dX`` is False (the first layer).
+    ``out``: optional (dX, dW, db) arrays to write into (dX may be None).
     """
     X, W = cache
     dX_out, dW_out, db_out = out if out is not None else (None, None, None)
@@ -79,24 +54,13 @@ OUTPUTS = {
 class MLP:
     """A fully connected network: dense layers, a hidden activation, an output activation.
 
-    Parameters
-    ----------
-    sizes : sequence of int, e.g. (784, 128, 10): input width, hidden widths, output width
-    hidden : "relu", "sigmoid", "softplus", "tanh" or "identity"
-    output : "softmax", "sigmoid" or "identity" (see ``OUTPUTS``)
-    init : "he" (std sqrt(2/fan_in)), "xavier" (std sqrt(2/(fan_in+fan_out))) or a
-        float std; weights are drawn from N(0, std^2), biases start at 0
-    seed : int, seeds the initialization (global random state is never touched)
-    dtype : np.float64 (default) or np.float32
-    loss : None for the natural pair of the output (softmax: cross-entropy, sigmoid:
-        binary cross-entropy, identity: half squared error), or "mse" for the half
-        squared error of :func:`helpers.losses.mse` on the output activation
-    residual : add a skip connection around every hidden layer after the first,
-        ``A_l = act(Z_l) + A_(l-1)`` (a residual network); those layers must keep the width
-
-    Attributes
-    ----------
-    params : dict "W1", "b1", "W2", "b2", ... -> array; W_l has shape (sizes[l-1], sizes[l])
+    sizes: e.g. (784, 128, 10), the input width, hidden widths and output width.
+    hidden: "relu", "sigmoid", "softplus", "tanh" or "identity"; output: a key of ``OUTPUTS``.
+    init: "he" (std sqrt(2/fan_in)), "xavier" (std sqrt(2/(fan_in+fan_out))) or a float std;
+    weights are drawn from N(0, std^2) with their own generator seeded by ``seed``, biases start at 0.
+    loss: None for the output's natural loss, or "mse" (half squared error of the output activation).
+    residual: a skip connection around every hidden layer after the first, ``A_l = act(Z_l) + A_(l-1)``.
+    ``params`` maps "W1", "b1", "W2", ... to arrays; W_l has shape (sizes[l-1], sizes[l]).
     """
 
     def __init__(self, sizes, hidden="relu", output="softmax", init="he", seed=0,
@@ -130,33 +94,24 @@ class MLP:
             raise ValueError(f"loss for a {output} output must be {natural!r} or 'mse', got {loss!r}")
         self.params = params
         self.hidden, self.output, self.loss = hidden, output, loss
-        self.n_layers = len(params) // 2
-        self.sizes = (params["W1"].shape[0],) + tuple(params[f"W{l}"].shape[1] for l in range(1, self.n_layers + 1))
+        self.n_layers = L = len(params) // 2
+        self.sizes = (params["W1"].shape[0],) + tuple(params[f"W{l}"].shape[1] for l in range(1, L + 1))
         self.dtype = params["W1"].dtype
         if self.output == "sigmoid" and self.sizes[-1] != 1:
             raise ValueError(f"a sigmoid output has one unit; sizes end in {self.sizes[-1]}")
         self.residual = bool(residual)
         if self.residual and len(set(self.sizes[1:-1])) > 1:
             raise ValueError(f"residual=True needs hidden layers of one width, got {self.sizes[1:-1]}")
-        self._buffers = {}
-        # per layer l = 1..L: its parameter names, and whether it adds its input to its activation
-        # (residual, hidden, l >= 2); index 0 is unused
-        self._names = [None] + [(f"W{l}", f"b{l}") for l in range(1, self.n_layers + 1)]
-        self._skips = [self.residual and 2 <= l < self.n_layers for l in range(self.n_layers + 1)]
-
-    def _skip(self, l):
-        """True when layer l (1-based) adds its input to its activation (residual, hidden, l >= 2)."""
-        return self._skips[l]
+        self._buffers = {}  # batch size -> scratch arrays of loss_and_grads(out=...)
+        # per layer l = 1..L (index 0 unused): its parameter names, and whether it adds its input
+        # to its activation (residual, hidden, l >= 2)
+        self._names = [None] + [(f"W{l}", f"b{l}") for l in range(1, L + 1)]
+        self._skips = [self.residual and 2 <= l < L for l in range(L + 1)]
 
     @classmethod
     def from_params(cls, params, hidden="relu", output="softmax", loss=None, residual=False):
-        """Build a network from weights fixed by hand (the worked examples).
-
-        Parameters
-        ----------
-        params : dict "W1", "b1", ... with W_l of shape (fan_in, fan_out), b_l (fan_out,);
-            copied, so the caller's arrays are never changed
-        """
+        """A network with weights fixed by hand (the worked examples): ``params`` holds "W1",
+        "b1", ... with W_l (fan_in, fan_out) and b_l (fan_out,), and is copied."""
         n = len(params) // 2
         expected = [k for l in range(1, n + 1) for k in (f"W{l}", f"b{l}")]
         if n == 0 or sorted(params) != sorted(expected):
@@ -175,7 +130,6 @@ class MLP:
         model._setup(copied, hidden, output, loss, residual)
         return model
 
-    # ------------------------------------------------------------------ parameters
     @property
     def n_params(self):
         """Number of learnable numbers (weights and biases)."""
@@ -200,6 +154,7 @@ class MLP:
         return np.concatenate([grads[k].ravel() for k in self.params])
 
     def copy(self):
+        """An independent network with the same settings and a copy of the parameters."""
         return MLP.from_params(self.params, self.hidden, self.output, self.loss, self.residual)
 
     def penalty(self, l2):
@@ -211,7 +166,6 @@ class MLP:
             total += float(np.vdot(self.params[w], self.params[w]))
         return l2 * total
 
-    # ------------------------------------------------------------------ checks
     def check_X(self, X):
         """X as an array of this network's dtype, shape (S, sizes[0]), finite; else a ValueError."""
         X = as_float_array(X, "X", dtype=self.dtype)
@@ -246,22 +200,15 @@ class MLP:
             raise ValueError("y must hold 0/1 labels (or probabilities) for a sigmoid output")
         return t
 
-    # ------------------------------------------------------------------ forward
     def forward_trace(self, X):
-        """Forward pass that keeps every layer (Nielsen's ``zs`` and ``activations``).
-
-        Returns
-        -------
-        zs : list of (S, sizes[l]) pre-activations, one per layer
-        activations : list starting with X, then each layer's activation; the last is
-            the network output (probabilities for a softmax or sigmoid output)
-        """
+        """Forward pass keeping every layer (Nielsen's ``zs`` and ``activations``): the list of
+        pre-activations Z_l, and the list X, A_1, ..., whose last entry is the network output."""
         A = self.check_X(X)
         act = ACTIVATIONS[self.hidden][0]
         zs, acts = [], [A]
         for l in range(1, self.n_layers + 1):
             Z, _ = dense_forward(A, self.params[f"W{l}"], self.params[f"b{l}"])
-            A = (act(Z) + A if self._skip(l) else act(Z)) if l < self.n_layers else OUTPUTS[self.output][0](Z)
+            A = (act(Z) + A if self._skips[l] else act(Z)) if l < self.n_layers else OUTPUTS[self.output][0](Z)
             zs.append(Z)
             acts.append(A)
         return zs, acts
@@ -271,7 +218,7 @@ class MLP:
         act = ACTIVATIONS[self.hidden][0]
         for l in range(1, self.n_layers + 1):
             Z, _ = dense_forward(X, self.params[f"W{l}"], self.params[f"b{l}"])
-            X = (act(Z) + X if self._skip(l) else act(Z)) if l < self.n_layers else Z
+            X = (act(Z) + X if self._skips[l] else act(Z)) if l < self.n_layers else Z
         return X
 
     def forward(self, X):
@@ -292,15 +239,8 @@ class MLP:
         return self.evaluate(X, y)[1]
 
     def evaluate(self, X, y, l2=0.0, batch=4096, check=True):
-        """Mean loss (penalty included) and accuracy on a whole set, in large batches.
-
-        ``check=False`` skips checking X and y (``fit`` checks them once).
-
-        Returns
-        -------
-        loss : float
-        accuracy : float, or None for an identity output (no classes)
-        """
+        """(mean loss with the penalty, accuracy) on a whole set, computed in large batches;
+        the accuracy is None for an identity output. ``check=False`` trusts X and y."""
         if check:
             X = self.check_X(X)
             y = self.check_targets(y, X.shape[0])
@@ -318,25 +258,14 @@ class MLP:
         S = X.shape[0]
         return total / S + self.penalty(l2), None if labels is None else correct / S
 
-    # ------------------------------------------------------------------ loss and gradients
     def loss_and_grads(self, X, y, l2=0.0, out=None, check=True):
-        """Mean loss over the batch and its gradient for every parameter.
+        """Mean loss over the batch, and its gradient for every parameter (a dict keyed like ``params``).
 
-        Parameters
-        ----------
-        X : (S, sizes[0]) array
-        y : (S,) integer labels, or (S, K) one-hot / target rows
-        l2 : float c >= 0; adds c * sum_l |W_l|^2 (weights only, not biases) to the
-            loss and 2 c W_l to the weight gradients
-        out : optional dict with the keys of ``params`` holding arrays of the same shapes;
-            the gradients are written there, and the intermediate arrays live in buffers
-            kept per batch size, so a training step allocates almost nothing
-        check : False skips checking X, y, l2 and out (``fit`` checks the whole set once)
-
-        Returns
-        -------
-        loss : float
-        grads : dict with the same keys and shapes as ``params``
+        X (S, sizes[0]); y (S,) integer labels or (S, K) one-hot / target rows.
+        l2: c >= 0 adds c * sum_l |W_l|^2 (weights only) to the loss and 2 c W_l to dW_l.
+        out: a dict of arrays shaped like ``params`` to write the gradients into; the
+        intermediate arrays are then kept per batch size, so a step allocates almost nothing.
+        check=False skips checking X, y, l2 and out (``fit`` checks the whole set once).
         """
         if check:
             X = self.check_X(X)

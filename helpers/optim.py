@@ -5,16 +5,13 @@ The contract every iterative method here shares::
     loss, grads = loss_and_grads(batch)      # grads: dict keyed like params
     rule.step(params, grads, scale)          # params updated in place
 
-``params`` is a dict name -> array (``model.params`` of an MLP, or ``{"x": x}`` for a
-point of an :class:`helpers.objectives.Objective`). A rule keeps its state (velocities,
-moments) in dicts keyed the same way, so one rule object can train any set of arrays.
-``scale`` multiplies the learning rate for this step: learning-rate schedules are
-functions passed to the loop, never a change made to the rule.
-
-:func:`descend` is the loop: :func:`minimize` (paths on 2-D and 1-D objectives) and
-:func:`helpers.train.fit` (networks) are both built on it. A new update rule is one
-subclass of :class:`Rule` here; :func:`make_rule` then offers it by name to the command
-line and the explorers.
+``params`` is a dict name -> array (``model.params`` of an MLP, or ``{"x": x}`` for a point
+of an :class:`helpers.objectives.Objective`). A rule keeps its state (velocities, moments)
+in a dict keyed the same way, so one rule object can train any set of arrays. ``scale``
+multiplies the learning rate for one step: schedules are functions passed to the loop,
+never a change made to the rule. :func:`descend` is the loop; :func:`minimize` (paths on
+objectives) and :func:`helpers.train.fit` (networks) are built on it. A new update rule is
+one subclass of :class:`Rule` and one entry in ``RULES``.
 """
 
 import math
@@ -43,9 +40,9 @@ def _fraction(name, value):
 class Rule:
     """Base of the update rules: ``step(params, grads, scale=1.0)``.
 
-    Subclasses set ``lr`` and implement ``_update(name, p, g, lr, state)``, which changes
-    the array ``p`` in place; ``state`` is this parameter's list of arrays (velocities,
-    moments, scratch), made by ``_new_state`` the first time the name is seen.
+    A subclass sets ``lr`` and implements ``_update(name, p, g, lr, state)``, which changes
+    the array p in place; ``state`` is this parameter's list of arrays, made by ``_new_state``
+    the first time the name is seen.
     """
 
     lr = 1.0
@@ -65,11 +62,8 @@ class Rule:
         return []
 
     def step(self, params, grads, scale=1.0):
-        """One update of every array in ``params`` (dict) from ``grads`` (dict, same keys and shapes).
-
-        ``scale`` multiplies the learning rate for this step only (a schedule's factor).
-        The gradients are never modified.
-        """
+        """One update of every array in ``params`` from ``grads`` (same keys and shapes; never
+        modified); ``scale`` multiplies the learning rate for this step only."""
         self.t += 1
         lr = self.lr * scale
         for name, p in params.items():
@@ -101,9 +95,8 @@ class GD(Rule):
 class Momentum(Rule):
     r"""Heavy-ball momentum: :math:`v \leftarrow \beta v - \eta g,\; x \leftarrow x + v`.
 
-    With ``nesterov=True`` the step looks ahead along the new velocity:
-    :math:`x \leftarrow x + \beta v - \eta g` (the same v update). With beta = 0 both
-    are exactly gradient descent.
+    ``nesterov=True`` looks ahead along the new velocity: :math:`x \leftarrow x + \beta v - \eta g`.
+    With beta = 0 both are exactly gradient descent.
     """
 
     def __init__(self, lr, beta=0.9, nesterov=False):
@@ -141,8 +134,7 @@ class Adam(Rule):
         \hat m = m / (1-\beta_1^t), \quad \hat v = v / (1-\beta_2^t), \quad
         x \leftarrow x - \eta\, \hat m / (\sqrt{\hat v} + \epsilon)
 
-    ``bias_correction=False`` drops the two divisions (a common mistake, kept so the
-    notebooks can show what it does).
+    ``bias_correction=False`` drops the two divisions (a common mistake the notebooks show).
     """
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, bias_correction=True):
@@ -177,10 +169,9 @@ class Adam(Rule):
 class Newton(Rule):
     r"""Newton's method: :math:`x \leftarrow x - \text{scale}\,(H + \lambda I)^{-1} g`.
 
-    ``damping`` :math:`\lambda \ge 0` is added to the Hessian's diagonal (0: pure Newton,
-    which solves a quadratic in one step). The Hessian comes from what :func:`descend`
-    minimizes (``attach``): an objective's ``hessians(params)``, one (n, n) matrix per
-    parameter array of n numbers.
+    ``damping`` :math:`\lambda \ge 0` is added to the Hessian's diagonal (0: pure Newton). The
+    Hessian comes from what :func:`descend` minimizes (``attach``): its ``hessians(params)``,
+    one (n, n) matrix per parameter array of n numbers.
     """
 
     def __init__(self, damping=0.0):
@@ -213,7 +204,7 @@ class Newton(Rule):
 
 
 #: rule name -> factory (lr, beta, beta2) -> Rule; the command line's --rule and the
-#: explorers' rule menus offer these names, so a new rule is one class and one line here
+#: explorers' rule menus offer these names
 RULES = {
     "gd": lambda lr, beta, beta2: GD(lr),
     "momentum": lambda lr, beta, beta2: Momentum(lr, beta),  # beta = 0: gradient descent
@@ -236,8 +227,8 @@ def cosine(epoch, epochs):
 
 @dataclass
 class Run:
-    """How :func:`descend` ended: ``steps`` taken, ``epochs`` completed, and ``stopped``,
-    None when it ran to the end, else the reason in one sentence."""
+    """How :func:`descend` ended: ``steps`` taken, ``epochs`` completed, and ``stopped``
+    (None when it ran to the end, else the reason in one sentence)."""
 
     steps: int = 0
     epochs: int = 0
@@ -246,29 +237,18 @@ class Run:
 
 def descend(loss_and_grads, params, rule, batches, *, epochs=1, schedule=None, on_step=None, on_epoch=None,
             max_growth=None):
-    """The loop every iterative method runs: compute, check, step, report.
+    """The loop every iterative method runs: compute, check, step, report; returns a :class:`Run`.
 
-    Parameters
-    ----------
-    loss_and_grads : callable batch -> (loss, grads dict keyed like ``params``); for
-        Newton, also an object with ``hessians(params)`` (see ``Rule.attach``)
-    params : dict name -> array, updated in place
-    rule : a :class:`Rule`; its state carries over between calls (reset it for a fresh start)
-    batches : iterable of the batches of one epoch (any objects ``loss_and_grads``
-        accepts: index arrays, step numbers), or a callable epoch -> iterable (a new
-        shuffle per epoch)
-    epochs : passes over ``batches``
-    schedule : optional callable (epoch, epochs) -> factor on the learning rate of that
-        epoch (e.g. :func:`cosine`)
-    on_step : optional callable (step, loss) after each update; a returned string stops
-        the loop with that reason
-    on_epoch : optional callable (epoch) after each epoch (1-based); likewise
-    max_growth : stop when a loss exceeds this factor times the first one (a diverging
-        run); None leaves the growth unchecked. A loss that is not finite always stops it.
-
-    Returns
-    -------
-    Run
+    loss_and_grads: batch -> (loss, grads keyed like ``params``); for Newton also an object
+        with ``hessians(params)`` (see ``Rule.attach``).
+    params: dict name -> array, updated in place; rule: a :class:`Rule` (its state carries over).
+    batches: an iterable of one epoch's batches (anything loss_and_grads accepts), or a
+        callable epoch -> iterable (a new shuffle per epoch).
+    schedule: optional (epoch, epochs) -> factor on that epoch's learning rate (e.g. :func:`cosine`).
+    on_step (step, loss) and on_epoch (epoch, 1-based): optional callbacks; a returned string
+        stops the loop with that reason.
+    max_growth: stop when a loss exceeds this factor times the first one (None: unchecked).
+        A loss that is not finite always stops the run.
     """
     rule.attach(loss_and_grads)
     run = Run()
@@ -300,12 +280,8 @@ def descend(loss_and_grads, params, rule, batches, *, epochs=1, schedule=None, o
 
 
 class _Point:
-    """An objective seen by :func:`descend` at the point ``{"x": x}``.
-
-    With ``value_and_grad`` the loop watches f itself; otherwise it watches |grad f|^2,
-    which costs no evaluation of f (the path is what minimize returns) and still stops a
-    run whose gradient is no longer finite.
-    """
+    """An objective seen by :func:`descend` at the point ``{"x": x}``. With ``value_and_grad``
+    the loop watches f; otherwise |grad f|^2, which costs no evaluation of f."""
 
     def __init__(self, objective, x):
         self.objective, self.x = objective, x
@@ -329,22 +305,12 @@ class _Point:
 
 
 def minimize(objective, x0, rule, steps, max_norm=1e8):
-    """Run ``rule`` on ``objective`` from ``x0`` and return every iterate.
+    """Run ``rule`` (reset first) on ``objective`` from ``x0`` for ``steps`` steps; returns the
+    path, a (k + 1, dim) float64 array of iterates, x0 first.
 
-    Parameters
-    ----------
-    objective : helpers.objectives.Objective (f and grad; hess for Newton)
-    x0 : (dim,) start point
-    rule : a :class:`Rule`; reset first, so every call starts fresh
-    steps : int >= 0
-    max_norm : the run stops early, cleanly, once an iterate leaves the ball of this
-        radius or stops being finite (divergence)
-
-    Returns
-    -------
-    path : (k + 1, dim) float64 array of iterates, x0 first; k = steps unless the run
-        diverged, in which case the path ends at the last finite iterate
-        (:func:`minimize_run` also says why)
+    k = steps, unless the run diverged: it stops cleanly once an iterate leaves the ball of
+    radius ``max_norm`` or stops being finite, and the path ends at the last finite iterate
+    (:func:`minimize_run` also says why).
     """
     return minimize_run(objective, x0, rule, steps, max_norm)[0]
 

@@ -1,10 +1,5 @@
-"""Training a network: ``fit`` runs mini-batch training on the loop of :mod:`helpers.optim`.
-
-``fit(model, X, y, ...)`` trains any :class:`helpers.nn.MLP` (softmax with cross-entropy,
-sigmoid with binary cross-entropy, identity with squared error) with any update rule
-and returns a :class:`History`. The command line, ``python -m helpers.train``, is in
-``__main__.py``.
-"""
+"""Training a network: ``fit`` runs mini-batch training of any :class:`helpers.nn.MLP` with any
+update rule on the loop of :mod:`helpers.optim`. The command line is in ``__main__.py``."""
 
 import time
 from dataclasses import dataclass, field
@@ -18,20 +13,11 @@ __all__ = ["History", "fit"]
 
 @dataclass
 class History:
-    """What ``fit`` measured, one entry per epoch.
-
-    Attributes
-    ----------
-    loss : mean training loss over the epoch's mini-batches (penalty included)
-    train_acc : accuracy on the whole training set after the epoch (empty for an
-        identity output, which has no classes)
-    val_loss, val_acc : the same on the validation set (empty without one)
-    seconds : wall time of the whole loop, evaluation included
-    step_seconds : time spent in training steps only (batching, forward, backward, update)
-    samples : training samples processed
-    batch_size : the batch size used (at most the number of samples)
-    diverged : None, or the epoch (1-based) in which training diverged
-    stopped : None when every epoch ran; else why training ended early, in one sentence
+    """What ``fit`` measured. Per epoch: ``loss``, the mean training loss over its mini-batches
+    (penalty included); ``train_acc``, the accuracy on the whole training set after it (empty
+    for an identity output); ``val_loss`` and ``val_acc``, the same on the validation set.
+    ``seconds``: the whole loop; ``step_seconds``: training steps only. ``diverged``: None or
+    the epoch (1-based) that diverged; ``stopped``: None, or why training ended early.
     """
 
     loss: list = field(default_factory=list)
@@ -52,9 +38,8 @@ class History:
 
 
 def divergence_hint(lr, l2):
-    """The likely cause of a diverging run, as advice: the L2 factor when lr * l2 alone
-    makes the penalty's steps overshoot (gradient descent on c|W|^2 needs lr * c < 1),
-    else the learning rate."""
+    """Advice for a diverging run: the L2 factor when lr * l2 alone makes the penalty's steps
+    overshoot (gradient descent on c|W|^2 needs lr * c < 1), else the learning rate."""
     if l2 and lr * l2 >= 0.5:
         return f"lower the L2 factor (c = {l2:g} with lr {lr:g}: the penalty alone makes each step overshoot)"
     return f"lower the learning rate (now {lr:g})"
@@ -62,33 +47,18 @@ def divergence_hint(lr, l2):
 
 def fit(model, X, y, *, epochs, batch_size, rule, l2=0.0, validation=None, schedule=None, seed=0,
         progress=True, log=None, callback=None, max_growth=100.0):
-    """Mini-batch training of ``model`` (in place) with ``rule``.
+    """Mini-batch training of ``model`` (in place) with ``rule``; returns a :class:`History`.
 
-    Each epoch shuffles the samples with a generator seeded by ``seed``, so two runs with
-    the same seed, data, dtype and BLAS library (including its number of threads) give
-    bit-identical parameters. The rule's state carries over between calls: pass a fresh
-    rule for a fresh run, or the same model and rule to continue training.
+    Each epoch shuffles with a generator seeded by ``seed``: the same seed, data, dtype and
+    BLAS (threads included) give bit-identical parameters. The rule's state carries over:
+    pass a fresh rule for a fresh run, or the same model and rule to continue training.
 
-    Parameters
-    ----------
-    model : helpers.nn.MLP (updated in place)
-    X : (N, D) array; y : (N,) labels, or (N, K) targets (see ``MLP.loss_and_grads``)
-    epochs, batch_size : int >= 1 (a batch larger than N is cut to N; History says so)
-    rule : an update rule from helpers.optim
-    l2 : float c >= 0, the penalty c * sum |W|^2
-    validation : optional (X_val, y_val), evaluated after every epoch
-    schedule : optional callable (epoch, epochs) -> factor on the learning rate of that
-        epoch (e.g. helpers.optim.cosine)
-    seed : seeds the shuffling
-    progress : show a tqdm bar over epochs (a widget in Jupyter, text on a terminal)
-    log : optional callable(str), called with one line per epoch
-    callback : optional callable(epoch, history) after each epoch; returning True stops
-    max_growth : training stops as diverged when a batch loss exceeds this factor times
-        the first one (None: only a loss that is not finite stops it)
-
-    Returns
-    -------
-    History
+    X (N, D); y (N,) labels or (N, K) targets (see ``MLP.loss_and_grads``). A batch larger
+    than N is cut to N. l2: the penalty c * sum |W|^2. validation: optional (X_val, y_val).
+    schedule: optional (epoch, epochs) -> factor on that epoch's learning rate. progress: a
+    tqdm bar over epochs. log: optional callable(str) getting one line per epoch. callback:
+    optional (epoch, history) after each epoch; True stops. max_growth: a batch loss over
+    this factor times the first one stops training as diverged (None: only a non-finite loss).
     """
     X = np.ascontiguousarray(model.check_X(X))
     N = X.shape[0]
