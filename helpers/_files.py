@@ -321,9 +321,10 @@ def _md5(path: Path) -> str:
 def download(name, root="data", *, base_url=None, files=None, timeout=30, deadline=900, log=None):
     """Fetch the four IDX files of MNIST or Fashion-MNIST into ``root/name/``, each checked against its MD5.
 
-    Each file streams into a temp file (:func:`atomic_write`) renamed into place only when complete
-    and verified; a valid file already there is skipped. A failed call removes the folders it made;
-    partial files of a download that died are removed (see data/README.md). Returns the final paths.
+    Each streams into an :func:`atomic_write` temp file, renamed into place once complete and verified; a
+    valid file already there is skipped, partial files of a download that died are removed (data/README.md),
+    and a failed call removes the folders it made. Returns the final paths. Raises DownloadError (network,
+    HTTP, deadline, MD5), ValueError (a bad argument) or OSError (the disk: full, read-only, in the way).
 
     root : the parent folder, resolved as in ``load_mnist``
     base_url : str, the http(s) address of another mirror
@@ -331,9 +332,6 @@ def download(name, root="data", *, base_url=None, files=None, timeout=30, deadli
     timeout : float, seconds to wait for the server in each network operation (connect, read)
     deadline : float, seconds one file may take in all, however slowly the server trickles
     log : callable(str), called with one line per file (e.g. ``print``)
-
-    Raises DownloadError (network, HTTP, deadline, MD5), ValueError (a bad argument) or OSError
-    (the disk refused: full, read-only, in the way).
     """
     pretty, default_url, table = _DATASETS[_check_name(name)]
     if files is not None and not (isinstance(files, dict) and files):

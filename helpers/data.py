@@ -290,11 +290,11 @@ _standardize = standardize  # load_dataset's flag of the same name hides the fun
 def load_dataset(name, data_dir="data", seed=0, dtype=np.float32, standardize=True):
     """``X_train`` (N, D), ``y_train`` (N,), ``X_test`` (M, D), ``y_test`` (M,) of a data set, ready for a network.
 
-    digits: the shipped set split 80/20 (stratified, seeded); mnist, fashion-mnist: the standard
-    60k/10k split from ``data_dir`` (errors as in :func:`load_mnist`). Pixels are scaled to
-    [0, 1]; ``standardize`` then applies the training set's mean and std: per pixel for digits,
-    one for all pixels of the 28x28 sets, whose border pixels are almost always 0 in training
-    (a per-pixel std near 0 would blow up the rare test image that inks them).
+    digits: the shipped set split 80/20 (stratified, seeded); mnist, fashion-mnist: the standard 60k/10k
+    split from ``data_dir`` (errors as in :func:`load_mnist`). Pixels are scaled to [0, 1]; ``standardize``
+    then applies the training set's mean and std: per pixel for digits, one for all pixels of the 28x28
+    sets (their border pixels are almost always 0 in training: a per-pixel std near 0 would blow up the
+    rare test image that inks them).
     """
     if name == "digits":
         X, y = load_digits()
