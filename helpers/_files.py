@@ -1,10 +1,6 @@
-"""Files on disk and over the network, for :mod:`helpers.data` (which re-exports the public names).
-
-The IDX format, the package's one atomic write, and the checked download of MNIST and
-Fashion-MNIST. Every error is one line that names the file or address and the fix.
-"""
-
-from __future__ import annotations
+"""Files for :mod:`helpers.data` (which re-exports the public names): the IDX format, the package's one
+atomic write, and the checked download of MNIST and Fashion-MNIST. Every error is one line that names
+the file or address and the fix."""
 
 import contextlib
 import gzip
@@ -69,9 +65,9 @@ def _resolve_root(root) -> Path:
     if not isinstance(root, (str, os.PathLike)):  # ValueError: every bad input in helpers is one
         raise ValueError(f"root must be a path (str or os.PathLike), got {type(root).__name__}")
     path = Path(root)
-    if path.is_absolute() or path.exists():
+    if path.is_absolute() or path.exists() or not in_checkout():
         return path
-    return REPO_ROOT / path if in_checkout() and (path == Path("data") or (REPO_ROOT / path).exists()) else path
+    return REPO_ROOT / path if path == Path("data") or (REPO_ROOT / path).exists() else path
 
 
 def _check_name(name) -> str:
@@ -81,12 +77,10 @@ def _check_name(name) -> str:
 
 
 def atomic_write(path, write) -> None:
-    """Call ``write(f)`` on a new temp file beside ``path``, then fsync it and rename it to ``path``.
+    """Call ``write(f)`` on a new temp file ``.<name>.XXXXXXXX.part`` beside ``path``, fsync it, rename it to ``path``.
 
-    The temp file ``.<name>.XXXXXXXX.part`` comes from ``tempfile.mkstemp`` (a fresh name,
-    created exclusively: a planted link is never followed, and a link at ``path`` is replaced)
-    and is locked while open, which tells :func:`download` that it is alive. If ``write``
-    raises or the process is interrupted, the temp file goes and ``path`` is untouched.
+    mkstemp makes it exclusively (a planted link is never followed) and it stays locked while open, which
+    tells :func:`download` it is alive. If ``write`` raises, it goes and ``path`` is untouched.
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
@@ -103,9 +97,7 @@ def atomic_write(path, write) -> None:
             os.unlink(tmp)
 
 
-# ------------------------------------------------------------------------ IDX
-
-# type code -> dtype on disk (big-endian), and back from the native dtype's name
+# IDX: type code -> dtype on disk (big-endian), and back from the native dtype's name
 _IDX_TYPES = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),
               0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
 _IDX_CODES = {dt.newbyteorder("=").name: code for code, dt in _IDX_TYPES.items()}
@@ -139,13 +131,11 @@ def _gunzip(f):
 
 
 def read_idx(path):
-    """An IDX file (the MNIST format), gzip-compressed or plain, as an ndarray of the header's shape.
+    """An IDX file (the MNIST format), gzip-compressed or plain, as a writable ndarray of the header's shape.
 
-    dtype uint8, int8, int16, int32, float32 or float64, native byte order, writable: MNIST
-    images (N, 28, 28) uint8, labels (N,) uint8. The header (magic, type, rank, dims) is checked
-    first, also against the file's size; the data then stream in chunks, never more than the
-    header announces plus one byte (a gzip bomb is rejected, not inflated). Raises ValueError,
-    one line naming the file, the problem and the fix, or OSError when it cannot be read.
+    dtype uint8, int8, int16, int32, float32 or float64: MNIST images (N, 28, 28) uint8, labels (N,)
+    uint8. The header is checked first, also against the file's size; the data never inflate past
+    what it announces plus one byte (a gzip bomb is rejected). Damage is one ValueError line.
     """
     path = Path(path)
 
@@ -191,11 +181,8 @@ def read_idx(path):
 
 
 def write_idx(path, array):
-    """Write ``array`` as an IDX file with :func:`atomic_write`; gzip (mtime 0) when ``path`` ends in .gz.
-
-    ``array``: 1 to 32 dimensions, each < 2**32, of dtype uint8, int8, int16, int32, float32 or
-    float64. Missing parent folders are created.
-    """
+    """Write ``array`` (1 to 32 dimensions, each < 2**32) as an IDX file with :func:`atomic_write`,
+    gzip-compressed (no name, mtime 0: the same bytes every time) when ``path`` ends in .gz."""
     path, a = Path(path), np.asarray(array)
     code = _IDX_CODES.get(a.dtype.newbyteorder("=").name)
     if not 1 <= a.ndim <= _MAX_NDIM:
@@ -207,17 +194,14 @@ def write_idx(path, array):
     if max(a.shape) >= 2**32:
         raise ValueError(f"IDX dimensions must be < 2**32, got shape {a.shape}")
     data = bytes([0, 0, code, a.ndim]) + np.asarray(a.shape, ">u4").tobytes() + a.astype(_IDX_TYPES[code]).tobytes()
+    gz = path.name.endswith(".gz")
 
-    def write(f):  # gzip with no file name and mtime 0: the same bytes every time
-        gz = path.name.endswith(".gz")
+    def write(f):
         with gzip.GzipFile(filename="", mode="wb", fileobj=f, mtime=0) if gz else contextlib.nullcontext(f) as out:
             out.write(data)
 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, write)
-
-
-# ------------------------------------------------------------------- download
 
 
 def _remove_stale(dest: Path, fname: str) -> None:
@@ -236,13 +220,10 @@ def _remove_stale(dest: Path, fname: str) -> None:
 
 
 def _seconds(value, name: str) -> float:
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        seconds = math.nan
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise ValueError(f"{name} must be a positive number of seconds, got {str(value)[:40]!r}")
-    return seconds
+    with contextlib.suppress(TypeError, ValueError):
+        if math.isfinite(seconds := float(value)) and seconds > 0:
+            return seconds
+    raise ValueError(f"{name} must be a positive number of seconds, got {str(value)[:40]!r}")
 
 
 def _opener(socks: list):
@@ -267,10 +248,9 @@ def _opener(socks: list):
 def _fetch(url, final: Path, md5, pretty, timeout, deadline, created) -> int:
     """Stream ``url`` into ``final`` through atomic_write, checked against ``md5``; returns the size.
 
-    At the deadline a timer shuts the sockets down, which ends a read blocked on a trickling
-    server (headers or body); ``timeout`` bounds each network operation.
-    """
-    socks, expired, size, h = [], threading.Event(), 0, hashlib.md5(usedforsecurity=False)
+    ``timeout`` bounds each network operation; at the ``deadline`` a timer shuts the sockets down,
+    which ends a read blocked on a trickling server (headers or body)."""
+    socks, expired, h = [], threading.Event(), hashlib.md5(usedforsecurity=False)
 
     def failed(exc):  # the error for a network failure
         if expired.is_set():
@@ -284,23 +264,21 @@ def _fetch(url, final: Path, md5, pretty, timeout, deadline, created) -> int:
                              f"is not shipped with the repository and needs a network, so {fetch_advice()} on a "
                              f"machine that has one{hint}.")
 
+    def read():
+        try:
+            return response.read(1 << 16)
+        except (OSError, http.client.HTTPException) as exc:
+            raise failed(exc) from None
+
     def write(f):
-        nonlocal size
-        while True:
-            try:
-                chunk = response.read(1 << 16)
-            except (OSError, http.client.HTTPException) as exc:
-                raise failed(exc) from None
-            if not chunk:
-                break
+        while chunk := read():
             f.write(chunk)
             h.update(chunk)
-            size += len(chunk)
         if expired.is_set():
             raise failed(None)
         announced = response.headers.get("Content-Length")  # http.client takes a short body silently
-        if announced and announced.isdigit() and int(announced) != size:
-            raise DownloadError(f"Could not download {url}: the connection was cut after {size} of {announced} "
+        if announced and announced.isdigit() and int(announced) != f.tell():
+            raise DownloadError(f"Could not download {url}: the connection was cut after {f.tell()} of {announced} "
                                 f"bytes; check the network and {fetch_advice()} again.")
         if h.hexdigest() != md5:
             raise DownloadError(f"checksum mismatch for {final.name} from {url}: expected MD5 {md5}, got "
@@ -326,11 +304,13 @@ def _fetch(url, final: Path, md5, pretty, timeout, deadline, created) -> int:
         except (OSError, http.client.HTTPException) as exc:
             raise failed(exc) from None
         with response:
-            created.extend(_make_dirs(final.parent))  # only now that data arrive
+            missing = [p for p in (final.parent, *final.parent.parents) if not p.exists()]
+            final.parent.mkdir(parents=True, exist_ok=True)  # only now that data arrive
+            created.extend(reversed(missing))
             atomic_write(final, write)
     finally:
         timer.cancel()
-    return size
+    return final.stat().st_size
 
 
 def _md5(path: Path) -> str:
@@ -338,34 +318,20 @@ def _md5(path: Path) -> str:
         return hashlib.file_digest(f, lambda: hashlib.md5(usedforsecurity=False)).hexdigest()
 
 
-def _make_dirs(path: Path) -> list[Path]:
-    """mkdir -p that returns the folders it made, outermost first."""
-    missing = [p for p in (path, *path.parents) if not p.exists()][::-1]
-    path.mkdir(parents=True, exist_ok=True)
-    return missing
-
-
 def download(name, root="data", *, base_url=None, files=None, timeout=30, deadline=900, log=None):
     """Fetch the four IDX files of MNIST or Fashion-MNIST into ``root/name/``, each checked against its MD5.
 
-    Each file streams into a temp file beside its final name (:func:`atomic_write`) and is
-    renamed into place only when complete and verified; a file already present and valid is
-    skipped. The folder is made when data arrive, and a failed call removes the folders it
-    made. Partial files of a download that died are removed (see data/README.md).
+    Each streams into an :func:`atomic_write` temp file, renamed into place once complete and verified; a
+    valid file already there is skipped, partial files of a download that died are removed (data/README.md),
+    and a failed call removes the folders it made. Returns the final paths. Raises DownloadError (network,
+    HTTP, deadline, MD5), ValueError (a bad argument) or OSError (the disk: full, read-only, in the way).
 
-    Parameters
-    ----------
-    name : {"mnist", "fashion-mnist"}
-    root : str or os.PathLike, the parent folder (resolved as in ``load_mnist``)
-    base_url : str, optional, the http(s) address of another mirror
-    files : dict {file name: MD5 hex}, optional, replaces the table (tests serve small files)
+    root : the parent folder, resolved as in ``load_mnist``
+    base_url : str, the http(s) address of another mirror
+    files : dict {file name: MD5 hex}, replaces the table (tests serve small files)
     timeout : float, seconds to wait for the server in each network operation (connect, read)
     deadline : float, seconds one file may take in all, however slowly the server trickles
-    log : callable(str), optional, called with one line per file (e.g. ``print``)
-
-    Returns the final path of each file (a list of pathlib.Path). Raises DownloadError
-    (unreachable server, HTTP error, cut connection, deadline passed, MD5 mismatch),
-    ValueError (a bad argument) or OSError (the disk refused: full, read-only, in the way).
+    log : callable(str), called with one line per file (e.g. ``print``)
     """
     pretty, default_url, table = _DATASETS[_check_name(name)]
     if files is not None and not (isinstance(files, dict) and files):
@@ -376,12 +342,10 @@ def download(name, root="data", *, base_url=None, files=None, timeout=30, deadli
         if not isinstance(md5, str) or len(md5) != 32 or any(c not in "0123456789abcdef" for c in md5.lower()):
             raise ValueError(f"files[{fname!r}] must be a 32-digit hex MD5, got {md5!r}")
     timeout, deadline = _seconds(timeout, "timeout"), _seconds(deadline, "deadline")
-    base = default_url if base_url is None else base_url
-    try:
+    base, ok = default_url if base_url is None else base_url, False
+    with contextlib.suppress(TypeError, ValueError):  # e.g. "http://[::1" or a port out of range
         parts = urllib.parse.urlsplit(base)
         ok = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
-    except (TypeError, ValueError):  # e.g. "http://[::1" or a port out of range
-        ok = False
     if not ok:
         raise ValueError(f"base_url must be an http:// or https:// address, got {str(base)[:100]!r}")
     dest, created, paths = _resolve_root(root) / name, [], []

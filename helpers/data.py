@@ -1,13 +1,10 @@
 """Data sets as numpy arrays, and the small utilities that feed them to a model.
 
-Rows are samples: ``X`` is (N, D), ``y`` is (N,). Shipped, offline, the default:
-:func:`load_iris` and :func:`load_digits`. Fetched by ``make data`` (:func:`download`,
-checked against the published MD5 sums): :func:`load_mnist` for MNIST and Fashion-MNIST.
+Rows are samples: ``X`` is (N, D), ``y`` is (N,). Shipped, offline, the default: :func:`load_iris`
+and :func:`load_digits`; fetched by ``make data``: :func:`load_mnist` (MNIST and Fashion-MNIST).
 File formats and downloads live in ``helpers._files``, re-exported here. Nothing here loads a
 pickle, touches numpy's global random state (functions take ``seed``) or mutates an input.
 """
-
-from __future__ import annotations
 
 import gzip
 import importlib.resources
@@ -25,20 +22,13 @@ __all__ = ["IRIS_CLASSES", "IRIS_FEATURES", "MNIST_FILES", "DatasetMissing", "Do
            "download", "load_dataset", "load_digits", "load_iris", "load_mnist", "make_xor", "minibatches", "one_hot",
            "read_idx", "standardize", "train_test_split", "write_idx"]
 
-# The shipped tables have one copy, in data/ beside helpers/. An install carries them as the
-# package data of helpers._shipped (pyproject.toml maps it to data/); a checkout never
-# installed reads data/ directly.
+# The shipped tables have one copy, in data/ beside helpers/: an install carries them as the package
+# data of helpers._shipped (pyproject.toml maps it to data/), a checkout never installed reads data/.
 REPO_ROOT = _files.REPO_ROOT
 SHIPPED_DATA = REPO_ROOT / "data"
-_SHIPPED_PACKAGE = "helpers._shipped"
 IRIS_FEATURES = ("sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm")
 IRIS_CLASSES = ("setosa", "versicolor", "virginica")
-
-
-# Is helpers imported from a clone of the repository? Then `make data` fetches MNIST.
-_in_checkout = lambda: _files.in_checkout(REPO_ROOT)
-_fetch_advice = lambda: _files.fetch_advice(REPO_ROOT)
-_FIX_MISSING = f"{_fetch_advice()} (needs a network) or point --data-dir at a folder holding the four IDX files"
+_fetch_advice = lambda: _files.fetch_advice(REPO_ROOT)  # `make data` in a clone of the repository
 
 
 def make_xor(n=200, noise=0.5, seed=0):
@@ -58,13 +48,10 @@ def make_xor(n=200, noise=0.5, seed=0):
     return X, (X[:, 0] * X[:, 1] < 0).astype(np.int64)
 
 
-# ---------------------------------------------------------------- shipped tables
-
-
 def _shipped_file(name: str) -> Path:
     """Path of a shipped table: the installed package data, else the checkout's data/."""
     try:
-        resource = importlib.resources.files(_SHIPPED_PACKAGE).joinpath(name)
+        resource = importlib.resources.files("helpers._shipped").joinpath(name)
     except ModuleNotFoundError:  # imported from a checkout that was never installed
         return SHIPPED_DATA / name
     return resource if isinstance(resource, Path) else SHIPPED_DATA / name
@@ -72,7 +59,7 @@ def _shipped_file(name: str) -> Path:
 
 def _restore_advice(path: Path) -> str:
     """How to get a damaged or missing shipped file back, for the way helpers was installed."""
-    if path.parent == SHIPPED_DATA and _in_checkout():
+    if path.parent == SHIPPED_DATA and _files.in_checkout(REPO_ROOT):
         if (REPO_ROOT / ".git").exists():
             return "it ships with the repository, restore it with `git checkout -- data/`"
         return "it ships with the repository, download the repository again"
@@ -81,7 +68,7 @@ def _restore_advice(path: Path) -> str:
 
 
 def _read_table(name: str, header: tuple[str, ...], rows: int, ok, what: str):
-    """A shipped numeric CSV (gzip when .gz) as (X, y): (rows, len(header) - 1) float64, (rows,) int64.
+    """A shipped numeric CSV (gzip when .gz) as X (rows, len(header) - 1) float64 and y (rows,) int64.
 
     ``ok(X, y)`` checks the values (``what`` describes them); damage is one ValueError line.
     """
@@ -121,11 +108,8 @@ def load_digits():
                        "pixels 0..16 and labels 0..9")
 
 
-# ---------------------------------------------------------------------- MNIST
-
-
 def _images_labels(img_path: Path, lab_path: Path):
-    """(X (N, rows * cols) float32 in [0, 1], y (N,) int64) from an images and a labels file, checked."""
+    """X (N, rows * cols) float32 in [0, 1] and y (N,) int64 from an images and a labels file, checked."""
     fix = f"delete the files and {_fetch_advice()}"
     try:
         images, labels = read_idx(img_path), read_idx(lab_path)
@@ -157,11 +141,10 @@ def load_mnist(name="mnist", root="data"):
     """MNIST or Fashion-MNIST (``name``): ``X_train`` (60000, 784), ``y_train`` (60000,), ``X_test``
     (10000, 784), ``y_test`` (10000,); X float32 in [0, 1], y int64 in 0..9.
 
-    The four IDX files are looked for in ``root/name/``, then in ``root`` (so Debian's
-    /usr/share/datasets/fashion-mnist works), each .gz or plain; a relative ``root`` missing
-    from the CWD is the repository's. Raises DatasetMissing when they are not there,
-    ValueError when they are damaged, foreign or mismatched, OSError when one cannot be read:
-    each one line naming the file and the fix.
+    The four IDX files (.gz or plain) are looked for in ``root/name/``, then in ``root`` (so Debian's
+    /usr/share/datasets/fashion-mnist works); a relative ``root`` missing from the CWD is the
+    repository's. Raises DatasetMissing, or ValueError / OSError for a damaged, foreign or
+    unreadable file: one line naming the file and the fix.
     """
     folder = _resolve_root(root)
     found = [[next((p for p in (f / n, f / n[:-3]) if p.is_file()), None) for n in MNIST_FILES]  # .gz or plain
@@ -171,7 +154,8 @@ def load_mnist(name="mnist", root="data"):
         hint = (f" (offline: Debian's package dataset-fashion-mnist installs them in {DEBIAN_FASHION_MNIST})"
                 if name == "fashion-mnist" else "")
         raise DatasetMissing(f"{_DATASETS[name][0]} not found: looked in {folder / name} and {folder} for "
-                             f"{', '.join(MNIST_FILES)} (or the same names without .gz); {_FIX_MISSING}{hint}")
+                             f"{', '.join(MNIST_FILES)} (or the same names without .gz); {_fetch_advice()} (needs a "
+                             f"network) or point --data-dir at a folder holding the four IDX files{hint}")
     X_train, y_train = _images_labels(paths[0], paths[1])
     X_test, y_test = _images_labels(paths[2], paths[3])
     if X_train.shape[1] != X_test.shape[1]:
@@ -180,13 +164,10 @@ def load_mnist(name="mnist", root="data"):
     return X_train, y_train, X_test, y_test
 
 
-# ------------------------------------------------------------------ utilities
-
-
-def _labels_1d(y, name="y"):
+def _labels_1d(y):
     y = np.asarray(y)
     if y.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of labels, got shape {y.shape}; flatten it with np.ravel")
+        raise ValueError(f"y must be a 1-D array of labels, got shape {y.shape}; flatten it with np.ravel")
     return y
 
 
@@ -250,9 +231,7 @@ def train_test_split(X, y, test_size=0.2, seed=0, stratify=True):
     take = np.floor(quota).astype(np.int64)
     take[np.argsort(-(quota - take), kind="stable")[: n_test - int(take.sum())]] += 1
     test_idx = np.concatenate([rng.permutation(np.flatnonzero(inverse == c))[:t] for c, t in enumerate(take)])
-    is_test = np.zeros(n, dtype=bool)
-    is_test[test_idx] = True
-    train_idx = rng.permutation(np.flatnonzero(~is_test))
+    train_idx = rng.permutation(np.setdiff1d(np.arange(n), test_idx))
     test_idx = rng.permutation(test_idx)
     return X[train_idx], X[test_idx], y[train_idx], y[test_idx]
 
@@ -274,10 +253,10 @@ def minibatches(X, y, batch_size, seed=None, shuffle=True):
 def standardize(X, mean=None, std=None):
     """Scale the columns of ``X`` (N, D) to zero mean and unit variance: returns ``(Xs, mean, std)``.
 
-    ``Xs = (X - mean) / std`` (N, D), float32 if ``X`` is, else float64; ``mean``, ``std`` (D,)
-    are computed from ``X`` unless both are given. Fit on the training set, then reuse:
-    ``Xtr, mean, std = standardize(X_train)``, ``Xte = standardize(X_test, mean, std)[0]``.
-    A column with zero spread gets std 1 (it becomes zeros, not NaN).
+    ``Xs = (X - mean) / std``, float32 if ``X`` is, else float64; ``mean``, ``std`` (D,) come from
+    ``X`` unless both are given. Fit on the training set, then reuse: ``Xtr, mean, std =
+    standardize(X_train)``, ``Xte = standardize(X_test, mean, std)[0]``. A column with zero spread
+    gets std 1 (it becomes zeros, not NaN).
     """
     X = np.asarray(X)
     if X.ndim != 2:
@@ -311,11 +290,11 @@ _standardize = standardize  # load_dataset's flag of the same name hides the fun
 def load_dataset(name, data_dir="data", seed=0, dtype=np.float32, standardize=True):
     """``X_train`` (N, D), ``y_train`` (N,), ``X_test`` (M, D), ``y_test`` (M,) of a data set, ready for a network.
 
-    digits: the shipped set split 80/20 (stratified, seeded); mnist, fashion-mnist: the standard
-    60k/10k split from ``data_dir`` (errors as in :func:`load_mnist`). Pixels are scaled to
-    [0, 1]; ``standardize`` then applies the training set's mean and std: per pixel for digits,
-    one for all pixels of the 28x28 sets, whose border pixels are almost always 0 in training
-    (a per-pixel std near 0 would blow up the rare test image that inks them).
+    digits: the shipped set split 80/20 (stratified, seeded); mnist, fashion-mnist: the standard 60k/10k
+    split from ``data_dir`` (errors as in :func:`load_mnist`). Pixels are scaled to [0, 1]; ``standardize``
+    then applies the training set's mean and std: per pixel for digits, one for all pixels of the 28x28
+    sets (their border pixels are almost always 0 in training: a per-pixel std near 0 would blow up the
+    rare test image that inks them).
     """
     if name == "digits":
         X, y = load_digits()

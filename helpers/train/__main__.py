@@ -1,8 +1,7 @@
 """``python -m helpers.train``: train a one-hidden-layer ReLU classifier from the command line.
 
-Digits (shipped), MNIST or Fashion-MNIST (after ``make data``); ``--help`` lists the
-flags, ``DEFAULTS`` holds each data set's settings. The data come from
-:func:`helpers.data.load_dataset`, the rule from :func:`helpers.optim.make_rule`, and the
+Digits (shipped), MNIST or Fashion-MNIST (after ``make data``); ``--help`` lists the flags. The data
+come from :func:`helpers.data.load_dataset`, the rule from :func:`helpers.optim.make_rule`, the
 training from :func:`helpers.train.fit`.
 """
 
@@ -17,24 +16,19 @@ import numpy as np
 from ..optim import RULES, cosine, make_rule
 from . import fit
 
-#: per data set: hidden width, epochs, batch size, rule, learning rate, momentum beta,
-#: L2 factor c, schedule (measured figures for these defaults are in the README)
-DEFAULTS = {
-    "digits": dict(hidden=64, epochs=30, batch_size=32, rule="momentum", lr=0.1, momentum=0.9, l2=1e-3,
-                   schedule="cosine"),
-    "mnist": dict(hidden=256, epochs=20, batch_size=64, rule="momentum", lr=0.03, momentum=0.9, l2=1e-5,
-                  schedule="cosine"),
-    "fashion-mnist": dict(hidden=256, epochs=20, batch_size=64, rule="momentum", lr=0.03, momentum=0.9, l2=1e-5,
-                          schedule="cosine"),
-}
+_IMAGES = dict(hidden=256, epochs=20, batch_size=64, rule="momentum", lr=0.03, momentum=0.9, l2=1e-5, schedule="cosine")
+#: per data set: hidden width, epochs, batch size, rule, learning rate, momentum beta, L2 factor c,
+#: schedule (measured figures for these defaults are in the README)
+DEFAULTS = {"digits": {**_IMAGES, "hidden": 64, "epochs": 30, "batch_size": 32, "lr": 0.1, "l2": 1e-3},
+            "mnist": dict(_IMAGES), "fashion-mnist": dict(_IMAGES)}
 SCHEDULES = {"constant": None, "cosine": cosine}
+PLOT_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".pdf": "pdf", ".svg": "svg"}
 
 
 def parser():
-    p = argparse.ArgumentParser(
-        prog="python -m helpers.train",
-        description="Train a one-hidden-layer ReLU network with a softmax output by mini-batch SGD.",
-    )
+    """The flags; one left out takes its data set's value in ``DEFAULTS``."""
+    p = argparse.ArgumentParser(prog="python -m helpers.train", description="Train a one-hidden-layer ReLU "
+                                "network with a softmax output by mini-batch SGD.")
     p.add_argument("--dataset", choices=sorted(DEFAULTS), default="digits")
     p.add_argument("--hidden", type=int, help="hidden units (default per data set)")
     p.add_argument("--epochs", type=int)
@@ -57,10 +51,7 @@ def parser():
 
 def settings(args):
     """The run's settings: the data set's defaults, overridden by the flags given; checked."""
-    cfg = dict(DEFAULTS[args.dataset])
-    for k in cfg:
-        if getattr(args, k) is not None:
-            cfg[k] = getattr(args, k)
+    cfg = {k: value if getattr(args, k) is None else getattr(args, k) for k, value in DEFAULTS[args.dataset].items()}
     for k in ("hidden", "epochs", "batch_size"):
         if cfg[k] < 1:
             raise ValueError(f"--{k.replace('_', '-')} must be >= 1, got {cfg[k]}")
@@ -72,9 +63,6 @@ def settings(args):
     return cfg
 
 
-PLOT_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".pdf": "pdf", ".svg": "svg"}
-
-
 def check_plot_path(path):
     """The image format for ``path``, after checking that its folder takes a new file (before training)."""
     fmt = PLOT_FORMATS.get(os.path.splitext(path)[1].lower())
@@ -82,8 +70,7 @@ def check_plot_path(path):
         raise ValueError(f"--plot needs a file name ending in {', '.join(PLOT_FORMATS)}, got {path!r}")
     folder = os.path.dirname(os.path.abspath(path))
     try:
-        with tempfile.TemporaryFile(dir=folder):
-            pass
+        tempfile.TemporaryFile(dir=folder).close()
     except OSError as e:
         raise ValueError(f"--plot {path}: cannot write in {folder} ({e.strerror}); choose a writable folder") from None
     if os.path.isdir(path):
@@ -104,7 +91,13 @@ def blas_threads():
     return os.cpu_count()
 
 
+def _error(message, status=2):
+    print(f"error: {message}", file=sys.stderr)
+    return status
+
+
 def main(argv=None):
+    """Run the command line on ``argv``; returns the exit status (1: diverged, 2: a bad flag or file)."""
     from ..data import DatasetMissing, atomic_write, load_dataset
     from ..nn import MLP
 
@@ -114,15 +107,11 @@ def main(argv=None):
         fmt = check_plot_path(args.plot) if args.plot is not None else None
         X_tr, y_tr, X_te, y_te = load_dataset(args.dataset, args.data_dir, args.seed, np.dtype(args.dtype))
     except (ValueError, DatasetMissing) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        return _error(e)
     except MemoryError:
-        print(f"error: not enough memory to load the {args.dataset} data; free memory or use --dtype float32",
-              file=sys.stderr)
-        return 2
+        return _error(f"not enough memory to load the {args.dataset} data; free memory or use --dtype float32")
     except OSError as e:
-        print(f"error: cannot read the {args.dataset} data in {args.data_dir}: {e.strerror or e}", file=sys.stderr)
-        return 2
+        return _error(f"cannot read the {args.dataset} data in {args.data_dir}: {e.strerror or e}")
     tty = sys.stderr.isatty()
     try:
         model = MLP([X_tr.shape[1], cfg["hidden"], 10], seed=args.seed, dtype=np.dtype(args.dtype))
@@ -130,15 +119,13 @@ def main(argv=None):
                    rule=make_rule(cfg["rule"], cfg["lr"], cfg["momentum"]), l2=cfg["l2"], validation=(X_te, y_te),
                    seed=args.seed, progress=tty, log=None if tty else log_epoch, schedule=SCHEDULES[cfg["schedule"]])
     except MemoryError:
-        print(f"error: not enough memory for --hidden {cfg['hidden']} with batch {cfg['batch_size']}; "
-              "choose a smaller --hidden or --batch-size", file=sys.stderr)
-        return 2
+        return _error(f"not enough memory for --hidden {cfg['hidden']} with batch {cfg['batch_size']}; "
+                      "choose a smaller --hidden or --batch-size")
     except KeyboardInterrupt:
         print("interrupted: training stopped, nothing was written", file=sys.stderr)
         return 130
     if hist.diverged:
-        print(f"error: training {hist.stopped}", file=sys.stderr)
-        return 1
+        return _error(f"training {hist.stopped}", status=1)
     train_acc, test_acc = model.accuracy(X_tr, y_tr), model.accuracy(X_te, y_te)
     print(f"train accuracy {train_acc:.4f}")
     print(f"test accuracy {test_acc:.4f}")
@@ -154,8 +141,7 @@ def main(argv=None):
             atomic_write(args.plot, lambda f: fig.savefig(f, format=fmt, dpi=100))
             print(f"wrote {args.plot}")
         except OSError as e:
-            print(f"error: cannot write the plot to {args.plot}: {e.strerror or e}", file=sys.stderr)
-            status = 2
+            status = _error(f"cannot write the plot to {args.plot}: {e.strerror or e}")
     if args.json:
         summary = dict(dataset=args.dataset, **{**cfg, "batch_size": hist.batch_size}, seed=args.seed,
                        dtype=args.dtype, blas_threads=blas_threads(), train_accuracy=train_acc,
