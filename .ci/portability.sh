@@ -101,7 +101,14 @@ for name, load, shape in [("iris.csv", data.load_iris, (150, 4)), ("digits.csv.g
     assert "site-packages" in path.parts and path.is_file(), path
     assert load()[0].shape == shape
     print(f"  {name}: {path}")
-assert not data._in_checkout() and "make data" not in data._FIX_MISSING
+assert not data._files.in_checkout(data.REPO_ROOT) and "make data" not in data._fetch_advice()
+import answer_keys
+import helpers.checks
+
+keys = Path(answer_keys.__file__).resolve()
+assert "site-packages" in keys.parts, f"answer_keys imported from {keys}"
+assert helpers.checks.verdict("newton_direction", answer_keys.rosenbrock.newton_direction).endswith(": correct")
+print(f"  answer_keys from {keys.parent}, {len(helpers.checks.EXERCISES)} exercises")
 # every module of the checkout's helpers is installed (setup.py finds the subpackages)
 missing = [str(p.relative_to(repo)) for p in (repo / "helpers").rglob("*.py")
            if not (where.parent / p.relative_to(repo / "helpers")).is_file()]
