@@ -1,9 +1,8 @@
 """Pictures for the notebooks: contours with paths, decision boundaries, training curves,
 network diagrams, computation graphs and image grids.
 
-Every function takes ``ax=None`` (None: a new figure) and returns the axes it drew on; none
-calls ``plt.show()``. Nothing here computes a gradient: paths, histories and graph values
-come from the kernels.
+Every function takes ``ax=None`` (a new figure) and returns its axes, never calls ``plt.show()``
+and never computes a gradient: paths, histories and graph values come from the kernels.
 """
 
 import io
@@ -20,11 +19,9 @@ from PIL import Image
 
 from .objectives import grid_2d
 
-__all__ = [
-    "style", "contour_background", "contour_paths", "draw_path", "value_curves", "training_curves", "epoch_axes",
-    "decision_boundary", "network_diagram", "computation_graph", "image_grid", "confusion_matrix",
-    "gradient_norm_map", "landscape_1d",
-]
+__all__ = ["style", "contour_background", "contour_paths", "draw_path", "value_curves", "training_curves",
+           "epoch_axes", "decision_boundary", "network_diagram", "computation_graph", "image_grid",
+           "confusion_matrix", "gradient_norm_map", "landscape_1d"]
 
 PATH_COLORS = ("tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple", "tab:brown")
 CLASS_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple",
@@ -111,11 +108,8 @@ def _mark_minima(ax, objective):
 
 
 def contour_background(objective, ax=None, n=200, levels=25, log=True, filled=False):
-    """Contour lines of a 2-D objective over its ``bounds``, minima marked with a star.
-
-    log=True spaces the levels geometrically above the grid minimum, which shows the
-    floor of a narrow valley (Rosenbrock) as well as its steep walls.
-    """
+    """Contour lines of a 2-D objective over its ``bounds``, minima starred. log=True spaces the levels
+    geometrically above the grid minimum: a narrow valley's floor shows as well as its steep walls."""
     ax = _ax(ax)
     X1, X2, F = objective.grid(n)
     draw = ax.contourf if filled else ax.contour
@@ -173,7 +167,6 @@ def epoch_axes(ax, log_y=False):
             lo, hi = ax.get_ylim()
             lead = round(v / 10 ** np.floor(np.log10(v) + 1e-9))
             return f"{v:g}" if hi <= 101 * lo and lead in (2, 5) else ""
-
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.yaxis.set_minor_formatter(FuncFormatter(minor))
@@ -358,11 +351,8 @@ def image_grid(images, labels=None, ncols=10, shape=None, ax=None, cmap="gray_r"
 
 
 def confusion_matrix(y_true, y_pred, n_classes=None, ax=None, class_names=None):
-    """Counts of (true, predicted) pairs as an annotated heat map (``ax.images[0].get_array()``).
-
-    A log colour scale shows the few errors off the diagonal as well as the many right answers
-    on it; zero cells stay white, every other cell carries its count.
-    """
+    """Counts of (true, predicted) pairs (``ax.images[0].get_array()``) as an annotated heat map whose
+    log colour scale shows the few errors as well as the many right answers; zero cells stay white."""
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     k = n_classes or int(max(y_true.max(), y_pred.max())) + 1
     counts = np.zeros((k, k), dtype=np.int64)
