@@ -1,9 +1,8 @@
 """Test functions for the optimization notebooks.
 
-An :class:`Objective` bundles f, its gradient and Hessian. Points are arrays whose last
-axis holds the coordinates, so ``f`` evaluates a whole meshgrid at once:
-``f(np.stack([X1, X2], axis=-1))``. ``grad`` returns an array of the same shape as its
-input; ``hess`` takes one point (dim,) and returns (dim, dim).
+An :class:`Objective` bundles f, its gradient and Hessian. Points hold their coordinates on the last
+axis, so ``f`` evaluates a whole meshgrid at once: ``f(np.stack([X1, X2], axis=-1))``. ``grad``
+returns its input's shape; ``hess`` takes one point (dim,) and returns (dim, dim).
 """
 
 from dataclasses import dataclass
@@ -25,12 +24,10 @@ def grid_2d(bounds, n=200):
 
 @dataclass(frozen=True)
 class Objective:
-    """A function to minimize, with its derivatives and what is known about it.
+    """A function to minimize, its derivatives (hess: for Newton only) and what is known about it.
 
-    f, grad, hess: shapes as in the module docstring; hess is needed by Newton only.
-    bounds: ((lo, hi), ...) per coordinate, the window the notebooks plot; minima: the known
-    minimizers. value_and_grad: optional x -> (f(x), grad(x)) computing both at once (a
-    network's loss_and_grads); the descent loop then calls it instead of f and grad.
+    bounds: ((lo, hi), ...), the window the notebooks plot. value_and_grad: optional x -> (f(x), grad(x))
+    computing both at once (a network's loss_and_grads), which the descent loop then calls instead.
     """
 
     f: callable
@@ -63,12 +60,8 @@ def _of_xy(fn):
 
 
 def _pair(a, b):
-    """Two coordinate arrays (or numbers) as points (..., 2); cheaper than np.stack for one point."""
-    if isinstance(a, float):
-        return np.array((a, b))
-    out = np.empty(np.shape(a) + (2,))
-    out[..., 0], out[..., 1] = a, b
-    return out
+    """Two coordinate arrays (or numbers) as points (..., 2); np.array is cheaper than np.stack for one point."""
+    return np.array((a, b)) if isinstance(a, float) else np.stack((a, b), axis=-1)
 
 
 # f(x) = 100 (x2 - x1^2)^2 + (1 - x1)^2, minimum 0 at (1, 1)
