@@ -1,8 +1,5 @@
-"""Finite-difference gradient checks.
-
-The check every derivation in the notebooks ends with: compare an analytic gradient with
-central differences and look at the relative error (float64: expect about 1e-9 or less).
-"""
+"""Finite-difference gradient checks, as every derivation in the notebooks ends: compare an analytic
+gradient with central differences by their relative error (float64: expect about 1e-9 or less)."""
 
 import numpy as np
 
@@ -10,11 +7,10 @@ __all__ = ["numerical_gradient", "numerical_jacobian", "relative_error", "check_
 
 
 def numerical_gradient(f, x, eps=1e-6):
-    r"""Central-difference gradient (float64, x's shape) of a scalar function f at x of any shape.
+    r"""Central-difference gradient (float64, x's shape) of a scalar function f at x of any shape
+    (copied: the caller's array is never modified).
 
     .. math:: \partial f / \partial x_i \approx (f(x + \epsilon e_i) - f(x - \epsilon e_i)) / (2\epsilon)
-
-    x is copied: the caller's array is never modified.
     """
     x = np.asarray(x, dtype=np.float64)
     return numerical_jacobian(lambda v: float(f(v)), x, eps).reshape(x.shape)
@@ -69,7 +65,6 @@ def check_gradients(target, *args, eps=1e-6, **kwargs):
             def f(v, p=p):
                 p[...] = v
                 return model.loss_and_grads(*args, **kwargs)[0]
-
             num = numerical_gradient(f, saved, eps=eps)
             p[...] = saved
             errors[name] = relative_error(grads[name], num)

@@ -7,11 +7,9 @@ The chain of notebook 06 has L layers of one unit each:
     h_k = \sigma(z_k), \qquad y = h_L
 
 With ``skips=True`` every odd layer k = 3, 5, 7, ... also receives :math:`h_{k-2}` with
-weight 1, a skip connection over two layers (:math:`z'_3 = w h_2 + h_1 + b`,
-:math:`z'_5 = w h_4 + h_3 + b`, ...). The inputs ``x, w, b, w1, b1`` broadcast against
-each other, so one call evaluates the chain for a whole grid of settings (say 200 values
-of w) at once; the only Python loop runs over the layers, which is inherently sequential.
-Arrays (L, *S) hold layer k at index k - 1.
+weight 1, a skip connection over two layers (:math:`z'_3 = w h_2 + h_1 + b`, ...). The inputs
+``x, w, b, w1, b1`` broadcast to a shape S of settings (say 200 values of w) evaluated at once;
+the only Python loop runs over the layers. Arrays (L, *S) hold layer k at index k - 1.
 """
 
 import numpy as np
@@ -34,9 +32,8 @@ def chain_forward(x, w, b, depth, skips=False, w1=None, b1=None):
     """
     if int(depth) != depth or depth < 1:
         raise ValueError(f"depth must be an integer >= 1, got {depth}")
-    w1 = w if w1 is None else w1
-    b1 = b if b1 is None else b1
-    x, w, b, w1, b1 = (np.asarray(a, dtype=np.float64) for a in np.broadcast_arrays(x, w, b, w1, b1))
+    settings = np.broadcast_arrays(x, w, b, w if w1 is None else w1, b if b1 is None else b1)
+    x, w, b, w1, b1 = (np.asarray(a, dtype=np.float64) for a in settings)
     Z = np.empty((int(depth),) + x.shape)
     H = np.empty_like(Z)
     Z[0] = w1 * x + b1
@@ -50,15 +47,12 @@ def chain_forward(x, w, b, depth, skips=False, w1=None, b1=None):
 
 
 def chain_backward(cache):
-    """Reverse pass from :func:`chain_forward`'s cache: the derivative of y = h_L with respect to everything.
+    """Reverse pass from :func:`chain_forward`'s cache: the derivatives of y = h_L.
 
-    dy/dh_j collects one term per edge leaving h_j: w dy/dz_(j+1) through the next layer
-    and, when layer j+2 has a skip, dy/dz_(j+2) through the skip. Then
-    dy/dz_j = sigma'(z_j) dy/dh_j with sigma'(z) = h (1 - h).
-
-    Returns a dict: ``dz`` (L, *S), dy/dz_k (= dy/db_k if every layer had its own bias: "the
-    gradient at layer k"); ``w1``, ``b1``, ``x`` (first layer) and ``w``, ``b`` (shared by
-    layers 2..L, summed over them), each of shape S.
+    dy/dh_j collects one term per edge leaving h_j: w dy/dz_(j+1), and dy/dz_(j+2) when layer j+2
+    has a skip; then dy/dz_j = sigma'(z_j) dy/dh_j with sigma'(z) = h (1 - h). Returns a dict of
+    ``dz`` (L, *S), dy/dz_k ("the gradient at layer k"), and, of shape S, ``w1``, ``b1``, ``x``
+    (first layer) and ``w``, ``b`` (shared by layers 2..L, summed over them).
     """
     H, w = cache["H"], cache["w"]
     dz = np.empty_like(H)
@@ -75,13 +69,12 @@ def chain_backward(cache):
 
 
 def depth_profile(x, w, b, max_depth, skips=False, w1=None, b1=None):
-    r"""dy/dw1 of the chain of every depth L = 1..max_depth in one forward-mode pass: row L-1 of
-    the (max_depth, *S) result; arguments as for :func:`chain_forward`.
+    r"""dy/dw1 of the chain of every depth L = 1..max_depth (row L-1 of the (max_depth, *S) result)
+    in one forward-mode pass; arguments as for :func:`chain_forward`.
 
-    The tangent :math:`t_k = \partial h_k / \partial w_1` is carried along with the
-    activations: :math:`t_1 = \sigma'(z_1)\, x`,
-    :math:`t_k = \sigma'(z_k)\,(w\, t_{k-1} + [\text{skip}]\, t_{k-2})`. The chain of depth
-    L is the first L layers of the deepest one, so :math:`t_L` is its dy/dw1.
+    The tangent :math:`t_k = \partial h_k / \partial w_1` goes along with the activations:
+    :math:`t_1 = \sigma'(z_1)\, x`, :math:`t_k = \sigma'(z_k)\,(w\, t_{k-1} + [\text{skip}]\, t_{k-2})`;
+    the chain of depth L is the first L layers of the deepest one, so :math:`t_L` is its dy/dw1.
     """
     _, cache = chain_forward(x, w, b, max_depth, skips, w1, b1)
     H, w, x = cache["H"], cache["w"], cache["x"]
