@@ -1,56 +1,28 @@
-"""Finite-difference gradient checks.
-
-The check every derivation in the notebooks ends with: compare an analytic gradient with
-central differences and look at the relative error (float64: expect about 1e-9 or less).
-"""
+"""Finite-difference gradient checks, as every derivation in the notebooks ends: compare an analytic
+gradient with central differences by their relative error (float64: expect about 1e-9 or less)."""
 
 import numpy as np
 
 __all__ = ["numerical_gradient", "numerical_jacobian", "relative_error", "check_gradients"]
 
 
-def _step(eps):
-    eps = float(eps)
-    if not (np.isfinite(eps) and eps > 0):
-        raise ValueError(f"eps is the finite-difference step and must be a positive number, got {eps}")
-    return eps
-
-
 def numerical_gradient(f, x, eps=1e-6):
-    r"""Central-difference gradient of a scalar function.
+    r"""Central-difference gradient (float64, x's shape) of a scalar function f at x of any shape
+    (copied: the caller's array is never modified).
 
     .. math:: \partial f / \partial x_i \approx (f(x + \epsilon e_i) - f(x - \epsilon e_i)) / (2\epsilon)
-
-    Parameters
-    ----------
-    f : callable taking an array shaped like x and returning a scalar
-    x : array of any shape (copied: the caller's array is never modified)
-    eps : step
-
-    Returns
-    -------
-    array of x's shape (float64)
     """
     x = np.asarray(x, dtype=np.float64)
     return numerical_jacobian(lambda v: float(f(v)), x, eps).reshape(x.shape)
 
 
 def numerical_jacobian(f, x, eps=1e-6):
-    r"""Central-difference Jacobian of a vector function: row i is the gradient of f(x)[i].
-
-    The Hessian of a scalar function is the Jacobian of its gradient:
-    ``numerical_jacobian(grad_f, x)``.
-
-    Parameters
-    ----------
-    f : callable taking an array shaped like x (n numbers) and returning m numbers
-    x : array (copied, never modified)
-
-    Returns
-    -------
-    (m, n) float64 array
-    """
-    x, eps = np.array(x, dtype=np.float64), _step(eps)
+    """Central-difference Jacobian (m, n) of f, which maps x (n numbers, copied) to m numbers:
+    row i is the gradient of f(x)[i]. The Hessian of a scalar function is the Jacobian of its
+    gradient: ``numerical_jacobian(grad_f, x)``."""
+    x, eps = np.array(x, dtype=np.float64), float(eps)
+    if not (np.isfinite(eps) and eps > 0):
+        raise ValueError(f"eps is the finite-difference step and must be a positive number, got {eps}")
     flat, cols = x.reshape(-1), []
     for j in range(flat.size):  # one pair of evaluations per coordinate: inherently a loop over f calls
         keep = flat[j]
@@ -64,11 +36,8 @@ def numerical_jacobian(f, x, eps=1e-6):
 
 
 def relative_error(a, b):
-    r"""Relative error :math:`\|a - b\| / (\|a\| + \|b\|)` of two arrays (Euclidean norms).
-
-    0 when both are exactly zero. Norm-wise rather than element-wise, so a single entry
-    that is zero up to rounding does not dominate.
-    """
+    r"""Relative error :math:`\|a - b\| / (\|a\| + \|b\|)` of two arrays (Euclidean norms), 0 when
+    both are exactly zero. Norm-wise, so a single entry that is zero up to rounding does not dominate."""
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
@@ -78,15 +47,13 @@ def relative_error(a, b):
 
 
 def check_gradients(target, *args, eps=1e-6, **kwargs):
-    """Worst relative error between analytic and numerical gradients.
+    """Worst relative error between analytic and numerical gradients, in two forms.
 
-    Two forms:
-
-    - ``check_gradients(model, X, y, l2=0.0)`` for a :class:`helpers.nn.MLP` (anything
-      with ``params`` and ``loss_and_grads``): returns {name: relative error} per
-      parameter. The model is left exactly as it was.
+    - ``check_gradients(model, X, y, l2=0.0)`` for a :class:`helpers.nn.MLP` (anything with
+      ``params`` and ``loss_and_grads``): {name: relative error} per parameter; the model is
+      left exactly as it was.
     - ``check_gradients(fun, x)`` where ``fun(x)`` returns ``(value, grad)`` (every loss in
-      helpers.losses has this form): returns {"x": relative error}.
+      helpers.losses has this form): {"x": relative error}.
     """
     if hasattr(target, "loss_and_grads"):
         model = target
@@ -98,7 +65,6 @@ def check_gradients(target, *args, eps=1e-6, **kwargs):
             def f(v, p=p):
                 p[...] = v
                 return model.loss_and_grads(*args, **kwargs)[0]
-
             num = numerical_gradient(f, saved, eps=eps)
             p[...] = saved
             errors[name] = relative_error(grads[name], num)

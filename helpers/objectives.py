@@ -1,12 +1,11 @@
 """Test functions for the optimization notebooks.
 
-An :class:`Objective` bundles f, its gradient and Hessian. Points are arrays whose last
-axis holds the coordinates, so ``f`` evaluates a whole meshgrid at once:
-``f(np.stack([X1, X2], axis=-1))``. ``grad`` returns an array of the same shape as its
-input; ``hess`` takes one point (dim,) and returns (dim, dim).
+An :class:`Objective` bundles f, its gradient and Hessian. Points hold their coordinates on the last
+axis, so ``f`` evaluates a whole meshgrid at once: ``f(np.stack([X1, X2], axis=-1))``. ``grad``
+returns its input's shape; ``hess`` takes one point (dim,) and returns (dim, dim).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,13 +15,8 @@ __all__ = ["Objective", "ROSENBROCK", "SADDLE", "PLATEAU", "VALLEY", "BUMP", "bu
 
 
 def grid_2d(bounds, n=200):
-    """An n x n grid over ``bounds = ((lo1, hi1), (lo2, hi2))``.
-
-    Returns
-    -------
-    X1, X2 : (n, n) coordinates (``np.meshgrid``: X1 varies along columns)
-    points : (n * n, 2) the same points as rows, for a function of rows of points
-    """
+    """An n x n grid over ``bounds = ((lo1, hi1), (lo2, hi2))``: X1, X2 (n, n) from ``np.meshgrid``
+    (X1 varies along columns), and points (n * n, 2), the same points as rows."""
     (a, b), (c, d) = bounds
     X1, X2 = np.meshgrid(np.linspace(a, b, n), np.linspace(c, d, n))
     return X1, X2, np.column_stack([X1.ravel(), X2.ravel()])
@@ -30,17 +24,10 @@ def grid_2d(bounds, n=200):
 
 @dataclass(frozen=True)
 class Objective:
-    """A function to minimize, with its derivatives and what is known about it.
+    """A function to minimize, its derivatives (hess: for Newton only) and what is known about it.
 
-    Attributes
-    ----------
-    f, grad, hess : callables (see the module docstring for shapes); hess is needed by
-        Newton only
-    name : str, for titles and legends
-    bounds : ((lo, hi), ...) per coordinate, the window the notebooks plot
-    minima : tuple of known minimizers (empty when there is none)
-    value_and_grad : optional callable x -> (f(x), grad(x)) that computes both at once
-        (a network's loss_and_grads); the descent loop then calls it instead of f and grad
+    bounds: ((lo, hi), ...), the window the notebooks plot. value_and_grad: optional x -> (f(x), grad(x))
+    computing both at once (a network's loss_and_grads), which the descent loop then calls instead.
     """
 
     f: callable
@@ -48,85 +35,48 @@ class Objective:
     hess: callable = None
     name: str = "f"
     bounds: tuple = ()
-    minima: tuple = field(default=())
+    minima: tuple = ()
     value_and_grad: callable = None
 
     def __call__(self, x):
         return self.f(x)
 
     def grid(self, n=200):
-        """Evaluate f on an n x n grid over ``bounds`` (2-D objectives).
-
-        Returns
-        -------
-        X1, X2, F : (n, n) arrays, ready for ``ax.contour(X1, X2, F)``
-        """
+        """X1, X2, F: f on an n x n grid over ``bounds`` (2-D objectives), ready for ``ax.contour(X1, X2, F)``."""
         if len(self.bounds) != 2:
             raise ValueError(f"grid() needs a 2-D objective; {self.name} has {len(self.bounds)} coordinate(s)")
         X1, X2, _ = grid_2d(self.bounds, n)
         return X1, X2, self.f(np.stack([X1, X2], axis=-1))
 
 
-def _xy(x):
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim == 1:  # one point: plain floats, several times faster than 0-d arrays (descent paths)
-        return float(x[0]), float(x[1])
-    return x[..., 0], x[..., 1]
+def _of_xy(fn):
+    """fn(x1, x2) as a function of points (..., 2)."""
+    def of_points(x):
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim == 1:  # one point: plain floats, several times faster than 0-d arrays (descent paths)
+            return fn(float(x[0]), float(x[1]))
+        return fn(x[..., 0], x[..., 1])
+    return of_points
 
 
 def _pair(a, b):
-    """Two coordinate arrays (or numbers) as points (..., 2); cheaper than np.stack for one point."""
-    if isinstance(a, float):
-        return np.array((a, b))
-    out = np.empty(np.shape(a) + (2,))
-    out[..., 0], out[..., 1] = a, b
-    return out
+    """Two coordinate arrays (or numbers) as points (..., 2); np.array is cheaper than np.stack for one point."""
+    return np.array((a, b)) if isinstance(a, float) else np.stack((a, b), axis=-1)
 
 
-# --- Rosenbrock: f(x) = 100 (x2 - x1^2)^2 + (1 - x1)^2, minimum 0 at (1, 1)
-def _rosen_f(x):
-    x1, x2 = _xy(x)
-    return 100.0 * (x2 - x1**2) ** 2 + (1.0 - x1) ** 2
+# f(x) = 100 (x2 - x1^2)^2 + (1 - x1)^2, minimum 0 at (1, 1)
+ROSENBROCK = Objective(
+    _of_xy(lambda x1, x2: 100.0 * (x2 - x1**2) ** 2 + (1.0 - x1) ** 2),
+    _of_xy(lambda x1, x2: _pair(-400.0 * x1 * (x2 - x1 * x1) - 2.0 * (1.0 - x1), 200.0 * (x2 - x1 * x1))),
+    _of_xy(lambda x1, x2: np.array([[1200.0 * x1**2 - 400.0 * x2 + 2.0, -400.0 * x1], [-400.0 * x1, 200.0]])),
+    "Rosenbrock", bounds=((-2.0, 2.0), (-1.0, 3.0)), minima=((1.0, 1.0),))
 
-
-def _rosen_grad(x):
-    x1, x2 = _xy(x)
-    r = x2 - x1 * x1
-    return _pair(-400.0 * x1 * r - 2.0 * (1.0 - x1), 200.0 * r)
-
-
-def _rosen_hess(x):
-    x1, x2 = _xy(x)
-    return np.array([[1200.0 * x1**2 - 400.0 * x2 + 2.0, -400.0 * x1], [-400.0 * x1, 200.0]])
-
-
-ROSENBROCK = Objective(_rosen_f, _rosen_grad, _rosen_hess, "Rosenbrock",
-                       bounds=((-2.0, 2.0), (-1.0, 3.0)), minima=((1.0, 1.0),))
-
-
-# --- the saddle g(x) = x1^2 + 8 x1 - 2 x2^2 + 12 x2, grad (2 x1 + 8, -4 x2 + 12)
-def _saddle_f(x):
-    x1, x2 = _xy(x)
-    return x1**2 + 8.0 * x1 - 2.0 * x2**2 + 12.0 * x2
-
-
-def _saddle_grad(x):
-    x1, x2 = _xy(x)
-    return _pair(2.0 * x1 + 8.0, -4.0 * x2 + 12.0)
-
-
-def _saddle_hess(x):
-    return np.array([[2.0, 0.0], [0.0, -4.0]])
-
-
-SADDLE = Objective(_saddle_f, _saddle_grad, _saddle_hess, "saddle g",
-                   bounds=((-9.0, 1.0), (-2.0, 8.0)))
-
-
-# --- a plateau: two sigmoid units asked for 0.9 each, f(x) = 1/2 sum_i (sigma(x_i) - 0.9)^2.
-# Saturated (x_i << 0) the gradient is about -0.9 e^{x_i}; the minimum (ln 9, ln 9) is round, H = 0.0081 I.
-def _plateau_f(x):
-    return 0.5 * np.sum((sigmoid(x) - 0.9) ** 2, axis=-1)
+# the saddle g(x) = x1^2 + 8 x1 - 2 x2^2 + 12 x2, grad (2 x1 + 8, -4 x2 + 12)
+SADDLE = Objective(
+    _of_xy(lambda x1, x2: x1**2 + 8.0 * x1 - 2.0 * x2**2 + 12.0 * x2),
+    _of_xy(lambda x1, x2: _pair(2.0 * x1 + 8.0, -4.0 * x2 + 12.0)),
+    lambda x: np.array([[2.0, 0.0], [0.0, -4.0]]),
+    "saddle g", bounds=((-9.0, 1.0), (-2.0, 8.0)))
 
 
 def _plateau_grad(x):
@@ -140,34 +90,22 @@ def _plateau_hess(x):
     return np.diag(d * d + (s - 0.9) * d * (1.0 - 2.0 * s))
 
 
-PLATEAU = Objective(_plateau_f, _plateau_grad, _plateau_hess, "plateau (two saturated units)",
-                    bounds=((-8.0, 5.0), (-8.0, 5.0)), minima=((np.log(9.0), np.log(9.0)),))
+# a plateau: two sigmoid units asked for 0.9 each, f(x) = 1/2 sum_i (sigma(x_i) - 0.9)^2. Saturated
+# (x_i << 0) the gradient is about -0.9 e^{x_i}; the minimum (ln 9, ln 9) is round, H = 0.0081 I.
+PLATEAU = Objective(lambda x: 0.5 * np.sum((sigmoid(x) - 0.9) ** 2, axis=-1), _plateau_grad, _plateau_hess,
+                    "plateau (two saturated units)", bounds=((-8.0, 5.0), (-8.0, 5.0)),
+                    minima=((np.log(9.0), np.log(9.0)),))
+
+# the ReLU notebook's valley f(x, y) = (3 - x^3) + 50 (2 y^2 - x)^2: no minimum at all
+VALLEY = Objective(
+    _of_xy(lambda x, y: (3.0 - x**3) + 50.0 * (2.0 * y**2 - x) ** 2),
+    _of_xy(lambda x, y: _pair(-3.0 * x**2 - 100.0 * (2.0 * y**2 - x), 400.0 * y * (2.0 * y**2 - x))),
+    _of_xy(lambda x, y: np.array([[100.0 - 6.0 * x, -400.0 * y], [-400.0 * y, 400.0 * (6.0 * y**2 - x)]])),
+    "valley f", bounds=((-1.5, 3.0), (-1.5, 1.5)))
 
 
-# --- the ReLU notebook's valley f(x, y) = (3 - x^3) + 50 (2 y^2 - x)^2: no minimum at all
-def _valley_f(x):
-    x, y = _xy(x)
-    return (3.0 - x**3) + 50.0 * (2.0 * y**2 - x) ** 2
-
-
-def _valley_grad(x):
-    x, y = _xy(x)
-    r = 2.0 * y**2 - x
-    return _pair(-3.0 * x**2 - 100.0 * r, 400.0 * y * r)
-
-
-def _valley_hess(x):
-    x, y = _xy(x)
-    return np.array([[100.0 - 6.0 * x, -400.0 * y], [-400.0 * y, 400.0 * (6.0 * y**2 - x)]])
-
-
-VALLEY = Objective(_valley_f, _valley_grad, _valley_hess, "valley f",
-                   bounds=((-1.5, 3.0), (-1.5, 1.5)))
-
-
-# --- the 1-D bump landscape of the Adam question
 def bump(h=0.5):
-    """Piecewise-linear 1-D landscape with a local minimum at x = 1 and a bump of height h.
+    """Piecewise-linear 1-D landscape (the Adam question) with a local minimum at x = 1 and a bump of height h.
 
     f(x) = 1 - x             for x < 1           (slope -1 down to the local minimum, f = 0)
          = x - 1             for 1 <= x < 1 + h  (slope +1 up the bump)
@@ -190,10 +128,8 @@ def bump(h=0.5):
         s = x[..., 0]
         return np.select([s < 1.0, s < peak, s < floor], [-1.0, 1.0, -1.0], 1.0)[..., None] + 0.0 * x
 
-    def hess(x):
-        return np.zeros((1, 1))
-
-    return Objective(f, grad, hess, f"bump(h={h:g})", bounds=((-0.5, floor + 1.0),), minima=((floor,),))
+    return Objective(f, grad, lambda x: np.zeros((1, 1)), f"bump(h={h:g})", bounds=((-0.5, floor + 1.0),),
+                     minima=((floor,),))
 
 
 BUMP = bump(0.5)

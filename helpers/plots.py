@@ -1,68 +1,55 @@
 """Pictures for the notebooks: contours with paths, decision boundaries, training curves,
 network diagrams, computation graphs and image grids.
 
-Every function takes ``ax=None`` (a new figure is made when it is None) and returns the
-axes it drew on; none calls ``plt.show()``. Nothing here computes a gradient: paths,
-histories and graph values come from the kernels.
+Every function takes ``ax=None`` (a new figure) and returns its axes, never calls ``plt.show()``
+and never computes a gradient: paths, histories and graph values come from the kernels.
 """
+
+import io
+import sys
+from itertools import cycle
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import ListedColormap, LogNorm
+from matplotlib.collections import QuadMesh
+from matplotlib.colors import ListedColormap, LogNorm, to_rgba_array
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from PIL import Image
 
 from .objectives import grid_2d
 
-__all__ = [
-    "style", "contour_background", "contour_paths", "draw_path", "value_curves",
-    "training_curves", "epoch_axes", "decision_boundary", "network_diagram", "computation_graph",
-    "image_grid", "confusion_matrix", "gradient_norm_map", "landscape_1d",
-]
+__all__ = ["style", "contour_background", "contour_paths", "draw_path", "value_curves", "training_curves",
+           "epoch_axes", "decision_boundary", "network_diagram", "computation_graph", "image_grid",
+           "confusion_matrix", "gradient_norm_map", "landscape_1d"]
 
 PATH_COLORS = ("tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple", "tab:brown")
 CLASS_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple",
                 "tab:brown", "tab:pink", "tab:gray", "tab:olive", "tab:cyan")
+_COLOUR_GETTERS = ("get_color", "get_facecolor", "get_edgecolor", "get_markerfacecolor", "get_markeredgecolor")
 
 
 def style():
-    """Plot style shared by every notebook (readable sizes, PNG output, no clutter).
-
-    In a notebook, figures are stored as PNG drawn at 1.5 times the display size (sharp
-    on a HiDPI screen) with a palette of at most 256 colours, which keeps a notebook
-    light; see :func:`_png_for_notebook`.
-    """
+    """Plot style shared by every notebook; in IPython, figures are stored by :func:`_png_for_notebook`."""
     plt.rcParams.update({
-        "figure.dpi": 90, "savefig.dpi": 90, "figure.figsize": (6.4, 4.2),
-        "font.size": 10, "axes.titlesize": 11, "axes.grid": True, "grid.alpha": 0.25,
-        "axes.spines.top": False, "axes.spines.right": False, "legend.frameon": False,
-        "image.cmap": "viridis",
+        "figure.dpi": 90, "savefig.dpi": 90, "figure.figsize": (6.4, 4.2), "font.size": 10, "axes.titlesize": 11,
+        "axes.grid": True, "grid.alpha": 0.25, "axes.spines.top": False, "axes.spines.right": False,
+        "legend.frameon": False, "image.cmap": "viridis",
     })
-    try:
-        from IPython import get_ipython
-    except ImportError:  # plain Python: nothing to register
-        return
-    shell = get_ipython()
+    # a running IPython shell has imported IPython; plain Python has nothing to register
+    shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
     if shell is not None:
         shell.display_formatter.formatters["image/png"].for_type(plt.Figure, _png_for_notebook)
 
 
 def _png_for_notebook(fig, scale=1.5):
-    """PNG bytes of ``fig`` for a notebook, and the size to show it at.
+    """(PNG bytes, {"width", "height"}) of ``fig`` as IPython's PNG formatter expects (None without axes).
 
-    Drawn at ``scale`` times the figure's dpi and shown at 1/scale of its pixels (as
-    IPython's "retina" format does at 2), then stored with a palette: 256 colours when
-    the figure holds an image or a colour mesh (smooth shading), 64 for line and contour
-    plots, whose colours are few solid ones plus their anti-aliased edges; the colours of
-    the figure's artists are always in the palette, exactly. Returns
-    (bytes, {"width", "height"}) as IPython's PNG formatter expects, or None for a figure
-    without axes (as IPython does).
+    Drawn at ``scale`` times the dpi and shown at 1/scale (IPython's "retina" does it at 2), with a
+    palette that keeps notebooks light: the artists' own colours, exact however small their area,
+    then median-cut colours (edges, shading) up to 256 for an image or colour mesh, else 64. Each
+    pixel takes the nearest palette colour; no dithering.
     """
-    import io
-
-    from matplotlib.collections import QuadMesh
-    from PIL import Image
-
     if not fig.axes:
         return None
     buf = io.BytesIO()
@@ -70,61 +57,43 @@ def _png_for_notebook(fig, scale=1.5):
                 facecolor=fig.get_facecolor(), edgecolor=fig.get_edgecolor())
     drawn = Image.open(buf).convert("RGBA")
     image = Image.alpha_composite(Image.new("RGBA", drawn.size, "white"), drawn).convert("RGB")
-    smooth = any(ax.images or any(isinstance(c, QuadMesh) for c in ax.collections) for ax in fig.axes)
-    out = io.BytesIO()
-    colors = 256 if smooth else 64
-    _palette_image(image, colors, _artist_colours(fig, colors - 16)).save(out, format="PNG", optimize=True)
-    return out.getvalue(), {"width": round(image.width / scale), "height": round(image.height / scale)}
-
-
-def _artist_colours(fig, limit):
-    """The distinct colours the figure's artists are drawn with (lines, markers, text,
-    contour levels, patches), as RGB over a white background; at most ``limit``."""
-    from matplotlib.colors import to_rgba_array
-
-    found = {}
-    for artist in fig.findobj():
-        for name in ("get_color", "get_facecolor", "get_edgecolor", "get_markerfacecolor", "get_markeredgecolor"):
-            getter = getattr(artist, name, None)
-            try:
-                rgba = to_rgba_array(getter()) if getter is not None else None
-            except (TypeError, ValueError):
-                continue
-            if rgba is None or len(rgba) > 64:  # per-point colours belong to the shading
-                continue
-            for r, g, b, a in rgba:
-                if a > 0:
-                    found.setdefault(tuple(round(255 * (a * v + 1 - a)) for v in (r, g, b)), None)
-    return np.array(list(found)[:limit], dtype=np.float32).reshape(-1, 3)
-
-
-def _palette_image(image, colors, known=None):
-    """``image`` (RGB) with a palette of at most ``colors``: the ``known`` colours (those
-    of the figure's artists, which must stay exact however small their area) and the
-    median-cut colours of the image for the rest (edges, shading). Every pixel takes the
-    nearest palette colour; no dithering."""
-    from PIL import Image
-
+    colors = 256 if any(ax.images or any(isinstance(c, QuadMesh) for c in ax.collections) for ax in fig.axes) else 64
     rgb = np.asarray(image, dtype=np.uint8).reshape(-1, 3)
-    codes = (rgb[:, 0].astype(np.int64) << 16) | (rgb[:, 1].astype(np.int64) << 8) | rgb[:, 2]
-    uniq, inverse = np.unique(codes, return_inverse=True)
-    uniq_rgb = np.stack([(uniq >> 16) & 255, (uniq >> 8) & 255, uniq & 255], axis=1).astype(np.float32)
+    _, first, inverse = np.unique(rgb.astype(np.int64) @ [1 << 16, 1 << 8, 1], return_index=True,
+                                  return_inverse=True)
+    uniq = rgb[first].astype(np.float32)
     if len(uniq) <= colors:
-        palette = uniq_rgb
+        palette = uniq
     else:
-        known = np.zeros((0, 3), np.float32) if known is None else known[: colors - 16]
+        known = _artist_colours(fig, colors - 16)
         n_cut = colors - len(known)
         cut = image.quantize(n_cut, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-        rest = np.asarray(cut.getpalette()[: 3 * n_cut], dtype=np.float32).reshape(-1, 3)
-        palette = np.concatenate([known, rest])
+        palette = np.concatenate([known, np.reshape(cut.getpalette()[: 3 * n_cut], (-1, 3))]).astype(np.float32)
     nearest = np.empty(len(uniq), dtype=np.uint8)
     sq = (palette**2).sum(axis=1)
     for i in range(0, len(uniq), 16384):  # distances in blocks: (block, colours) floats
-        block = uniq_rgb[i:i + 16384]
-        nearest[i:i + 16384] = np.argmin(sq - 2.0 * block @ palette.T, axis=1)
+        nearest[i:i + 16384] = np.argmin(sq - 2.0 * uniq[i:i + 16384] @ palette.T, axis=1)
     out = Image.fromarray(nearest[inverse].reshape(image.height, image.width), mode="P")
     out.putpalette(palette.astype(np.uint8).ravel().tolist())
-    return out
+    buf = io.BytesIO()
+    out.save(buf, format="PNG", optimize=True)
+    return buf.getvalue(), {"width": round(image.width / scale), "height": round(image.height / scale)}
+
+
+def _artist_colours(fig, limit):
+    """The first ``limit`` distinct colours of the figure's artists (lines, markers, text,
+    contour levels, patches) as RGB over white: an (n, 3) float32 array."""
+    found = {}  # a set that keeps the order of appearance
+    for artist in fig.findobj():
+        for getter in filter(None, (getattr(artist, name, None) for name in _COLOUR_GETTERS)):
+            try:
+                rgba = to_rgba_array(getter())
+            except (TypeError, ValueError):  # not a colour
+                continue
+            if len(rgba) <= 64:  # more: per-point colours, which belong to the shading
+                for r, g, b, a in rgba[rgba[:, 3] > 0]:
+                    found.setdefault(tuple(round(255 * (a * v + 1 - a)) for v in (r, g, b)), None)
+    return np.array(list(found)[:limit], dtype=np.float32).reshape(-1, 3)
 
 
 def _ax(ax, figsize=None):
@@ -139,28 +108,20 @@ def _mark_minima(ax, objective):
 
 
 def contour_background(objective, ax=None, n=200, levels=25, log=True, filled=False):
-    """Contour lines of a 2-D objective over its ``bounds``, minima marked with a star.
-
-    log=True spaces the levels geometrically above the grid minimum, which shows the
-    floor of a narrow valley (Rosenbrock) as well as its steep walls.
-    """
+    """Contour lines of a 2-D objective over its ``bounds``, minima starred. log=True spaces the levels
+    geometrically above the grid minimum: a narrow valley's floor shows as well as its steep walls."""
     ax = _ax(ax)
     X1, X2, F = objective.grid(n)
+    draw = ax.contourf if filled else ax.contour
     if log:
         shift = F.min()
         G = F - shift + 1e-3 * max(F.max() - shift, 1e-12)
-        lv = np.geomspace(G.min(), G.max(), levels)
-        draw = ax.contourf if filled else ax.contour
-        draw(X1, X2, G, levels=lv, norm=LogNorm(), cmap="viridis", linewidths=None if filled else 0.8)
+        draw(X1, X2, G, levels=np.geomspace(G.min(), G.max(), levels), norm=LogNorm(), cmap="viridis",
+             linewidths=None if filled else 0.8)
     else:
-        (ax.contourf if filled else ax.contour)(X1, X2, F, levels=levels, cmap="viridis")
+        draw(X1, X2, F, levels=levels, cmap="viridis")
     _mark_minima(ax, objective)
-    (a, b), (c, d) = objective.bounds
-    ax.set_xlim(a, b)
-    ax.set_ylim(c, d)
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    ax.set_title(objective.name)
+    ax.set(xlim=objective.bounds[0], ylim=objective.bounds[1], xlabel="$x_1$", ylabel="$x_2$", title=objective.name)
     return ax
 
 
@@ -175,9 +136,9 @@ def draw_path(ax, path, label=None, color=None, marker="o"):
 def contour_paths(objective, paths, labels=None, ax=None, **contour_kw):
     """Contours of ``objective`` with several paths (each (k, 2)) drawn over them."""
     ax = contour_background(objective, ax=ax, **contour_kw)
-    labels = labels if labels is not None else [None] * len(paths)
-    for i, (p, lab) in enumerate(zip(paths, labels)):
-        draw_path(ax, p, lab, PATH_COLORS[i % len(PATH_COLORS)])
+    labels = [None] * len(paths) if labels is None else labels
+    for p, lab, color in zip(paths, labels, cycle(PATH_COLORS)):
+        draw_path(ax, p, lab, color)
     if any(labels):
         ax.legend(loc="upper left", fontsize=8)
     return ax
@@ -186,13 +147,12 @@ def contour_paths(objective, paths, labels=None, ax=None, **contour_kw):
 def value_curves(objective, paths, labels=None, ax=None, log=True, offset=0.0):
     """f along each path against the iteration; log=True plots f - offset on a log scale."""
     ax = _ax(ax)
-    labels = labels if labels is not None else [None] * len(paths)
-    for i, (p, lab) in enumerate(zip(paths, labels)):
-        ax.plot(objective.f(np.asarray(p)) - offset, color=PATH_COLORS[i % len(PATH_COLORS)], label=lab)
+    labels = [None] * len(paths) if labels is None else labels
+    for p, lab, color in zip(paths, labels, cycle(PATH_COLORS)):
+        ax.plot(objective.f(np.asarray(p)) - offset, color=color, label=lab)
     if log:
         ax.set_yscale("log")
-    ax.set_xlabel("iteration")
-    ax.set_ylabel("f(x)" if not offset else f"f(x) - {offset:g}")
+    ax.set(xlabel="iteration", ylabel=f"f(x) - {offset:g}" if offset else "f(x)")
     if any(labels):
         ax.legend(fontsize=8)
     return ax
@@ -207,7 +167,6 @@ def epoch_axes(ax, log_y=False):
             lo, hi = ax.get_ylim()
             lead = round(v / 10 ** np.floor(np.log10(v) + 1e-9))
             return f"{v:g}" if hi <= 101 * lo and lead in (2, 5) else ""
-
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.yaxis.set_minor_formatter(FuncFormatter(minor))
@@ -215,48 +174,28 @@ def epoch_axes(ax, log_y=False):
 
 
 def training_curves(history, axes=None, log_loss=False, val_label="test"):
-    """Loss and accuracy per epoch, train and validation (the assignment's epoch_plots).
-
-    Parameters
-    ----------
-    history : helpers.train.History
-    axes : optional pair of axes
-    log_loss : draw the loss on a log scale
-    val_label : the name of the set ``fit`` was given as ``validation`` ("test", "validation")
-
-    Returns
-    -------
-    the pair of axes (loss, accuracy)
-    """
+    """Loss and accuracy per epoch of a ``History``, train and validation (the assignment's
+    epoch_plots); returns the axes (loss, accuracy). val_label names the ``validation`` set of fit."""
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10, 3.6))
     epochs = np.arange(1, len(history.loss) + 1)
     ax_loss, ax_acc = axes
-    ax_loss.plot(epochs, history.loss, marker="o", markersize=3, label="train (mean over batches)")
-    if history.val_loss:
-        ax_loss.plot(epochs[:len(history.val_loss)], history.val_loss, marker="o", markersize=3, label=val_label)
-    ax_loss.set(xlabel="epoch", ylabel="loss", title="Loss per epoch")
-    ax_acc.plot(epochs[:len(history.train_acc)], history.train_acc, marker="o", markersize=3, label="train")
-    if history.val_acc:
-        ax_acc.plot(epochs[:len(history.val_acc)], history.val_acc, marker="o", markersize=3, label=val_label)
-    ax_acc.set(xlabel="epoch", ylabel="accuracy", title="Accuracy per epoch")
-    epoch_axes(ax_loss, log_y=log_loss)
-    epoch_axes(ax_acc)
-    for ax in axes:
+    for ax, name, train, train_label, val, log_y in (
+            (ax_loss, "loss", history.loss, "train (mean over batches)", history.val_loss, log_loss),
+            (ax_acc, "accuracy", history.train_acc, "train", history.val_acc, False)):
+        ax.plot(epochs[:len(train)], train, marker="o", markersize=3, label=train_label)
+        if val:
+            ax.plot(epochs[:len(val)], val, marker="o", markersize=3, label=val_label)
+        ax.set(xlabel="epoch", ylabel=name, title=f"{name.capitalize()} per epoch")
+        epoch_axes(ax, log_y=log_y)
         ax.legend()
-    axes[0].figure.tight_layout()
+    ax_loss.figure.tight_layout()
     return axes
 
 
 def decision_boundary(predict, X, y, ax=None, resolution=200, margin=0.5, proba=False):
-    """Regions a classifier assigns to each class in a 2-D input space, data on top.
-
-    Parameters
-    ----------
-    predict : callable (M, 2) -> (M,) class labels, or probabilities of class 1 when
-        proba=True (drawn as a diverging colour map with the 0.5 contour)
-    X : (S, 2) points; y : (S,) integer labels
-    """
+    """Regions a classifier ``predict``: (M, 2) -> (M,) labels assigns to each class, data X (S, 2),
+    y (S,) on top; with proba=True predict gives P(class 1), drawn with its 0.5 contour."""
     ax = _ax(ax)
     X = np.asarray(X)
     lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
@@ -268,33 +207,23 @@ def decision_boundary(predict, X, y, ax=None, resolution=200, margin=0.5, proba=
         ax.contour(g1, g2, Z, levels=[0.5], colors="k", linewidths=1.5)
     else:
         k = int(max(classes.max(), Z.max())) + 1
-        cmap = ListedColormap(CLASS_COLORS[:k])
-        ax.contourf(g1, g2, Z, levels=np.arange(k + 1) - 0.5, cmap=cmap, alpha=0.3)
+        ax.contourf(g1, g2, Z, levels=np.arange(k + 1) - 0.5, cmap=ListedColormap(CLASS_COLORS[:k]), alpha=0.3)
     for c in classes:
         sel = y == c
         ax.scatter(X[sel, 0], X[sel, 1], s=16, color=CLASS_COLORS[int(c) % 10], edgecolors="k",
                    linewidths=0.4, label=f"class {c}")
-    ax.set_xlim(lo[0], hi[0])
-    ax.set_ylim(lo[1], hi[1])
+    ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]))
     ax.legend(loc="upper right", fontsize=8)
     return ax
 
 
 def network_diagram(sizes, ax=None, layer_names=None, node_labels=None, weights=None, notes=None, fmt="{:g}"):
-    """Layered drawing of a fully connected network: a circle per unit, a line per weight.
+    """A fully connected network of ``sizes`` (e.g. (2, 4, 1)): a circle per unit, a line per weight.
 
-    Units are markers of a fixed size in points, so they stay round and apart whatever the
-    axes' shape; a new figure grows with the tallest layer, so its units never crowd.
-
-    Parameters
-    ----------
-    sizes : e.g. (2, 4, 1)
-    layer_names : one caption per layer, under it; default "input (n)", "hidden (n)"
-        (numbered when there are several), "output (n)"
-    node_labels : optional list per layer of strings drawn inside the units
-    weights : optional list of (sizes[l], sizes[l + 1]) arrays (rows = inputs): each edge
-        labelled with its weight (formatted with ``fmt``); zero weights drawn dotted
-    notes : optional list per layer of strings drawn under the units (e.g. the biases)
+    Units keep a fixed size in points (round and apart in any axes); a new figure grows with the
+    tallest layer. layer_names: captions (default "input (n)", "hidden (n)", "output (n)");
+    node_labels, notes: per layer, strings inside and under the units (e.g. the biases); weights:
+    (sizes[l], sizes[l + 1]) arrays (rows = inputs) written on the edges with ``fmt``, zeros dotted.
     """
     n_layers, top = len(sizes), max(sizes)
     labelled = weights is not None  # then more room along and between the edges, for their labels
@@ -323,49 +252,32 @@ def network_diagram(sizes, ax=None, layer_names=None, node_labels=None, weights=
                 ax.annotate(notes[i][j], (x, yy), xytext=(0, -14), textcoords="offset points", ha="center", va="top",
                             fontsize=7.5, zorder=5, bbox={"boxstyle": "round,pad=0.1", "fc": "w", "ec": "none"})
         ax.text(i, -(top - 1) / 2 - 0.75, layer_names[i], ha="center", va="top", fontsize=9)
-    ax.set_xlim(-0.5, n_layers - 0.5)
-    ax.set_ylim(-(top - 1) / 2 - 1.25, (top - 1) / 2 + 0.4)
+    ax.set(xlim=(-0.5, n_layers - 0.5), ylim=(-(top - 1) / 2 - 1.25, (top - 1) / 2 + 0.4))
     ax.axis("off")
     return ax
 
 
 def computation_graph(nodes, ax=None, fmt="{:.4f}"):
-    """A computational graph with the forward value and the gradient on every node.
+    """A computational graph, each box reading "name = op", "value v", "grad g" (``fmt``).
 
-    Parameters
-    ----------
-    nodes : list of dicts, inputs before the nodes that use them, each with
-        ``name`` (str), ``op`` (str, e.g. "input", "*", "+", "sigmoid"), ``value``
-        (float), ``grad`` (float, d output / d node, or None) and ``inputs`` (list of
-        names, empty for leaves); optionally ``at`` = (column, row) to place the node by
-        hand (row 0 at the top, fractions allowed), e.g. to put a layer's weights next to
-        the layer that uses them
-    fmt : format of the numbers
-
-    Nodes are placed in columns by depth (longest path from a leaf), arrows follow the
-    forward direction; each box reads "name = op", "value v", "grad g".
+    nodes: dicts, inputs first, with ``name``, ``op`` ("input", "*", "sigmoid", ...), ``value``,
+    ``grad`` (d output / d node, or None), ``inputs`` (names; empty for leaves) and optionally
+    ``at`` = (column, row) to place the node by hand (row 0 at the top, fractions allowed).
+    Otherwise columns go by depth (longest path from a leaf); arrows point forward.
     """
     names = [n["name"] for n in nodes]
     if len(set(names)) != len(names):
         raise ValueError("computation_graph: node names must be unique")
-    depth = {}
+    depth, columns = {}, {}
     for n in nodes:
         missing = [i for i in n.get("inputs", ()) if i not in depth]
         if missing:
             raise ValueError(f"computation_graph: node {n['name']!r} uses {missing} before they are defined")
         depth[n["name"]] = 1 + max((depth[i] for i in n.get("inputs", ())), default=-1)
-    columns = {}
-    for name in names:
-        columns.setdefault(depth[name], []).append(name)
-    pos = {}
-    for d, col in columns.items():
-        for j, name in enumerate(col):
-            pos[name] = (2.3 * d, 1.25 * ((len(col) - 1) / 2 - j))
-    for n in nodes:
-        if n.get("at") is not None:
-            pos[n["name"]] = (2.3 * n["at"][0], -1.25 * n["at"][1])
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
+        columns.setdefault(depth[n["name"]], []).append(n["name"])
+    pos = {name: (2.3 * d, 1.25 * ((len(col) - 1) / 2 - j)) for d, col in columns.items() for j, name in enumerate(col)}
+    pos.update({n["name"]: (2.3 * n["at"][0], -1.25 * n["at"][1]) for n in nodes if n.get("at") is not None})
+    xs, ys = zip(*pos.values())
     ax = _ax(ax, figsize=(max(xs) - min(xs) + 2.8, max(ys) - min(ys) + 2.05))
     w, h = 1.7, 0.9
     for n in nodes:
@@ -373,8 +285,7 @@ def computation_graph(nodes, ax=None, fmt="{:.4f}"):
         leaf = not n.get("inputs")
         ax.add_patch(FancyBboxPatch((x - w / 2, yy - h / 2), w, h, boxstyle="round,pad=0.02",
                                     facecolor="#e8f0fa" if leaf else "#fdf1e0", edgecolor="0.3", zorder=2))
-        head = n["name"] if leaf else f"{n['name']} = {n['op']}"
-        lines = [head, "value " + fmt.format(n["value"])]
+        lines = [n["name"] if leaf else f"{n['name']} = {n['op']}", "value " + fmt.format(n["value"])]
         if n.get("grad") is not None:
             lines.append("grad " + fmt.format(n["grad"]))
         ax.text(x, yy, "\n".join(lines), ha="center", va="center", fontsize=8, zorder=3)
@@ -382,32 +293,21 @@ def computation_graph(nodes, ax=None, fmt="{:.4f}"):
             x0, y0 = pos[src]
             ax.add_patch(FancyArrowPatch((x0 + w / 2, y0), (x - w / 2, yy), arrowstyle="-|>",
                                          mutation_scale=10, color="0.35", zorder=1))
-    ax.set_xlim(min(xs) - w, max(xs) + w)
-    ax.set_ylim(min(ys) - h, max(ys) + h)
-    ax.set_aspect("equal")
+    ax.set(xlim=(min(xs) - w, max(xs) + w), ylim=(min(ys) - h, max(ys) + h), aspect="equal")
     ax.axis("off")
     return ax
 
 
 def image_grid(images, labels=None, ncols=10, shape=None, ax=None, cmap="gray_r", colors=None, symmetric=None,
                colorbar=None):
-    """Many small images tiled into one picture (one imshow, so it draws fast).
+    """Images (M, H, W), or (M, H*W) with ``shape=(H, W)``, tiled into one imshow (fast); the canvas
+    is ``ax.images[0].get_array()``, NaN between tiles.
 
-    Parameters
-    ----------
-    images : (M, H, W) array, or (M, H*W) with ``shape=(H, W)``
-    labels : optional M strings written above the tiles
-    colors : optional M text colours (e.g. red for a wrong prediction)
-    symmetric : None: each tile from its own minimum to its maximum (pictures); "all": one
-        scale -m..m for every tile, m the largest |value| of all (the canvas holds the values);
-        "each": every tile divided by its own largest |value|, so each runs over -1..1. With
-        either, 0 is the centre of ``cmap`` (white on a diverging map such as "RdBu_r") and the
-        gaps between tiles are grey.
-    colorbar : optional label: draw a colour bar with it
-
-    Returns
-    -------
-    ax; the canvas is ``ax.images[0].get_array()`` (NaN between tiles)
+    labels, colors: M strings above the tiles and their colours (e.g. red for a wrong prediction).
+    symmetric: None: each tile from its own min to its max (pictures); "all": one scale -m..m, m
+    the largest |value| (the canvas holds the values); "each": each tile divided by its own
+    largest |value|. With either, 0 is the centre of ``cmap`` (white on "RdBu_r") and the gaps
+    are grey. colorbar: the label of a colour bar.
     """
     images = np.asarray(images, dtype=np.float64)
     if shape is not None:
@@ -419,27 +319,26 @@ def image_grid(images, labels=None, ncols=10, shape=None, ax=None, cmap="gray_r"
     M, H, W = images.shape
     ncols = min(ncols, M)
     nrows = -(-M // ncols)
-    pad = 1
     label_h = int(round(0.45 * H)) if labels is not None else 0
-    cell_h, cell_w = H + pad + label_h, W + pad
-    canvas = np.full((nrows * cell_h - pad, ncols * cell_w - pad), np.nan)  # no gap after the last row, column
+    cell_h, cell_w = H + 1 + label_h, W + 1  # one pixel between tiles, none after the last row, column
+    canvas = np.full((nrows * cell_h - 1, ncols * cell_w - 1), np.nan)
     if symmetric is None:
         lo, hi = images.min(axis=(1, 2), keepdims=True), images.max(axis=(1, 2), keepdims=True)
-        scaled, vmax = (images - lo) / np.where(hi > lo, hi - lo, 1.0), None
+        scaled, vmin, vmax = (images - lo) / np.where(hi > lo, hi - lo, 1.0), 0, 1
+    elif symmetric == "each":
+        top = np.abs(images).max(axis=(1, 2), keepdims=True)
+        scaled, vmin, vmax = images / np.where(top > 0, top, 1.0), -1.0, 1.0
     else:
-        top = np.abs(images).max(axis=(1, 2), keepdims=True) if symmetric == "each" else np.abs(images).max()
-        scaled = images / np.where(top > 0, top, 1.0) if symmetric == "each" else images
-        vmax = 1.0 if symmetric == "each" else float(top) or 1.0
+        vmax = float(np.abs(images).max()) or 1.0
+        scaled, vmin = images, -vmax
     for k in range(M):
         r, c = divmod(k, ncols)
         canvas[r * cell_h + label_h: r * cell_h + label_h + H, c * cell_w: c * cell_w + W] = scaled[k]
     ax = _ax(ax, figsize=(0.8 * ncols + 0.4 + 0.8 * (colorbar is not None),
                           (0.8 + 0.4 * (labels is not None)) * nrows + 0.3))
-    if vmax is None:
-        im = ax.imshow(canvas, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
-    else:
-        im = ax.imshow(canvas, cmap=plt.get_cmap(cmap).with_extremes(bad="0.75"), vmin=-vmax, vmax=vmax,
-                       interpolation="nearest")
+    if symmetric is not None:
+        cmap = plt.get_cmap(cmap).with_extremes(bad="0.75")
+    im = ax.imshow(canvas, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
     if colorbar is not None:
         ax.figure.colorbar(im, ax=ax, label=colorbar, fraction=0.03, pad=0.01)
     if labels is not None:
@@ -452,13 +351,8 @@ def image_grid(images, labels=None, ncols=10, shape=None, ax=None, cmap="gray_r"
 
 
 def confusion_matrix(y_true, y_pred, n_classes=None, ax=None, class_names=None):
-    """Counts of (true, predicted) pairs as an annotated heat map; returns the axes.
-
-    The colour scale is logarithmic (with a colour bar), so that the few errors off the
-    diagonal are as visible as the many right answers on it; zero cells stay white, every
-    other cell carries its count, in white on dark cells. The count matrix itself is
-    ``ax.images[0].get_array()``.
-    """
+    """Counts of (true, predicted) pairs (``ax.images[0].get_array()``) as an annotated heat map whose
+    log colour scale shows the few errors as well as the many right answers; zero cells stay white."""
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     k = n_classes or int(max(y_true.max(), y_pred.max())) + 1
     counts = np.zeros((k, k), dtype=np.int64)
@@ -485,15 +379,8 @@ def confusion_matrix(y_true, y_pred, n_classes=None, ax=None, class_names=None):
 
 
 def gradient_norm_map(objective, ax=None, n=200, vmin=None, vmax=None, colorbar=True, cmap="magma"):
-    """The gradient norm |grad f| of a 2-D objective over its ``bounds``, log colour scale.
-
-    Dark regions are flat (plateaus, valley floors): there gradient descent moves by only
-    lr * |grad f| per step. Minima are marked with a star, as in :func:`contour_background`.
-
-    Returns
-    -------
-    ax; the image is ``ax.images[0]`` (its array is the (n, n) grid of norms)
-    """
+    """|grad f| of a 2-D objective over its ``bounds`` on a log colour scale, minima starred; the
+    (n, n) norms are ``ax.images[0]``. Dark is flat: there gradient descent moves by lr * |grad f|."""
     if len(objective.bounds) != 2:
         raise ValueError(f"gradient_norm_map needs a 2-D objective; {objective.name} has {len(objective.bounds)}")
     ax = _ax(ax)
@@ -506,42 +393,26 @@ def gradient_norm_map(objective, ax=None, n=200, vmin=None, vmax=None, colorbar=
     if colorbar:
         ax.figure.colorbar(im, ax=ax, label=r"$\|\nabla f(x)\|$ (log scale)")
     _mark_minima(ax, objective)
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    ax.set_title(f"{objective.name}: gradient norm")
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=f"{objective.name}: gradient norm")
     ax.grid(False)
     return ax
 
 
 def landscape_1d(objective, paths=(), labels=None, ax=None, n=400, xlim=None):
-    """A 1-D objective f over its ``bounds`` with optimization paths drawn on the curve.
-
-    Parameters
-    ----------
-    objective : helpers.objectives.Objective with one coordinate (e.g. ``bump(h)``)
-    paths : sequence of iterates, each (k,) or (k, 1); iterate x_i is drawn at (x_i, f(x_i))
-    labels : optional one label per path
-    xlim : optional (lo, hi) instead of ``objective.bounds``
-
-    Returns
-    -------
-    ax; ``ax.lines[0]`` is f, ``ax.lines[1:]`` the paths in order
-    """
+    """A 1-D objective (e.g. ``bump(h)``) over its ``bounds`` or ``xlim``, with paths (k,) or (k, 1)
+    drawn on the curve, x_i at (x_i, f(x_i)): ``ax.lines[0]`` is f, ``ax.lines[1:]`` the paths."""
     if len(objective.bounds) != 1:
         raise ValueError(f"landscape_1d needs a 1-D objective; {objective.name} has {len(objective.bounds)}")
     ax = _ax(ax)
     lo, hi = xlim if xlim is not None else objective.bounds[0]
     xs = np.linspace(lo, hi, n)
     ax.plot(xs, objective.f(xs[:, None]), color="0.3", linewidth=1.5, label="f(x)")
-    labels = labels if labels is not None else [None] * len(paths)
+    labels = [None] * len(paths) if labels is None else labels
     for i, (p, lab) in enumerate(zip(paths, labels, strict=True)):
         p = np.asarray(p, dtype=np.float64).reshape(-1)
         ax.plot(p, objective.f(p[:, None]), "o-", markersize=4, linewidth=0.6, alpha=0.8,
                 color=PATH_COLORS[i % len(PATH_COLORS)], label=lab)
-    ax.set_xlim(lo, hi)
-    ax.set_xlabel("x")
-    ax.set_ylabel("f(x)")
-    ax.set_title(objective.name)
+    ax.set(xlim=(lo, hi), xlabel="x", ylabel="f(x)", title=objective.name)
     if any(labels):
         ax.legend(fontsize=8)
     return ax
