@@ -1,9 +1,7 @@
 """The explorer base: a figure, its controls, and a redraw that touches only what changed.
 
-On a control change an explorer recomputes, updates its existing artists (``set_data``,
-``set_text``) and draws only those over a cached background (blitting). The frame is
-shown in an ``ipywidgets.Image`` as PNG bytes, so it works with any matplotlib backend,
-in JupyterLab and in plain pytest (setting ``slider.value`` runs the update at once).
+An update moves the existing artists and draws only those over a cached background (blitting)
+into a PNG in an ``ipywidgets.Image``: any backend, JupyterLab or plain pytest, works alike.
 """
 
 import io
@@ -11,12 +9,12 @@ import time
 
 import ipywidgets as W
 import numpy as np
+from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
 from ..objectives import grid_2d
-from ..optim import RULES
 
 __all__ = ["log_slider", "linear_slider", "int_slider", "Explorer", "snap"]
 
@@ -24,11 +22,8 @@ _WIDE = {"layout": W.Layout(width="340px"), "style": {"description_width": "110p
 
 
 def log_slider(description, value, min_exp, max_exp, step=0.05, continuous_update=True, readout_format=".3"):
-    """A slider for a learning rate: moves on a log10 scale from about 10**min_exp to 10**max_exp.
-
-    The lower end is moved down by less than one step so that ``value`` lies on the
-    browser's grid min, min + step, ... and the readout shows it exactly (0.5, not 0.501).
-    """
+    """A learning-rate slider on a log10 scale from about 10**min_exp to 10**max_exp; its lower end
+    moves down by less than a step so that ``value`` lies on the browser's grid (readout 0.5, not 0.501)."""
     if not value > 0 or not 10.0**min_exp <= value <= 10.0**max_exp:
         raise ValueError(f"{description}: value {value} is outside [1e{min_exp}, 1e{max_exp}]")
     exp = float(np.log10(value))
@@ -49,18 +44,9 @@ def int_slider(description, value, min, max, step=1, continuous_update=True):
                        continuous_update=continuous_update, **_WIDE)
 
 
-def _rule_menu(value):
-    """A drop-down of the update rules of ``helpers.optim.RULES``."""
-    return W.Dropdown(options=list(RULES), value=value, description="update rule", **_WIDE)
-
-
 def snap(values, step=1.0, log=False, include=()):
-    """Axis limits (low, high) holding every finite value (and ``include``), rounded outwards
-    to whole multiples of ``step`` (of decades when ``log``); None when there is nothing to hold.
-
-    The limits change only when the data leave such a block, so most frames keep the
-    cached background.
-    """
+    """Axis limits (low, high) holding every finite value and ``include``, rounded outwards to whole
+    multiples of ``step`` (of decades when ``log``), so most frames keep the background; None if no value."""
     v = np.concatenate([np.ravel(np.asarray(values, dtype=np.float64)), np.asarray(include, dtype=np.float64)])
     v = v[np.isfinite(v) & (v > 0)] if log else v[np.isfinite(v)]
     if v.size == 0:
@@ -72,17 +58,11 @@ def snap(values, step=1.0, log=False, include=()):
 
 
 class Explorer:
-    """Base class: a figure, its controls, and a redraw that touches only what changed.
+    """Base class: one figure, its ``controls`` (name -> widget) and ``ui``, the controls beside ``image``.
 
-    A subclass draws its figure in ``__init__`` (the artists that change through
-    :meth:`dynamic`, :meth:`_line`, :meth:`_note`), ends it with ``self._start(controls)``
-    and implements :meth:`update`, which recomputes and moves the dynamic artists.
-
-    Attributes: ``fig``; ``controls`` (name -> widget); ``image``, the latest frame: a PNG
-    with an adaptive palette of ``colors`` colours, no dithering (lines and contours stay
-    as they are, and the frame is a third of a full-colour PNG: bandwidth on a remote hub);
-    ``ui``, the controls beside the image (displaying the explorer shows it); ``frames``
-    rendered so far; ``last_ms``, the wall time of the last update plus render.
+    A subclass draws its figure in ``__init__`` (changing artists through :meth:`dynamic`), ends with
+    ``self._start(controls)`` and writes :meth:`update`. A frame is a PNG of ``colors`` colours
+    (adaptive palette, no dithering: a third of a full-colour PNG, for a remote hub).
     """
 
     figsize = (9.6, 4.0)
@@ -94,10 +74,8 @@ class Explorer:
         self.canvas = FigureCanvasAgg(self.fig)
         self.controls = {}
         self.image = W.Image(format="png")
-        self._dynamic = []
-        self._background = None
-        self.frames = 0
-        self.last_ms = 0.0
+        self._dynamic, self._background = [], None
+        self.frames, self.last_ms = 0, 0.0
 
     def dynamic(self, *artists):
         """Register artists that change on updates; they are drawn over the cached background."""
@@ -107,16 +85,16 @@ class Explorer:
         return artists[0] if len(artists) == 1 else artists
 
     def _line(self, ax, *fmt, **kw):
-        """A dynamic line on ``ax``, empty until :meth:`update` gives it data."""
+        """A dynamic line, empty until :meth:`update` gives it data."""
         return self.dynamic(ax.plot([], [], *fmt, **kw)[0])
 
     def _note(self, ax, x=0.98, y=0.97, ha="right", **kw):
-        """A dynamic text hanging from (x, y) in axes coordinates, empty until :meth:`update` sets it."""
+        """A dynamic text hanging from (x, y) in axes coordinates."""
         return self.dynamic(ax.text(x, y, "", transform=ax.transAxes, ha=ha, va="top", **kw))
 
     def _plane(self, ax, P, margin, resolution):
-        """A dynamic (resolution, resolution, 3) image over the points P (S, 2) and ``margin`` around
-        them, the axes' limits set to it; returns the image and its grid of points as rows (n * n, 2)."""
+        """A dynamic RGB image over the points P (S, 2) and ``margin`` around them, filling the axes;
+        returns it and its grid of points as rows (resolution**2, 2)."""
         lo, hi = P.min(axis=0) - margin, P.max(axis=0) + margin
         img = self.dynamic(ax.imshow(np.ones((resolution, resolution, 3)), origin="lower",
                                      extent=(lo[0], hi[0], lo[1], hi[1]), aspect="auto", interpolation="nearest"))
@@ -130,17 +108,16 @@ class Explorer:
 
     def set_limits(self, ax, xlim=None, ylim=None):
         """Set an axes' limits; when they change, the background is redrawn on the next frame."""
-        changed = False
-        for lim, get, put in ((xlim, ax.get_xlim, ax.set_xlim), (ylim, ax.get_ylim, ax.set_ylim)):
-            if lim is not None and not np.allclose(get(), lim, rtol=1e-9, atol=0):
-                put(*lim)
-                changed = True
-        if changed:
+        moved = [(put, lim) for lim, get, put in ((xlim, ax.get_xlim, ax.set_xlim), (ylim, ax.get_ylim, ax.set_ylim))
+                 if lim is not None and not np.allclose(get(), lim, rtol=1e-9, atol=0)]
+        for put, lim in moved:
+            put(*lim)
+        if moved:
             self.invalidate()
-        return changed
+        return bool(moved)
 
     def _start(self, controls, extra=(), rect=None):
-        """Fit the layout (inside ``rect``), wire the controls, build ``ui`` and draw the first frame."""
+        """Fit the layout into ``rect``, wire the controls, build ``ui``, draw the first frame."""
         self.fig.tight_layout(rect=rect)
         self.controls = controls
         for w in controls.values():
@@ -157,7 +134,7 @@ class Explorer:
         self.refresh()
 
     def refresh(self):
-        """Recompute (``update``) and render one frame."""
+        """Recompute (``update``) and render one frame; ``last_ms`` is how long that took."""
         t0 = time.perf_counter()
         self.update()
         self.render()
@@ -187,6 +164,4 @@ class Explorer:
         return {k: w.value for k, w in self.controls.items() if hasattr(w, "value")}
 
     def _ipython_display_(self):
-        from IPython.display import display
-
         display(self.ui)

@@ -31,18 +31,14 @@ class _StepRule(Rule):
 class BumpExplorer(Explorer):
     """Gradient descent and Adam (same lr) from x = 0 on the bump landscape of height h.
 
-    Left: the landscape f with both trajectories as points on it (gradient descent as open
-    rings, so Adam's points do not hide it). Right: the iterates against the step, with the
-    local minimum x = 1 and the peak x = 1 + h; a run has escaped when it ends beyond the peak.
+    Left: the points on f; right: the iterates; a run has escaped when it ends beyond the peak 1 + h.
 
-    lr_range : (min_exp, max_exp) of the log10 learning-rate slider
     adam_step : optional student's Adam step ``(x, g, m, v, t, lr, beta1, beta2, eps) -> (x, m, v)``,
-        drawn beside the reference Adam (crosses, dashed). A stub raising NotImplementedError
-        shows "your Adam: not yet written"; any other error is named in the status, not raised.
+        drawn beside the reference Adam; a stub raising NotImplementedError shows "your Adam: not
+        yet written", any other error is named in the status, never raised.
     """
 
-    def __init__(self, lr=0.3, beta1=0.9, beta2=0.999, h=0.5, steps=60, lr_range=(-2, 0), max_h=1.5,
-                 adam_step=None):
+    def __init__(self, lr=0.3, beta1=0.9, beta2=0.999, h=0.5, steps=60, lr_range=(-2, 0), max_h=1.5, adam_step=None):
         super().__init__()
         self.steps, self.adam_step = int(steps), adam_step
         self.xs = np.linspace(-0.5, 3.0 + 2.0 * max_h, 400)
@@ -57,7 +53,6 @@ class BumpExplorer(Explorer):
         ax.set(xlim=(self.xs[0], self.xs[-1]), ylim=(-1.3, 1.8), xlabel="x", ylabel="f(x)",
                title="The bump landscape (square: the start)")
         ax.legend(fontsize=8, loc="lower left")
-
         axt.axhline(1.0, color="0.5", linestyle=":", linewidth=1)
         self.peak_line = self.dynamic(axt.axhline(1.0 + h, color="0.3", linestyle="--", linewidth=1))
         self.gd_line = self._line(axt, "-", color=gd, linewidth=1, **{**ring, "markersize": 5})

@@ -1,26 +1,23 @@
 """Explorers of notebooks 01 and 03: a descent path drawn over the contours of a 2-D objective."""
 
+import ipywidgets as W
 import numpy as np
 
 from ..objectives import ROSENBROCK
-from ..optim import make_rule, minimize_run
+from ..optim import RULES, make_rule, minimize_run
 from ..plots import contour_background
-from .base import Explorer, _rule_menu, int_slider, linear_slider, log_slider, snap
+from .base import _WIDE, Explorer, int_slider, linear_slider, log_slider, snap
 
 __all__ = ["DescentExplorer", "RosenbrockExplorer"]
 
 
 class DescentExplorer(Explorer):
-    """An update rule on a 2-D objective: the path over the contours, f along the path.
+    """An update rule (any of ``helpers.optim.RULES``; beta is Adam's beta1) on a 2-D objective:
+    the path of ``helpers.optim.minimize_run`` over the contours, and f along it.
 
-    Controls: the rule (any of ``helpers.optim.RULES``), the learning rate, beta (momentum's
-    beta, Adam's beta1), the steps and the start. The path comes from
-    ``helpers.optim.minimize_run``. The f panel keeps fixed limits ``f_limits`` or follows
-    the data in whole decades (blocks on a linear scale), so most moves redraw only the path.
-
-    objective : a 2-D helpers.objectives.Objective
     lr_range : (min_exp, max_exp) of the log10 learning-rate slider
     f_offset : subtracted from f in the f panel (log scale: f - offset > 0); None: linear scale
+    f_limits : fixed y-limits of the f panel; None follows f in whole decades (blocks if linear)
     contour_kw : passed to helpers.plots.contour_background
     """
 
@@ -41,7 +38,7 @@ class DescentExplorer(Explorer):
             self.ax_f.set_ylim(*f_limits)
         (a, b), (c, d) = objective.bounds
         self._start({
-            "rule": _rule_menu(rule),
+            "rule": W.Dropdown(options=list(RULES), value=rule, description="update rule", **_WIDE),
             "lr": log_slider("learning rate", lr, *lr_range),
             "beta": linear_slider("beta", beta, 0.0, 0.99, 0.01),
             # a new step count moves the f panel's x-axis, i.e. a background redraw: on release
@@ -71,11 +68,10 @@ class DescentExplorer(Explorer):
 
 
 class RosenbrockExplorer(DescentExplorer):
-    """:class:`DescentExplorer` on the Rosenbrock function, with a fixed f panel.
+    """:class:`DescentExplorer` on the Rosenbrock function, with a fixed f panel to compare runs by eye.
 
-    The fixed limits (log scale, 1e-10 to 1e2) let runs be compared by eye: they hold the
-    start f(-1.2, 1) = 24.2 and the default run (gradient descent at 1.5e-3 for 3000
-    steps, down to about 6e-3); a diverging run leaves at the top, momentum at the bottom.
+    Its limits hold the start f(-1.2, 1) = 24.2 and the default run (gradient descent at
+    1.5e-3 for 3000 steps, down to about 6e-3); a diverging run leaves at the top.
     """
 
     def __init__(self, objective=ROSENBROCK, f_limits=(1e-10, 1e2), **kwargs):

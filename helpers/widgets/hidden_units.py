@@ -16,17 +16,11 @@ __all__ = ["HiddenUnitsExplorer"]
 class HiddenUnitsExplorer(Explorer):
     """Hidden units and learning rate of a full-batch network, decision regions in 2-D.
 
-    Every slider move trains a fresh D-NH-K network with :func:`helpers.train.fit` (full
-    batch, ``epochs`` steps of momentum ``beta``; 0 is gradient descent) and redraws the
-    loss per epoch and the classes it assigns on the plane
-    ``x = center + u1 * basis[:, 0] + u2 * basis[:, 1]``; points are drawn at
-    ``(x - center) @ basis`` (for an orthonormal basis, their projection).
-
-    basis (D, 2) : spans the plane (two principal directions, or two columns of the identity)
-    center (D,) : a point of the plane; zeros by default (the mean of standardized data)
-    make_model : optional (sizes, seed) -> MLP for each fresh network (e.g. with drawn biases);
-        activation and init are then not used
-    resolution : grid points per axis of the decision-region image
+    Every slider move trains a fresh D-NH-K network with :func:`helpers.train.fit` (``epochs``
+    full-batch steps of momentum ``beta``) and draws its loss and the classes it assigns on
+    the plane ``x = center + u1 * basis[:, 0] + u2 * basis[:, 1]``, where a point x is drawn
+    at ``(x - center) @ basis``. basis (D, 2); center (D,), zeros by default.
+    make_model : optional (sizes, seed) -> MLP (e.g. with drawn biases) instead of activation, init
     """
 
     def __init__(self, X_train, y_train, X_test, y_test, basis, center=None, *, hidden=8, lr=0.5,
@@ -45,29 +39,24 @@ class HiddenUnitsExplorer(Explorer):
         self.activation, self.init, self.seed = activation, init, seed
         self.make_model = make_model or (lambda sizes, seed: MLP(sizes, hidden=activation, init=init, seed=seed))
         self.model, self.history = None, None
-
         self.ax_reg, self.ax_loss = self.fig.subplots(1, 2, width_ratios=[1.1, 1])
         P_tr, P_te = (self.X_train - self.center) @ self.basis, (self.X_test - self.center) @ self.basis
         self.regions, plane = self._plane(self.ax_reg, np.vstack([P_tr, P_te]), margin, resolution)
         self.grid, self._grid_shape = self.center + plane @ self.basis.T, (resolution, resolution)
         # class colours blended with white once (alpha 0.3 by hand): each frame only indexes this table
-        self._shades = np.vstack([0.3 * np.asarray(to_rgb(c)) + 0.7 for c in CLASS_COLORS[:self.n_classes]]
-                                 + [np.ones(3)])
+        self._shades = np.vstack([0.3 * np.array([to_rgb(c) for c in CLASS_COLORS[:self.n_classes]]) + 0.7, np.ones(3)])
         colors = np.array(CLASS_COLORS, dtype=object)
-        self.points_train = self.dynamic(self.ax_reg.scatter(
-            P_tr[:, 0], P_tr[:, 1], s=16, c=list(colors[self.y_train % 10]), edgecolors="k", linewidths=0.4))
-        self.points_test = self.dynamic(self.ax_reg.scatter(
-            P_te[:, 0], P_te[:, 1], s=34, c=list(colors[self.y_test % 10]), marker="^", edgecolors="k",
-            linewidths=0.6))
+        self.points_train, self.points_test = (
+            self.dynamic(self.ax_reg.scatter(P[:, 0], P[:, 1], s=s, c=list(colors[y % 10]), marker=m, edgecolors="k",
+                                             linewidths=lw))
+            for P, y, s, m, lw in ((P_tr, self.y_train, 16, None, 0.4), (P_te, self.y_test, 34, "^", 0.6)))
         self.ax_reg.set(xlabel=axis_labels[0], ylabel=axis_labels[1])
         self.ax_reg.set_title("Decision regions on the plane", loc="left")
-        # grey proxies: the marker (not the colour) tells train from test; above the axes, the
-        # legend stays out of the (animated) regions, in the background
+        # grey proxies: the marker tells train from test; above the axes, the legend stays in the background
         proxies = [Line2D([], [], marker=m, linestyle="none", color="0.6", markeredgecolor="k", label=lab)
                    for m, lab in (("o", "train"), ("^", "test"))]
         self.ax_reg.legend(handles=proxies, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8,
                            borderaxespad=0.2)
-
         # fixed limits: ln 3 = 1.0986 (a uniform guess over 3 classes) is where training starts
         self.loss_train = self._line(self.ax_loss, color="tab:red", label="train")
         self.loss_test = self._line(self.ax_loss, color="tab:purple", linestyle="--", label="test")

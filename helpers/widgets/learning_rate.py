@@ -11,22 +11,12 @@ __all__ = ["LearningRateExplorer"]
 
 
 class LearningRateExplorer(Explorer):
-    """The learning rate (log slider) against the error, after one step and after many.
+    """The learning rate (log slider) against the error, after one gradient step and after ``steps``.
 
-    The explorer does not know the network: it gets a start ``theta0`` and one function
-    per training run. Left: the error after ONE gradient step against the learning rate,
-    per run (a sweep over the slider's range, drawn once), the current rate marked. Right:
-    the error over ``steps`` steps of gradient descent at the current rate, on fixed log
-    limits ``error_floor`` to ``error_ceiling`` (a slider move redraws only the curves).
-
-    theta0 (P,) : start parameters
-    runs : dict label -> callable theta -> (loss, grad), one training run each
-    error : callable theta -> float measured on every run (comparable when the losses
-        differ); None uses each run's own loss
-    lr_range : (min_exp, max_exp) of the log10 learning-rate slider
-
-    ``results``: label -> (k + 1,) errors at the iterates of the last update (k < steps
-    when the run diverged).
+    runs : dict label -> callable theta -> (loss, grad), one gradient-descent run each from theta0 (P,)
+    error : callable theta -> float measured on every run (comparable when the losses differ);
+        None uses each run's own loss
+    ``results`` : label -> (k + 1,) errors at the iterates of the last update (k < steps if it diverged)
     """
 
     def __init__(self, theta0, runs, error=None, lr=0.5, steps=50, lr_range=(-2, 2),
@@ -40,7 +30,6 @@ class LearningRateExplorer(Explorer):
         self.error = error
         self.ax_one, self.ax_many = self.fig.subplots(1, 2)
         colors = [PATH_COLORS[i % len(PATH_COLORS)] for i in range(len(runs))]
-
         # static: the one-step sweep, computed once (one gradient per run, then only errors)
         self.sweep_lrs = np.logspace(lr_range[0], lr_range[1], 121)
         self.sweep = {}
@@ -54,7 +43,6 @@ class LearningRateExplorer(Explorer):
         self.ax_one.set(xscale="log", xlabel=r"learning rate $\eta$", ylabel=f"{error_label} after one step",
                         title="One gradient step")
         self.ax_one.legend(fontsize=8, loc="upper left")
-
         self.lr_line = self.dynamic(self.ax_one.axvline(lr, color="k", linewidth=1))
         self.markers, self.curves = {}, {}
         for color, label in zip(colors, self.objectives):

@@ -17,18 +17,10 @@ __all__ = ["PlaygroundExplorer"]
 class PlaygroundExplorer(Explorer):
     """Train a (2, hidden, 1) ReLU / sigmoid network live and watch its decision boundary.
 
-    :func:`helpers.train.fit` takes full-batch steps of :class:`helpers.optim.Momentum`
-    (beta = 0 is gradient descent). Buttons: "Train" (the slider's number of steps, a frame
-    at most every ``frame_interval`` seconds), "Step" (one step), "Reset" (a fresh
-    initialization). A new learning rate or beta keeps the weights and the velocity; new
-    hidden units or seed start again from a new initialization.
-
-    X (S, 2), y (S,) : the points and their labels in {0, 1}
-    resolution : the probability image is resolution x resolution pixels
-    margin : the image extends this far beyond the data
-
-    Attributes: ``model`` (the MLP), ``rule`` (its Momentum), ``losses`` (the training loss
-    before each step so far), ``proba`` (the probabilities of class 1 in the image).
+    :func:`helpers.train.fit` takes full-batch steps of ``rule`` (:class:`helpers.optim.Momentum`)
+    on ``model``; ``losses`` holds the loss before each step so far, ``proba`` the image's
+    P(class 1). A new learning rate or beta keeps the weights and the velocity; new hidden
+    units or seed start from a new initialization. X (S, 2), y (S,) in {0, 1}.
     """
 
     colors = 128  # the probability map is a smooth gradient
@@ -43,7 +35,6 @@ class PlaygroundExplorer(Explorer):
         if not np.isin(self.y, (0, 1)).all():
             raise ValueError("y must hold 0/1 labels")
         self.frame_interval, self._res = float(frame_interval), resolution
-
         self.ax, self.ax_loss = self.fig.subplots(1, 2, width_ratios=[1, 1.1])
         # one RGB image: the probability through a colour map, black where the predicted
         # class changes (the 0.5 level); a contour could not be updated in place
@@ -56,9 +47,7 @@ class PlaygroundExplorer(Explorer):
         self.ax.set(xlabel="$x_1$", ylabel="$x_2$", title="P(class 1), black: the 0.5 boundary")
         self.curve = self._line(self.ax_loss, color="tab:red", linewidth=1.4)
         self.status = self._note(self.ax_loss, 0.97, 0.96, fontsize=9)
-        self.ax_loss.set(xlabel="iteration", ylabel="loss (binary cross-entropy)", yscale="log",
-                         title="Training loss")
-
+        self.ax_loss.set(xlabel="iteration", ylabel="loss (binary cross-entropy)", yscale="log", title="Training loss")
         self.controls = {
             "lr": log_slider("learning rate", lr, -3, 0.5),
             "beta": linear_slider("momentum beta", beta, 0.0, 0.99, 0.01),
@@ -66,16 +55,14 @@ class PlaygroundExplorer(Explorer):
             "seed": int_slider("init seed", seed, 0, 20, continuous_update=False),
             "steps": int_slider("steps per Train", steps, 10, 3000, step=10, continuous_update=False),
         }
-        self.train_button = W.Button(description="Train", button_style="primary")
-        self.step_button = W.Button(description="Step")
-        self.reset_button = W.Button(description="Reset")
-        self.train_button.on_click(lambda _: self.train())
-        self.step_button.on_click(lambda _: self.step())
-        self.reset_button.on_click(lambda _: self.reset())
+        self.train_button, self.step_button, self.reset_button = buttons = [
+            W.Button(description="Train", button_style="primary"), W.Button(description="Step"),
+            W.Button(description="Reset")]
+        for button, act in zip(buttons, (self.train, self.step, self.reset)):
+            button.on_click(lambda _, act=act: act())
         self.progress = W.IntProgress(value=0, min=0, max=steps, description="progress", **_WIDE)
         self._new_model()
-        buttons = W.HBox([self.train_button, self.step_button, self.reset_button])
-        self._start(self.controls, extra=(buttons, self.progress))
+        self._start(self.controls, extra=(W.HBox(buttons), self.progress))
 
     def _new_model(self):
         v = self.values()

@@ -16,10 +16,9 @@ _TINY = 1e-40  # floor for a log axis: an exactly zero gradient (w = 0) has no l
 class ChainExplorer(Explorer):
     """Gradient magnitude at every layer of the scalar sigmoid chain of :mod:`helpers.sigmoid_chain`.
 
-    Left: |dy/dz_k| for k = 1..depth (log scale), without and with skips (the variant the
-    checkbox chooses bold, the other faint), dotted: the bound (1/4)^(L-k+1) |w|^(L-k) that
-    holds without skips. Right: the factors of the chosen variant's gradient, the
-    activations h_k and the slopes sigma'(z_k) <= 1/4. Initial controls: w1 = w, b1 = b.
+    Left: |dy/dz_k| without and with skips (the checkbox's variant bold) and the bound
+    (1/4)^(L-k+1) |w|^(L-k) that holds without skips. Right: the factors of the chosen
+    variant's gradient, h_k and sigma'(z_k) <= 1/4.
     """
 
     def __init__(self, depth=10, w=1.0, b=0.0, x=1.0, skips=False, max_depth=30):
@@ -31,7 +30,6 @@ class ChainExplorer(Explorer):
         ax.set(yscale="log", xlabel="layer k", ylabel=r"$|\partial y / \partial z_k|$", title="Gradient at every layer")
         ax.legend(fontsize=8, loc="lower right")
         self.status = self._note(ax, 0.02, ha="left", fontsize=8, family="monospace")
-
         axh.axhline(0.25, color="0.5", linestyle="--", linewidth=1)
         axh.text(1.0, 0.26, r"$\sigma' \leq 1/4$", fontsize=8, color="0.4", transform=axh.get_yaxis_transform(),
                  ha="right", va="bottom")

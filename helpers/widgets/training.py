@@ -6,34 +6,27 @@ import ipywidgets as W
 import numpy as np
 
 from ..nn import MLP
-from ..optim import cosine, make_rule
+from ..optim import RULES, cosine, make_rule
 from ..plots import epoch_axes
 from ..train import fit
-from .base import Explorer, _rule_menu, int_slider, linear_slider, log_slider, snap
+from .base import _WIDE, Explorer, int_slider, linear_slider, log_slider, snap
 
 __all__ = ["TrainingExplorer"]
 
 
 class TrainingExplorer(Explorer):
-    """Train a D-H-K softmax classifier with mini-batch SGD and watch the curves grow.
+    """Train a D-H-K softmax classifier with mini-batch SGD and watch the loss and accuracy grow.
 
-    Left: mean loss per epoch (train: over the epoch's batches; test: after the epoch,
-    penalty included). Right: accuracy per epoch. The Train button (inactive while a run
-    lasts) calls :func:`helpers.train.fit` on a fresh network (same seed: equal settings
-    give equal curves), moving the progress bar every epoch and redrawing at most ``fps``
-    times a second; a slider only sets up the next run. Below: the run's settings and its
-    result; a diverged run says so in red, and a triangle marks its epoch on the loss plot.
+    Train (inactive while a run lasts) calls :func:`helpers.train.fit` on a fresh network
+    (same seed: equal settings, equal curves) and redraws at most ``fps`` times a second; a
+    slider only sets up the next run. Under the plots: the run's settings and its result.
 
-    X_train (N, D), y_train (N,), X_test (M, D), y_test (M,) : the data, integer labels
-    test_label : the second set's name in the legends and status ("validation" while the
-        settings are being chosen on it)
-    l2 : the c of c * sum |W|^2; the left end of its slider, 10**l2_range[0], means c = 0
-    cosine : initial state of the "cosine lr decay" box (helpers.optim.cosine)
-    rule : a name of helpers.optim.RULES (beta is Adam's beta1; beta = 0 with momentum is SGD)
-    activation, init, seed : the MLP's; seed also shuffles the batches
+    X_train (N, D), y_train (N,), X_test (M, D), y_test (M,) : integer labels
+    test_label : the second set's name ("validation" while settings are chosen on it)
+    l2 : the c of c * sum |W|^2; the left end of its slider, 10**l2_range[0], means 0
+    rule : a name of helpers.optim.RULES (beta is Adam's beta1); cosine: helpers.optim.cosine
     dtype : None follows X_train (float32 stays float32), else np.float32 / np.float64
     batch_range : (min, max, step) of the batch-size slider; max is capped at N
-    lr_range, l2_range : (min_exp, max_exp) of the log10 sliders
     train : run one training at construction, so the figure starts filled
     """
 
@@ -54,37 +47,31 @@ class TrainingExplorer(Explorer):
         self.dtype = np.dtype(dtype) if dtype is not None else (
             self.X_train.dtype if self.X_train.dtype in (np.float32, np.float64) else np.dtype(np.float64))
         self.fps, self.test_label = float(fps), test_label
-        self.model, self.history = None, None
-        self._settings = None  # the settings the curves on screen were trained with
-
+        self.model = self.history = self._settings = None  # _settings: what the curves shown were trained with
         self.ax_loss, self.ax_acc = self.fig.subplots(1, 2)
         self.loss_train, self.loss_test, self.acc_train, self.acc_test = (
             self._line(ax, "o-", ms=2.5, color=c, label=lab) for ax in (self.ax_loss, self.ax_acc)
             for c, lab in (("tab:blue", "train"), ("tab:orange", test_label)))
         self.ax_loss.set(xlabel="epoch", ylabel="loss", title="Loss per epoch", yscale="log", ylim=(0.01, 1))
         self.ax_acc.set(xlabel="epoch", ylabel="accuracy", title="Accuracy per epoch", ylim=(0.5, 1.01))
-        epoch_axes(self.ax_loss, log_y=True)
-        epoch_axes(self.ax_acc)
-        self.ax_loss.legend(loc="upper right", fontsize=8)
-        self.ax_acc.legend(loc="lower right", fontsize=8)
+        for ax, log_y, loc in ((self.ax_loss, True, "upper right"), (self.ax_acc, False, "lower right")):
+            epoch_axes(ax, log_y=log_y)
+            ax.legend(loc=loc, fontsize=8)
         self.diverged_mark = self._line(self.ax_loss, "^", ms=9, color="tab:red", clip_on=False, zorder=5)
         self.diverged_note = self._note(self.ax_loss, 0.5, 0.96, ha="center", fontsize=9, color="tab:red",
                                         fontweight="bold")
-        self.status = self.dynamic(self.fig.text(0.5, 0.015, "", ha="center", va="bottom", fontsize=9,
-                                                 linespacing=1.5))
-
+        self.status = self.dynamic(self.fig.text(0.5, 0.015, "", ha="center", va="bottom", fontsize=9, linespacing=1.5))
         self._l2_off = 10.0 ** l2_range[0]
-        bmin, bmax, bstep = batch_range
-        bmax = min(int(bmax), self.X_train.shape[0])
-        bmin = min(int(bmin), bmax)
+        bmax = min(int(batch_range[1]), self.X_train.shape[0])
         self.button = W.Button(description="Train", button_style="primary", layout=W.Layout(width="120px"))
         self.button.on_click(self.train)
         self.progress = W.IntProgress(value=0, min=0, max=epochs, description="epoch", layout=W.Layout(width="330px"))
         self._start({
-            "rule": _rule_menu(rule),
+            "rule": W.Dropdown(options=list(RULES), value=rule, description="update rule", **_WIDE),
             "lr": log_slider("learning rate", lr, *lr_range, continuous_update=False),
             "hidden": int_slider("hidden units", hidden, 1, max_hidden, continuous_update=False),
-            "batch_size": int_slider("batch size", min(batch_size, bmax), bmin, bmax, bstep, continuous_update=False),
+            "batch_size": int_slider("batch size", min(batch_size, bmax), min(int(batch_range[0]), bmax), bmax,
+                                     batch_range[2], continuous_update=False),
             "epochs": int_slider("epochs", epochs, 1, max_epochs, continuous_update=False),
             "l2": log_slider("L2 penalty c", max(l2, self._l2_off), *l2_range, continuous_update=False,
                              readout_format=".1e"),
@@ -106,15 +93,13 @@ class TrainingExplorer(Explorer):
         if getattr(self, "_running", False):  # a second press cannot start a run inside the first
             return self.history
         v = self.values()
-        sizes = (self.X_train.shape[1], v["hidden"], self.n_classes)
-        self.model = MLP(sizes, hidden=self.activation, init=self.init, seed=self.seed, dtype=self.dtype)
-        self._settings = dict(v)
+        self.model = MLP((self.X_train.shape[1], v["hidden"], self.n_classes), hidden=self.activation, init=self.init,
+                         seed=self.seed, dtype=self.dtype)
+        self._settings = v
         self.progress.max, self.progress.value = v["epochs"], 0
-        self.history = None
-        self._running = True
+        self.history, self._running, self._last_frame = None, True, -np.inf
         self.button.disabled, self.button.description = True, "training..."
         self.refresh()  # clear the old curves at once
-        self._last_frame = -np.inf
         try:
             self.history = fit(self.model, self.X_train, self.y_train, epochs=v["epochs"],
                                batch_size=v["batch_size"], rule=make_rule(v["rule"], v["lr"], v["beta"]),
