@@ -1,5 +1,4 @@
-"""Interactive explorers for JupyterLab, built on ipywidgets (imported in this package only,
-so the kernels import without it). Each explorer is a figure redrawn by moving its artists (:mod:`.base`)."""
+"""Interactive explorers for JupyterLab (:mod:`.base`); ipywidgets is imported in this package only."""
 
 from .base import Explorer, int_slider, linear_slider, log_slider, snap
 from .bump import BumpExplorer

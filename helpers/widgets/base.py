@@ -1,7 +1,8 @@
 """The explorer base: a figure, its controls, and a redraw that touches only what changed.
 
-An update moves the existing artists and draws only those over a cached background (blitting)
-into a PNG in an ``ipywidgets.Image``: any backend, JupyterLab or plain pytest, works alike.
+An update moves the existing artists and draws only those over a cached background (blitting),
+into a PNG shown in an ``ipywidgets.Image``: it works alike with any backend, in JupyterLab and
+in plain pytest, where setting ``slider.value`` runs the update at once.
 """
 
 import io
@@ -108,13 +109,14 @@ class Explorer:
 
     def set_limits(self, ax, xlim=None, ylim=None):
         """Set an axes' limits; when they change, the background is redrawn on the next frame."""
-        moved = [(put, lim) for lim, get, put in ((xlim, ax.get_xlim, ax.set_xlim), (ylim, ax.get_ylim, ax.set_ylim))
-                 if lim is not None and not np.allclose(get(), lim, rtol=1e-9, atol=0)]
-        for put, lim in moved:
-            put(*lim)
-        if moved:
+        changed = False
+        for lim, get, put in ((xlim, ax.get_xlim, ax.set_xlim), (ylim, ax.get_ylim, ax.set_ylim)):
+            if lim is not None and not np.allclose(get(), lim, rtol=1e-9, atol=0):
+                put(*lim)
+                changed = True
+        if changed:
             self.invalidate()
-        return bool(moved)
+        return changed
 
     def _start(self, controls, extra=(), rect=None):
         """Fit the layout into ``rect``, wire the controls, build ``ui``, draw the first frame."""

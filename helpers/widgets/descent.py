@@ -31,9 +31,8 @@ class DescentExplorer(Explorer):
         self.start_marker = self._line(self.ax, "s", color="k", markersize=6)
         self.curve = self._line(self.ax_f, color="tab:red")
         self.status = self._note(self.ax_f, fontsize=9)
-        self.ax_f.set(xlabel="iteration", ylabel="f(x)" if not f_offset else f"f(x) - {f_offset:g}")
-        if f_offset is not None:
-            self.ax_f.set_yscale("log")
+        self.ax_f.set(xlabel="iteration", ylabel="f(x)" if not f_offset else f"f(x) - {f_offset:g}",
+                      yscale="linear" if f_offset is None else "log")
         if f_limits is not None:
             self.ax_f.set_ylim(*f_limits)
         (a, b), (c, d) = objective.bounds

@@ -46,10 +46,10 @@ class HiddenUnitsExplorer(Explorer):
         # class colours blended with white once (alpha 0.3 by hand): each frame only indexes this table
         self._shades = np.vstack([0.3 * np.array([to_rgb(c) for c in CLASS_COLORS[:self.n_classes]]) + 0.7, np.ones(3)])
         colors = np.array(CLASS_COLORS, dtype=object)
-        self.points_train, self.points_test = (
-            self.dynamic(self.ax_reg.scatter(P[:, 0], P[:, 1], s=s, c=list(colors[y % 10]), marker=m, edgecolors="k",
-                                             linewidths=lw))
-            for P, y, s, m, lw in ((P_tr, self.y_train, 16, None, 0.4), (P_te, self.y_test, 34, "^", 0.6)))
+        self.points_train = self.dynamic(self.ax_reg.scatter(
+            P_tr[:, 0], P_tr[:, 1], s=16, c=list(colors[self.y_train % 10]), edgecolors="k", linewidths=0.4))
+        self.points_test = self.dynamic(self.ax_reg.scatter(
+            P_te[:, 0], P_te[:, 1], s=34, c=list(colors[self.y_test % 10]), marker="^", edgecolors="k", linewidths=0.6))
         self.ax_reg.set(xlabel=axis_labels[0], ylabel=axis_labels[1])
         self.ax_reg.set_title("Decision regions on the plane", loc="left")
         # grey proxies: the marker tells train from test; above the axes, the legend stays in the background

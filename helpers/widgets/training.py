@@ -17,17 +17,15 @@ __all__ = ["TrainingExplorer"]
 class TrainingExplorer(Explorer):
     """Train a D-H-K softmax classifier with mini-batch SGD and watch the loss and accuracy grow.
 
-    Train (inactive while a run lasts) calls :func:`helpers.train.fit` on a fresh network
-    (same seed: equal settings, equal curves) and redraws at most ``fps`` times a second; a
-    slider only sets up the next run. Under the plots: the run's settings and its result.
-
-    X_train (N, D), y_train (N,), X_test (M, D), y_test (M,) : integer labels
+    Train calls :func:`helpers.train.fit` on a fresh network (same seed: equal settings, equal
+    curves), redrawing at most ``fps`` times a second; a slider only sets up the next run.
+    X_train (N, D), y_train (N,), X_test (M, D), y_test (M,): integer labels.
     test_label : the second set's name ("validation" while settings are chosen on it)
     l2 : the c of c * sum |W|^2; the left end of its slider, 10**l2_range[0], means 0
     rule : a name of helpers.optim.RULES (beta is Adam's beta1); cosine: helpers.optim.cosine
-    dtype : None follows X_train (float32 stays float32), else np.float32 / np.float64
+    dtype : None follows X_train (float32 stays float32)
     batch_range : (min, max, step) of the batch-size slider; max is capped at N
-    train : run one training at construction, so the figure starts filled
+    train : run once at construction, so the figure starts filled
     """
 
     figsize = (9.6, 3.9)
