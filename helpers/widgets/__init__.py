@@ -1,10 +1,4 @@
-"""Interactive explorers for JupyterLab, built on ipywidgets.
-
-An explorer owns one matplotlib Figure, draws its background once and, on every control
-change, recomputes with the kernels (``minimize``, ``fit``), moves its existing artists
-and redraws only those over the cached background (:mod:`.base`). ipywidgets is imported
-in this package only, so the kernels import without it.
-"""
+"""Interactive explorers for JupyterLab (:mod:`.base`); ipywidgets is imported in this package only."""
 
 from .base import Explorer, int_slider, linear_slider, log_slider, snap
 from .bump import BumpExplorer

@@ -1,14 +1,8 @@
 """The explorer base: a figure, its controls, and a redraw that touches only what changed.
 
-An explorer owns one matplotlib Figure (not managed by pyplot), draws its background
-once, and on every control change recomputes, updates the existing artists
-(``Line2D.set_data``, ``AxesImage.set_data``, ``Text.set_text``) and redraws only those
-artists over a cached background (blitting). The frame is shown in an
-``ipywidgets.Image`` as PNG bytes, so it works with the default inline backend, in
-JupyterLab and in plain pytest alike (setting ``slider.value`` runs the update
-synchronously).
-
-ipywidgets is imported in helpers.widgets only, so the kernels import without it.
+An update moves the existing artists and draws only those over a cached background (blitting),
+into a PNG shown in an ``ipywidgets.Image``: it works alike with any backend, in JupyterLab and
+in plain pytest, where setting ``slider.value`` runs the update at once.
 """
 
 import io
@@ -16,53 +10,44 @@ import time
 
 import ipywidgets as W
 import numpy as np
+from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
+from ..objectives import grid_2d
+
 __all__ = ["log_slider", "linear_slider", "int_slider", "Explorer", "snap"]
 
-_LAYOUT = W.Layout(width="340px")
-_STYLE = {"description_width": "110px"}
+_WIDE = {"layout": W.Layout(width="340px"), "style": {"description_width": "110px"}}
 
 
 def log_slider(description, value, min_exp, max_exp, step=0.05, continuous_update=True, readout_format=".3"):
-    """A slider for a learning rate: moves on a log10 scale from about 10**min_exp to 10**max_exp.
-
-    The browser snaps a slider to the grid min, min + step, ...; the lower end is moved
-    down by less than one step so that ``value`` itself lies on that grid and the readout
-    shows it exactly (0.5, not 0.501).
-    """
+    """A learning-rate slider on a log10 scale from about 10**min_exp to 10**max_exp; its lower end
+    moves down by less than a step so that ``value`` lies on the browser's grid (readout 0.5, not 0.501)."""
     if not value > 0 or not 10.0**min_exp <= value <= 10.0**max_exp:
         raise ValueError(f"{description}: value {value} is outside [1e{min_exp}, 1e{max_exp}]")
     exp = float(np.log10(value))
     lo = exp - np.ceil((exp - min_exp) / step - 1e-9) * step
-    return W.FloatLogSlider(value=value, base=10, min=lo, max=max_exp, step=step,
-                            description=description, continuous_update=continuous_update,
-                            readout_format=readout_format, layout=_LAYOUT, style=_STYLE)
+    return W.FloatLogSlider(value=value, base=10, min=lo, max=max_exp, step=step, description=description,
+                            continuous_update=continuous_update, readout_format=readout_format, **_WIDE)
 
 
 def linear_slider(description, value, min, max, step, continuous_update=True, readout_format=".3"):
     """A float slider on a linear scale (momentum beta, a start coordinate, a height)."""
     return W.FloatSlider(value=value, min=min, max=max, step=step, description=description,
-                         continuous_update=continuous_update, readout_format=readout_format,
-                         layout=_LAYOUT, style=_STYLE)
+                         continuous_update=continuous_update, readout_format=readout_format, **_WIDE)
 
 
 def int_slider(description, value, min, max, step=1, continuous_update=True):
     """An integer slider (steps, depth, hidden units, epochs)."""
     return W.IntSlider(value=value, min=min, max=max, step=step, description=description,
-                       continuous_update=continuous_update, layout=_LAYOUT, style=_STYLE)
+                       continuous_update=continuous_update, **_WIDE)
 
 
 def snap(values, step=1.0, log=False, include=()):
-    """Axis limits (low, high) holding every finite value, rounded outwards to whole
-    multiples of ``step`` (of decades when ``log``).
-
-    The limits change only when the data leave such a block, so most frames keep the
-    cached background. ``include`` lists values the limits must hold as well. Returns
-    None when there is nothing to hold.
-    """
+    """Axis limits (low, high) holding every finite value and ``include``, rounded outwards to whole
+    multiples of ``step`` (of decades when ``log``), so most frames keep the background; None if no value."""
     v = np.concatenate([np.ravel(np.asarray(values, dtype=np.float64)), np.asarray(include, dtype=np.float64)])
     v = v[np.isfinite(v) & (v > 0)] if log else v[np.isfinite(v)]
     if v.size == 0:
@@ -74,26 +59,14 @@ def snap(values, step=1.0, log=False, include=()):
 
 
 class Explorer:
-    """Base class: a figure, its controls, and a redraw that touches only what changed.
+    """Base class: one figure, its ``controls`` (name -> widget) and ``ui``, the controls beside ``image``.
 
-    Subclasses build the figure in ``__init__`` (static artists first, then the dynamic
-    ones registered with :meth:`dynamic`), put their widgets in ``self.controls`` (name ->
-    widget), and implement :meth:`update`, which recomputes and calls ``set_data`` on the
-    dynamic artists. Call :meth:`_start` at the end of ``__init__``.
-
-    Attributes
-    ----------
-    fig : matplotlib Figure
-    controls : dict name -> widget
-    image : ipywidgets.Image holding the latest frame: a PNG with an adaptive palette of
-        ``colors`` colours (no dithering), which keeps lines and contours as they are and
-        a frame at a third of a full-colour PNG (tens of KB: bandwidth on a remote hub)
-    ui : the whole widget (controls beside the image); displaying the explorer shows it
-    frames : number of frames rendered
-    last_ms : wall time of the last update plus render, in ms
+    A subclass draws its figure in ``__init__`` (changing artists through :meth:`dynamic`), ends with
+    ``self._start(controls)`` and writes :meth:`update`. A frame is a PNG of ``colors`` colours
+    (adaptive palette, no dithering: a third of a full-colour PNG, for a remote hub).
     """
 
-    figsize = (6.4, 4.4)
+    figsize = (9.6, 4.0)
     dpi = 90
     colors = 64
 
@@ -102,10 +75,8 @@ class Explorer:
         self.canvas = FigureCanvasAgg(self.fig)
         self.controls = {}
         self.image = W.Image(format="png")
-        self._dynamic = []
-        self._background = None
-        self.frames = 0
-        self.last_ms = 0.0
+        self._dynamic, self._background = [], None
+        self.frames, self.last_ms = 0, 0.0
 
     def dynamic(self, *artists):
         """Register artists that change on updates; they are drawn over the cached background."""
@@ -113,6 +84,24 @@ class Explorer:
             a.set_animated(True)
             self._dynamic.append(a)
         return artists[0] if len(artists) == 1 else artists
+
+    def _line(self, ax, *fmt, **kw):
+        """A dynamic line, empty until :meth:`update` gives it data."""
+        return self.dynamic(ax.plot([], [], *fmt, **kw)[0])
+
+    def _note(self, ax, x=0.98, y=0.97, ha="right", **kw):
+        """A dynamic text hanging from (x, y) in axes coordinates."""
+        return self.dynamic(ax.text(x, y, "", transform=ax.transAxes, ha=ha, va="top", **kw))
+
+    def _plane(self, ax, P, margin, resolution):
+        """A dynamic RGB image over the points P (S, 2) and ``margin`` around them, filling the axes;
+        returns it and its grid of points as rows (resolution**2, 2)."""
+        lo, hi = P.min(axis=0) - margin, P.max(axis=0) + margin
+        img = self.dynamic(ax.imshow(np.ones((resolution, resolution, 3)), origin="lower",
+                                     extent=(lo[0], hi[0], lo[1], hi[1]), aspect="auto", interpolation="nearest"))
+        ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]))
+        ax.grid(False)
+        return img, grid_2d(tuple(zip(lo, hi)), resolution)[2]
 
     def invalidate(self):
         """Redraw the background on the next render (after axis limits or static parts change)."""
@@ -129,13 +118,16 @@ class Explorer:
             self.invalidate()
         return changed
 
-    def _start(self, extra=()):
-        for w in self.controls.values():
+    def _start(self, controls, extra=(), rect=None):
+        """Fit the layout into ``rect``, wire the controls, build ``ui``, draw the first frame."""
+        self.fig.tight_layout(rect=rect)
+        self.controls = controls
+        for w in controls.values():
             if hasattr(w, "value"):
                 w.observe(self._on_change, names="value")
         # controls keep their width; the image shrinks to the space left, and the row
         # wraps below the controls when the notebook is narrow
-        box = W.VBox(list(self.controls.values()) + list(extra), layout=W.Layout(flex="0 0 auto"))
+        box = W.VBox(list(controls.values()) + list(extra), layout=W.Layout(flex="0 0 auto"))
         self.image.layout = W.Layout(flex="1 1 auto", max_width="100%", object_fit="contain", height="auto")
         self.ui = W.HBox([box, self.image], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
         self.refresh()
@@ -144,7 +136,7 @@ class Explorer:
         self.refresh()
 
     def refresh(self):
-        """Recompute (``update``) and render one frame."""
+        """Recompute (``update``) and render one frame; ``last_ms`` is how long that took."""
         t0 = time.perf_counter()
         self.update()
         self.render()
@@ -174,6 +166,4 @@ class Explorer:
         return {k: w.value for k, w in self.controls.items() if hasattr(w, "value")}
 
     def _ipython_display_(self):
-        from IPython.display import display
-
         display(self.ui)

@@ -29,68 +29,45 @@ class _StepRule(Rule):
 
 
 class BumpExplorer(Explorer):
-    """Gradient descent and Adam from x = 0 on the bump landscape of height h.
+    """Gradient descent and Adam (same lr) from x = 0 on the bump landscape of height h.
 
-    Left: the landscape f (redrawn when h moves) with both trajectories as points on it
-    (gradient descent as open rings, so Adam's points do not hide it where they coincide).
-    Right: the iterates against the step, with the local minimum x = 1 and the peak
-    x = 1 + h. A run has escaped when its last iterate lies beyond the peak.
+    Left: the points on f; right: the iterates; a run has escaped when it ends beyond the peak 1 + h.
 
-    Parameters
-    ----------
-    lr, beta1, beta2, h : initial values of the controls (the same lr for both rules)
-    steps : iterations per run
-    lr_range : (min_exp, max_exp) of the log10 learning-rate slider
-    max_h : upper end of the h slider
-    adam_step : optional function ``(x, g, m, v, t, lr, beta1, beta2, eps) -> (x, m, v)``,
-        a student's Adam step; its run is drawn beside the reference Adam (crosses, dashed).
-        A stub that raises NotImplementedError shows "your Adam: not yet written"; any
-        other error is named in the status line instead of raised.
+    adam_step : optional student's Adam step ``(x, g, m, v, t, lr, beta1, beta2, eps) -> (x, m, v)``,
+        drawn beside the reference Adam; a stub raising NotImplementedError shows "your Adam: not
+        yet written", any other error is named in the status, never raised.
     """
 
-    figsize = (9.6, 4.0)
-
-    def __init__(self, lr=0.3, beta1=0.9, beta2=0.999, h=0.5, steps=60, lr_range=(-2, 0), max_h=1.5,
-                 adam_step=None):
+    def __init__(self, lr=0.3, beta1=0.9, beta2=0.999, h=0.5, steps=60, lr_range=(-2, 0), max_h=1.5, adam_step=None):
         super().__init__()
         self.steps, self.adam_step = int(steps), adam_step
         self.xs = np.linspace(-0.5, 3.0 + 2.0 * max_h, 400)
-        self.ax, self.ax_t = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})
-        ax, axt = self.ax, self.ax_t
-        gd, adam, mine = PATH_COLORS[0], PATH_COLORS[1], PATH_COLORS[2]
-        self.curve = self.dynamic(ax.plot([], [], color="0.3", linewidth=1.5, label="f(x)")[0])
+        self.ax, self.ax_t = ax, axt = self.fig.subplots(1, 2, width_ratios=[1.2, 1])
+        gd, adam, mine = PATH_COLORS[:3]
         ring = {"marker": "o", "markersize": 8, "markerfacecolor": "none", "markeredgewidth": 1.3}
-        self.gd_pts = self.dynamic(ax.plot([], [], "-", color=gd, linewidth=0.6, label="gradient descent", **ring)[0])
-        self.adam_pts = self.dynamic(ax.plot([], [], "o-", color=adam, markersize=4, linewidth=0.6, alpha=0.8,
-                                             label="Adam")[0])
-        self.mine_pts = self.dynamic(ax.plot([], [], "x", color=mine, markersize=6,
-                                             label="your Adam" if adam_step else "_")[0])
+        self.curve = self._line(ax, color="0.3", linewidth=1.5, label="f(x)")
+        self.gd_pts = self._line(ax, "-", color=gd, linewidth=0.6, label="gradient descent", **ring)
+        self.adam_pts = self._line(ax, "o-", color=adam, markersize=4, linewidth=0.6, alpha=0.8, label="Adam")
+        self.mine_pts = self._line(ax, "x", color=mine, markersize=6, label="your Adam" if adam_step else "_")
         ax.plot([0.0], [1.0], "s", color="k", markersize=6, zorder=5)
-        ax.set_xlim(self.xs[0], self.xs[-1])
-        ax.set_ylim(-1.3, 1.8)
-        ax.set(xlabel="x", ylabel="f(x)", title="The bump landscape (square: the start)")
+        ax.set(xlim=(self.xs[0], self.xs[-1]), ylim=(-1.3, 1.8), xlabel="x", ylabel="f(x)",
+               title="The bump landscape (square: the start)")
         ax.legend(fontsize=8, loc="lower left")
-
         axt.axhline(1.0, color="0.5", linestyle=":", linewidth=1)
         self.peak_line = self.dynamic(axt.axhline(1.0 + h, color="0.3", linestyle="--", linewidth=1))
-        self.gd_line = self.dynamic(axt.plot([], [], "-", color=gd, linewidth=1, **{**ring, "markersize": 5})[0])
-        self.adam_line = self.dynamic(axt.plot([], [], "o-", color=adam, markersize=2.5, linewidth=1)[0])
-        self.mine_line = self.dynamic(axt.plot([], [], "x--", color=mine, markersize=4, linewidth=1)[0])
-        axt.set_xlim(0, self.steps)
-        axt.set_ylim(-0.5, self.xs[-1])
+        self.gd_line = self._line(axt, "-", color=gd, linewidth=1, **{**ring, "markersize": 5})
+        self.adam_line = self._line(axt, "o-", color=adam, markersize=2.5, linewidth=1)
+        self.mine_line = self._line(axt, "x--", color=mine, markersize=4, linewidth=1)
+        axt.set(xlim=(0, self.steps), ylim=(-0.5, self.xs[-1]), xlabel="step", ylabel="iterate x",
+                title="Iterates (dotted: x = 1, dashed: the peak 1 + h)")
         axt.xaxis.set_major_locator(MaxNLocator(integer=True))
-        axt.set(xlabel="step", ylabel="iterate x", title="Iterates (dotted: x = 1, dashed: the peak 1 + h)")
-        self.status = self.dynamic(axt.text(0.98, 0.97, "", transform=axt.transAxes, ha="right", va="top",
-                                            fontsize=8))
-        self.fig.tight_layout()
-
-        self.controls = {
+        self.status = self._note(axt, fontsize=8)
+        self._start({
             "lr": log_slider("learning rate", lr, *lr_range),
             "beta1": linear_slider("beta1", beta1, 0.0, 0.99, 0.01),
             "beta2": linear_slider("beta2", beta2, 0.9, 0.9999, 0.0001, readout_format=".4f"),
             "h": linear_slider("bump height h", h, 0.05, max_h, 0.01),
-        }
-        self._start()
+        })
 
     def _run_mine(self, objective, v):
         """The student's run, or None and the reason it could not be drawn."""
@@ -107,8 +84,7 @@ class BumpExplorer(Explorer):
 
     def update(self):
         v = self.values()
-        objective = bump(v["h"])
-        peak = 1.0 + v["h"]
+        objective, peak = bump(v["h"]), 1.0 + v["h"]
         self.curve.set_data(self.xs, objective.f(self.xs[:, None]))
         self.gd_path = minimize(objective, [0.0], GD(v["lr"]), self.steps)[:, 0]
         self.adam_path = minimize(objective, [0.0], Adam(v["lr"], v["beta1"], v["beta2"]), self.steps)[:, 0]
@@ -121,8 +97,7 @@ class BumpExplorer(Explorer):
             pts.set_data(path, objective.f(path[:, None]))
             line.set_data(np.arange(len(path)), path)
             if len(path):
-                fate = "escaped" if path[-1] > peak else "stuck"
-                lines.append(f"{name}: {fate}, highest x = {path.max():.4f}")
+                lines.append(f"{name}: {'escaped' if path[-1] > peak else 'stuck'}, highest x = {path.max():.4f}")
         if self.mine_path is not None and len(self.mine_path) < len(self.adam_path):
             lines[-1] = f"your Adam: diverged after {len(self.mine_path) - 1} steps"
         elif self.mine_path is not None:

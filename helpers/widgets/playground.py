@@ -1,11 +1,4 @@
-"""Live training of a small binary classifier, in the spirit of TensorFlow Playground.
-
-:class:`PlaygroundExplorer` trains a one-hidden-layer ReLU network with a sigmoid output
-(:class:`helpers.nn.MLP`) on a 2-D data set with :func:`helpers.train.fit`, full batch,
-with momentum (:class:`helpers.optim.Momentum`; beta = 0 is plain gradient descent). The
-probability of class 1 over the plane is an image updated with ``AxesImage.set_data``;
-the loss curve is redrawn as the network learns. Nothing here differentiates anything.
-"""
+"""Live training of a small binary classifier, in the spirit of TensorFlow Playground."""
 
 import time
 
@@ -14,10 +7,9 @@ import matplotlib
 import numpy as np
 
 from ..nn import MLP
-from ..objectives import grid_2d
 from ..optim import Momentum
 from ..train import fit
-from .base import Explorer, int_slider, linear_slider, log_slider, snap
+from .base import _WIDE, Explorer, int_slider, linear_slider, log_slider, snap
 
 __all__ = ["PlaygroundExplorer"]
 
@@ -25,31 +17,12 @@ __all__ = ["PlaygroundExplorer"]
 class PlaygroundExplorer(Explorer):
     """Train a (2, hidden, 1) ReLU / sigmoid network live and watch its decision boundary.
 
-    Controls: learning rate (log scale), momentum beta, hidden units, initialization
-    seed, steps per press of "Train"; buttons "Train" (that many full-batch steps, a
-    frame at most every ``frame_interval`` seconds), "Step" (one step) and "Reset" (a
-    fresh initialization). Changing the learning rate or beta keeps the weights and the
-    velocity (the next steps use the new values); changing the hidden units or the seed
-    starts again from a new initialization.
-
-    Parameters
-    ----------
-    X : (S, 2) array of points; y : (S,) labels in {0, 1}
-    hidden, lr, beta, seed, steps : initial values of the controls
-    resolution : the probability image is resolution x resolution pixels
-    margin : the image extends this far beyond the data
-    max_hidden : upper end of the hidden-units slider
-    frame_interval : seconds between frames while training (0.1: about 10 frames/s)
-
-    Attributes
-    ----------
-    model : the helpers.nn.MLP being trained
-    rule : its helpers.optim.Momentum
-    losses : training loss before each step taken so far (list of float)
-    proba : (resolution, resolution) probabilities of class 1 shown in the image
+    :func:`helpers.train.fit` takes full-batch steps of ``rule`` (:class:`helpers.optim.Momentum`)
+    on ``model``; ``losses`` holds the loss before each step so far, ``proba`` the image's
+    P(class 1). A new learning rate or beta keeps the weights and the velocity; new hidden
+    units or seed start from a new initialization. X (S, 2), y (S,) in {0, 1}.
     """
 
-    figsize = (9.6, 4.0)
     colors = 128  # the probability map is a smooth gradient
 
     def __init__(self, X, y, hidden=4, lr=0.1, beta=0.9, seed=0, steps=300, resolution=100,
@@ -61,34 +34,20 @@ class PlaygroundExplorer(Explorer):
             raise ValueError(f"X must be (S, 2) and y (S,); got {self.X.shape} and {self.y.shape}")
         if not np.isin(self.y, (0, 1)).all():
             raise ValueError("y must hold 0/1 labels")
-        self.frame_interval = float(frame_interval)
-
-        lo, hi = self.X.min(axis=0) - margin, self.X.max(axis=0) + margin
-        self._grid = grid_2d(tuple(zip(lo, hi)), resolution)[2]
-        self._res = resolution
-
-        self.ax, self.ax_loss = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.1]})
-        extent = (lo[0], hi[0], lo[1], hi[1])
-        # one RGBA image: the probability through a colour map, black where the predicted
+        self.frame_interval, self._res = float(frame_interval), resolution
+        self.ax, self.ax_loss = self.fig.subplots(1, 2, width_ratios=[1, 1.1])
+        # one RGB image: the probability through a colour map, black where the predicted
         # class changes (the 0.5 level); a contour could not be updated in place
+        self.img, self._grid = self._plane(self.ax, self.X, margin, resolution)
         lut = matplotlib.colormaps["RdBu_r"](np.linspace(0.1, 0.9, 256))[:, :3]
         self._lut = 1.0 - 0.6 * (1.0 - lut)  # towards white, so the points stay readable on top
-        self.img = self.dynamic(self.ax.imshow(np.ones((resolution, resolution, 3)), origin="lower",
-                                               extent=extent, aspect="auto", interpolation="nearest"))
         colors = np.where(self.y[:, None] == 1, (1.0, 0.50, 0.05, 1.0), (0.12, 0.47, 0.71, 1.0))
         self.points = self.dynamic(self.ax.scatter(self.X[:, 0], self.X[:, 1], s=18, c=colors,
                                                    edgecolors="k", linewidths=0.5))
-        self.ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), xlabel="$x_1$", ylabel="$x_2$",
-                    title="P(class 1), black: the 0.5 boundary")
-        self.ax.grid(False)
-
-        self.curve = self.dynamic(self.ax_loss.plot([], [], color="tab:red", linewidth=1.4)[0])
-        self.status = self.dynamic(self.ax_loss.text(0.97, 0.96, "", transform=self.ax_loss.transAxes,
-                                                     ha="right", va="top", fontsize=9))
-        self.ax_loss.set(xlabel="iteration", ylabel="loss (binary cross-entropy)", yscale="log",
-                         title="Training loss")
-        self.fig.tight_layout()
-
+        self.ax.set(xlabel="$x_1$", ylabel="$x_2$", title="P(class 1), black: the 0.5 boundary")
+        self.curve = self._line(self.ax_loss, color="tab:red", linewidth=1.4)
+        self.status = self._note(self.ax_loss, 0.97, 0.96, fontsize=9)
+        self.ax_loss.set(xlabel="iteration", ylabel="loss (binary cross-entropy)", yscale="log", title="Training loss")
         self.controls = {
             "lr": log_slider("learning rate", lr, -3, 0.5),
             "beta": linear_slider("momentum beta", beta, 0.0, 0.99, 0.01),
@@ -96,24 +55,20 @@ class PlaygroundExplorer(Explorer):
             "seed": int_slider("init seed", seed, 0, 20, continuous_update=False),
             "steps": int_slider("steps per Train", steps, 10, 3000, step=10, continuous_update=False),
         }
-        self.train_button = W.Button(description="Train", button_style="primary")
-        self.step_button = W.Button(description="Step")
-        self.reset_button = W.Button(description="Reset")
-        self.train_button.on_click(lambda _: self.train())
-        self.step_button.on_click(lambda _: self.step())
-        self.reset_button.on_click(lambda _: self.reset())
-        self.progress = W.IntProgress(value=0, min=0, max=steps, description="progress",
-                                      layout=W.Layout(width="340px"), style={"description_width": "110px"})
+        self.train_button, self.step_button, self.reset_button = buttons = [
+            W.Button(description="Train", button_style="primary"), W.Button(description="Step"),
+            W.Button(description="Reset")]
+        for button, act in zip(buttons, (self.train, self.step, self.reset)):
+            button.on_click(lambda _, act=act: act())
+        self.progress = W.IntProgress(value=0, min=0, max=steps, description="progress", **_WIDE)
         self._new_model()
-        self._start(extra=(W.HBox([self.train_button, self.step_button, self.reset_button]), self.progress))
+        self._start(self.controls, extra=(W.HBox(buttons), self.progress))
 
-    # ------------------------------------------------------------------ model state
     def _new_model(self):
         v = self.values()
         self.model = MLP((2, v["hidden"], 1), hidden="relu", output="sigmoid", seed=v["seed"])
         self.rule = Momentum(v["lr"], v["beta"])
-        self.losses = []
-        self.diverged = False
+        self.losses, self.diverged = [], False
 
     def reset(self):
         """A fresh initialization (same hidden units and seed); the loss curve starts again."""
@@ -132,15 +87,13 @@ class PlaygroundExplorer(Explorer):
             return  # nothing on the picture depends on it
         self.refresh()
 
-    # ------------------------------------------------------------------ training
     def step(self, n=1):
         """Take ``n`` full-batch steps, then draw one frame."""
         self._fit(int(n), frames=False)
         self.refresh()
 
     def train(self, steps=None):
-        """Take ``steps`` (default: the slider's value) steps, drawing a frame about every
-        ``frame_interval`` seconds so the picture moves while it learns."""
+        """Take ``steps`` (default: the slider's value) steps, drawing a frame about every ``frame_interval`` s."""
         steps = self.controls["steps"].value if steps is None else int(steps)
         self.progress.max = max(steps, 1)
         self.progress.value = 0
@@ -165,11 +118,9 @@ class PlaygroundExplorer(Explorer):
         self.losses[done:] = [loss for loss in hist.loss if np.isfinite(loss)]
         self.diverged = hist.diverged is not None
 
-    # ------------------------------------------------------------------ drawing
     def update(self):
         with np.errstate(over="ignore", invalid="ignore"):
-            p = self.model.forward(self._grid)[:, 0].reshape(self._res, self._res)
-        self.proba = p
+            self.proba = p = self.model.forward(self._grid)[:, 0].reshape(self._res, self._res)
         rgb = self._lut[np.clip(np.nan_to_num(p, nan=0.5) * 255.0, 0, 255).astype(np.intp)]
         cls = p >= 0.5
         change = np.zeros_like(cls)
@@ -177,7 +128,6 @@ class PlaygroundExplorer(Explorer):
         change[1:, :] |= cls[1:, :] != cls[:-1, :]
         rgb[change] = 0.0
         self.img.set_data(rgb)
-
         n = len(self.losses)
         self.curve.set_data(np.arange(n), self.losses)
         # limits in coarse jumps (x doubles from 50, y by decades, at least 1e-2..1): the

@@ -1,10 +1,4 @@
-"""Explorer of notebooks 04 and 05: a classifier trained while you watch.
-
-:class:`TrainingExplorer` runs mini-batch training of a one-hidden-layer softmax
-classifier with :func:`helpers.train.fit`: a Train button, a progress bar, and the loss
-and accuracy curves (train and test) redrawn every few epochs while it runs. It computes
-no gradient itself.
-"""
+"""Explorer of notebooks 04 and 05: a classifier trained while you watch."""
 
 import time
 
@@ -15,45 +9,23 @@ from ..nn import MLP
 from ..optim import RULES, cosine, make_rule
 from ..plots import epoch_axes
 from ..train import fit
-from .base import Explorer, int_slider, linear_slider, log_slider, snap
+from .base import _WIDE, Explorer, int_slider, linear_slider, log_slider, snap
 
 __all__ = ["TrainingExplorer"]
 
 
 class TrainingExplorer(Explorer):
-    """Train a D-H-K softmax classifier with mini-batch SGD and watch the curves grow.
+    """Train a D-H-K softmax classifier with mini-batch SGD and watch the loss and accuracy grow.
 
-    Left: mean loss per epoch (train: mean over the epoch's batches; test: after the
-    epoch, penalty included). Right: accuracy per epoch, train and test. The Train button
-    builds a fresh network (same seed, so equal settings give equal curves) and calls
-    :func:`helpers.train.fit`; its per-epoch callback moves the progress bar and redraws
-    at most ``fps`` times a second. The button is inactive while a run lasts. Moving a
-    slider only says what the next run will be. Below the plots, two lines: the run's
-    settings, then its result; a run that diverged says so there in red, and the loss
-    plot marks the epoch (the curve shows the finite losses before it).
-
-    Parameters
-    ----------
-    X_train : (N, D) array; y_train : (N,) integer labels
-    X_test : (M, D) array; y_test : (M,) integer labels
-    test_label : what to call the second set in the legends and the status ("test", or
-        "validation" when the settings are being chosen on it)
-    hidden, lr, batch_size, epochs, l2, beta : initial slider values (l2 is the c of
-        c * sum |W|^2; beta = 0 is plain SGD)
-    cosine : initial state of the "cosine lr decay" box (helpers.optim.cosine, as
-        ``schedule="cosine"`` in the command line's DEFAULTS)
-    rule : initial update rule, a name of helpers.optim.RULES (beta is Adam's beta1)
-    activation : hidden activation of the MLP ("relu", "softplus", ...)
-    init : MLP init ("he", "xavier" or a float std)
-    seed : seeds the initialization and the shuffling
-    dtype : None follows X_train (float32 stays float32), else np.float32 / np.float64
-    max_hidden, max_epochs : upper ends of those sliders
+    Train calls :func:`helpers.train.fit` on a fresh network (same seed: equal settings, equal
+    curves), redrawing at most ``fps`` times a second; a slider only sets up the next run.
+    X_train (N, D), y_train (N,), X_test (M, D), y_test (M,): integer labels.
+    test_label : the second set's name ("validation" while settings are chosen on it)
+    l2 : the c of c * sum |W|^2; the left end of its slider, 10**l2_range[0], means 0
+    rule : a name of helpers.optim.RULES (beta is Adam's beta1); cosine: helpers.optim.cosine
+    dtype : None follows X_train (float32 stays float32)
     batch_range : (min, max, step) of the batch-size slider; max is capped at N
-    lr_range : (min_exp, max_exp) of the log10 learning-rate slider
-    l2_range : (min_exp, max_exp) of the log10 slider for c; its left end, 10**min_exp,
-        means c = 0 (no penalty), and l2=0 puts the slider there
-    fps : redraws per second while training
-    train : run one training at construction, so the figure starts filled
+    train : run once at construction, so the figure starts filled
     """
 
     figsize = (9.6, 3.9)
@@ -73,56 +45,40 @@ class TrainingExplorer(Explorer):
         self.dtype = np.dtype(dtype) if dtype is not None else (
             self.X_train.dtype if self.X_train.dtype in (np.float32, np.float64) else np.dtype(np.float64))
         self.fps, self.test_label = float(fps), test_label
-        self.model, self.history = None, None
-        self._settings = None  # the settings the curves on screen were trained with
-
-        # Axes limits move in coarse steps (see _set_limits), and only then is the background
-        # redrawn; every other frame draws just the lines and the status over it.
+        self.model = self.history = self._settings = None  # _settings: what the curves shown were trained with
         self.ax_loss, self.ax_acc = self.fig.subplots(1, 2)
-        lines = [ax.plot([], [], "o-", ms=2.5, color=c, label=lab)[0] for ax in (self.ax_loss, self.ax_acc)
-                 for c, lab in (("tab:blue", "train"), ("tab:orange", test_label))]
-        self.loss_train, self.loss_test, self.acc_train, self.acc_test = self.dynamic(*lines)
+        self.loss_train, self.loss_test, self.acc_train, self.acc_test = (
+            self._line(ax, "o-", ms=2.5, color=c, label=lab) for ax in (self.ax_loss, self.ax_acc)
+            for c, lab in (("tab:blue", "train"), ("tab:orange", test_label)))
         self.ax_loss.set(xlabel="epoch", ylabel="loss", title="Loss per epoch", yscale="log", ylim=(0.01, 1))
         self.ax_acc.set(xlabel="epoch", ylabel="accuracy", title="Accuracy per epoch", ylim=(0.5, 1.01))
-        epoch_axes(self.ax_loss, log_y=True)
-        epoch_axes(self.ax_acc)
-        self.ax_loss.legend(loc="upper right", fontsize=8)
-        self.ax_acc.legend(loc="lower right", fontsize=8)
-        # a diverged run: a red triangle at the top of the loss plot in the epoch it diverged, and a note
-        self.diverged_mark, self.diverged_note = self.dynamic(
-            self.ax_loss.plot([], [], "^", ms=9, color="tab:red", clip_on=False, zorder=5)[0],
-            self.ax_loss.text(0.5, 0.96, "", transform=self.ax_loss.transAxes, ha="center", va="top", fontsize=9,
-                              color="tab:red", fontweight="bold"))
-        self.status = self.dynamic(self.fig.text(0.5, 0.015, "", ha="center", va="bottom", fontsize=9,
-                                                 linespacing=1.5))
-        self.fig.tight_layout(rect=(0, 0.12, 1, 1))
-
+        for ax, log_y, loc in ((self.ax_loss, True, "upper right"), (self.ax_acc, False, "lower right")):
+            epoch_axes(ax, log_y=log_y)
+            ax.legend(loc=loc, fontsize=8)
+        self.diverged_mark = self._line(self.ax_loss, "^", ms=9, color="tab:red", clip_on=False, zorder=5)
+        self.diverged_note = self._note(self.ax_loss, 0.5, 0.96, ha="center", fontsize=9, color="tab:red",
+                                        fontweight="bold")
+        self.status = self.dynamic(self.fig.text(0.5, 0.015, "", ha="center", va="bottom", fontsize=9, linespacing=1.5))
         self._l2_off = 10.0 ** l2_range[0]
-        n = self.X_train.shape[0]
-        bmin, bmax, bstep = batch_range
-        bmax = min(int(bmax), n)
-        bmin = min(int(bmin), bmax)
-        self.controls = {
-            "rule": W.Dropdown(options=list(RULES), value=rule, description="update rule",
-                               layout=W.Layout(width="340px"), style={"description_width": "110px"}),
+        bmax = min(int(batch_range[1]), self.X_train.shape[0])
+        self.button = W.Button(description="Train", button_style="primary", layout=W.Layout(width="120px"))
+        self.button.on_click(self.train)
+        self.progress = W.IntProgress(value=0, min=0, max=epochs, description="epoch", layout=W.Layout(width="330px"))
+        self._start({
+            "rule": W.Dropdown(options=list(RULES), value=rule, description="update rule", **_WIDE),
             "lr": log_slider("learning rate", lr, *lr_range, continuous_update=False),
             "hidden": int_slider("hidden units", hidden, 1, max_hidden, continuous_update=False),
-            "batch_size": int_slider("batch size", min(batch_size, bmax), bmin, bmax, bstep,
-                                     continuous_update=False),
+            "batch_size": int_slider("batch size", min(batch_size, bmax), min(int(batch_range[0]), bmax), bmax,
+                                     batch_range[2], continuous_update=False),
             "epochs": int_slider("epochs", epochs, 1, max_epochs, continuous_update=False),
             "l2": log_slider("L2 penalty c", max(l2, self._l2_off), *l2_range, continuous_update=False,
                              readout_format=".1e"),
             "beta": linear_slider("beta", beta, 0.0, 0.99, 0.01, continuous_update=False),
             "cosine": W.Checkbox(value=bool(cosine), description="cosine lr decay", indent=False),
-        }
-        self.button = W.Button(description="Train", button_style="primary", layout=W.Layout(width="120px"))
-        self.button.on_click(self.train)
-        self.progress = W.IntProgress(value=0, min=0, max=epochs, description="epoch", layout=W.Layout(width="330px"))
-        self._start(extra=(self.button, self.progress))
+        }, extra=(self.button, self.progress), rect=(0, 0.12, 1, 1))
         if train:
             self.train()
 
-    # ------------------------------------------------------------------ training
     def values(self):
         """Current control values; ``l2`` is 0 at the slider's left end."""
         v = super().values()
@@ -131,23 +87,17 @@ class TrainingExplorer(Explorer):
         return v
 
     def train(self, _button=None):
-        """Train a fresh network with the current slider values, redrawing as it goes.
-
-        The Train button is inactive while a run lasts (its label says so), so a second
-        press cannot start a run inside the first.
-        """
-        if getattr(self, "_running", False):
+        """Train a fresh network with the current slider values, redrawing as it goes."""
+        if getattr(self, "_running", False):  # a second press cannot start a run inside the first
             return self.history
         v = self.values()
-        sizes = (self.X_train.shape[1], v["hidden"], self.n_classes)
-        self.model = MLP(sizes, hidden=self.activation, init=self.init, seed=self.seed, dtype=self.dtype)
-        self._settings = dict(v)
+        self.model = MLP((self.X_train.shape[1], v["hidden"], self.n_classes), hidden=self.activation, init=self.init,
+                         seed=self.seed, dtype=self.dtype)
+        self._settings = v
         self.progress.max, self.progress.value = v["epochs"], 0
-        self.history = None
-        self._running = True
+        self.history, self._running, self._last_frame = None, True, -np.inf
         self.button.disabled, self.button.description = True, "training..."
         self.refresh()  # clear the old curves at once
-        self._last_frame = -np.inf
         try:
             self.history = fit(self.model, self.X_train, self.y_train, epochs=v["epochs"],
                                batch_size=v["batch_size"], rule=make_rule(v["rule"], v["lr"], v["beta"]),
@@ -162,23 +112,19 @@ class TrainingExplorer(Explorer):
     def _on_epoch(self, epoch, hist):
         self.progress.value = epoch
         self.history = hist
-        now = time.perf_counter()
-        if now - self._last_frame >= 1.0 / self.fps:
+        if time.perf_counter() - self._last_frame >= 1.0 / self.fps:
             self.refresh()
             self._last_frame = time.perf_counter()
 
-    # ------------------------------------------------------------------ drawing
     def update(self):
         h = self.history
         for line in (self.loss_train, self.loss_test, self.acc_train, self.acc_test, self.diverged_mark):
             line.set_data([], [])
         self.diverged_note.set_text("")
         if h is not None:
-            ep = np.arange(1, len(h.loss) + 1)
-            self.loss_train.set_data(ep, h.loss)
-            self.loss_test.set_data(ep[:len(h.val_loss)], h.val_loss)
-            self.acc_train.set_data(ep[:len(h.train_acc)], h.train_acc)
-            self.acc_test.set_data(ep[:len(h.val_acc)], h.val_acc)
+            for line, ys in zip((self.loss_train, self.loss_test, self.acc_train, self.acc_test),
+                                (h.loss, h.val_loss, h.train_acc, h.val_acc)):
+                line.set_data(np.arange(1, len(ys) + 1), ys)
             self._set_limits(h)
             if h.diverged:
                 self.diverged_mark.set_data([h.diverged], [self.ax_loss.get_ylim()[1]])
