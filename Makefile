@@ -87,7 +87,7 @@ data: $(STAMP) ## download MNIST and Fashion-MNIST into data/ (checksummed; need
 bench: $(STAMP) ## print helpers' size, training throughput against a plain loop, explorer latencies
 	$(PY) bench/run.py
 
-lint: $(STAMP) ## ruff over helpers, tests, bench, scripts and notebooks
+lint: $(STAMP) ## ruff over helpers, answer_keys, tests, bench, scripts and notebooks
 	$(VENV)/bin/ruff check helpers answer_keys tests bench scripts notebooks
 
 lock: $(STAMP) ## re-resolve constraints.txt for Python 3.11.2-3.13 on Linux, macOS, Windows (uv)
