@@ -6,6 +6,7 @@ import hashlib
 import http.server
 import re
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -414,7 +415,27 @@ def test_load_fashion_mnist_from_debian_package():
 # --------------------------------------------------------------- download
 
 
-class _Server:
+class LoopbackServer:
+    """Base of the tests' servers: ``_listen(handler)`` serves on 127.0.0.1 in a thread, over HTTPS
+    when ``tls`` names (certificate, key) files; ``url`` ends in "/"; ``close()`` stops it."""
+
+    def _listen(self, handler, tls=None):
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        self.url = f"http{'s' if tls else ''}://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=10)
+
+
+class _Server(LoopbackServer):
     """A loopback HTTP server for fixture files that counts the requests it gets."""
 
     def __init__(self, root):
@@ -437,16 +458,7 @@ class _Server:
             def log_message(self, *args):
                 pass
 
-        handler = functools.partial(Handler, directory=str(self.root))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=10)
+        self._listen(functools.partial(Handler, directory=str(self.root)))
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ import re
 import shutil
 import signal
 import socket
-import ssl
 import subprocess
 import sys
 import threading
@@ -26,7 +25,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_data import FETCH_SCRIPT, MNIST_FILES, REPO, _import_fetch_script, files_in, run_fetch, write_tiny
+from test_data import (
+    FETCH_SCRIPT,
+    MNIST_FILES,
+    REPO,
+    LoopbackServer,
+    _import_fetch_script,
+    files_in,
+    run_fetch,
+    write_tiny,
+)
 
 from helpers import _files, data
 from helpers.data import DownloadError, atomic_write, download, load_mnist, read_idx, write_idx
@@ -274,7 +282,7 @@ def test_atomic_write_that_fails_leaves_nothing(tmp_path):
 # ------------------------------------------------------------------- slow servers
 
 
-class Trickle:
+class Trickle(LoopbackServer):
     """A loopback HTTP server that sends each response one byte every ``interval`` seconds (at most
     ``limit`` bytes, so that it ends by itself); with ``head=False`` the status line and headers go at once."""
 
@@ -298,18 +306,7 @@ class Trickle:
             def log_message(self, *args):
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        if tls:  # (certificate, key) files
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(*tls)
-            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
-        self.url = f"http{'s' if tls else ''}://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self._listen(Handler, tls)
 
 
 @pytest.fixture
