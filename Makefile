@@ -54,7 +54,7 @@ notebook: $(STAMP) ## the same in Jupyter Notebook 7 (the classic-style interfac
 	$(VENV)/bin/jupyter notebook $$browser $$root --port=$(PORT) --notebook-dir=.
 
 test: $(STAMP) ## unit tests, then nbval over every notebook
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q -m "not instructor" tests
 	@if [ -z "$(NOTEBOOKS)" ]; then echo "no notebooks in notebooks/ yet: nbval skipped"; \
 	else $(PY) -m pytest -q $(NBVAL) $(NOTEBOOKS); fi
 
@@ -66,14 +66,17 @@ notebooks: $(STAMP) ## re-execute every notebook in place and store its outputs
 	@for nb in $(NOTEBOOKS); do echo "executing $$nb"; \
 	  $(VENV)/bin/jupyter nbconvert $(NBEXEC) "$$nb" || exit 1; done
 	$(PY) scripts/notebook_header.py
+	$(PY) scripts/grading_cells.py
 
 exercises: $(STAMP) ## write the student notebooks exercises/NN_*.ipynb from notebooks/ (nbgrader)
 	$(PY) -m pip install --quiet -r requirements-instructor.txt
 	$(PY) scripts/make_exercises.py
 
-check-exercises: $(STAMP) ## fail when a committed student notebook is not what make exercises writes
+check-exercises: $(STAMP) ## fail when a student notebook is stale; grade the course with nbgrader's own commands
 	$(PY) -m pip install --quiet -r requirements-instructor.txt
 	$(PY) scripts/make_exercises.py --check
+	$(PY) scripts/grading_cells.py --check
+	$(PY) -m pytest -q -m instructor tests
 
 e2e: $(STAMP) ## real-browser test: JupyterLab in headless chromium runs every notebook and moves a slider
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-e2e.txt
@@ -87,8 +90,8 @@ data: $(STAMP) ## download MNIST and Fashion-MNIST into data/ (checksummed; need
 bench: $(STAMP) ## print helpers' size, training throughput against a plain loop, explorer latencies
 	$(PY) bench/run.py
 
-lint: $(STAMP) ## ruff over helpers, answer_keys, tests, bench, scripts and notebooks
-	$(VENV)/bin/ruff check helpers answer_keys tests bench scripts notebooks
+lint: $(STAMP) ## ruff over helpers, coursework, answer_keys, tests, bench, scripts and notebooks
+	$(VENV)/bin/ruff check helpers coursework answer_keys tests bench scripts notebooks
 
 lock: $(STAMP) ## re-resolve constraints.txt for Python 3.11.2-3.13 on Linux, macOS, Windows (uv)
 	$(PY) -m pip install --quiet uv==0.13.9

@@ -1,15 +1,19 @@
-"""The answer keys of the notebooks' exercises: reference solutions, test inputs and the
-catalogued mistakes with their hints.
+"""Old name, kept for one release: the answer keys are ``coursework.keys`` now.
 
-One module per notebook registers its exercises with :func:`helpers.checks.exercise`;
-importing this package registers them all. This is course content, not a kernel: it sits
-beside ``helpers`` (which judges, in :mod:`helpers.checks`) so that an instructor adds an
-exercise here without touching the package. A notebook checks a student's function with
-``check("rosenbrock_grad", rosenbrock_grad)`` from ``helpers.checks``.
+A notebook saved before the move (``from answer_keys import vanishing as reference``) keeps
+working and is told, in one line, where the name went. Remove after the next release.
 """
 
-import importlib
-import pkgutil
+import sys
 
-for _module in pkgutil.iter_modules(__path__):
-    importlib.import_module(f"{__name__}.{_module.name}")
+try:
+    from coursework import keys as _keys
+except ImportError:
+    raise ImportError("answer_keys has moved to coursework.keys, which this installation leaves out (it holds "
+                      "the answers): use the notebooks of the current release") from None
+
+print("note: answer_keys has moved to coursework.keys; the old name goes in the next release")
+for _name, _module in list(sys.modules.items()):
+    if _name.startswith("coursework.keys."):
+        sys.modules[f"{__name__}.{_name.rsplit('.', 1)[1]}"] = _module
+sys.modules[__name__] = _keys

@@ -17,7 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 
-from answer_keys import vanishing  # noqa: E402
+from coursework.keys import vanishing  # noqa: E402
 from helpers import widgets  # noqa: E402
 from helpers.data import load_digits, load_iris, make_xor, standardize, train_test_split  # noqa: E402
 from helpers.nn import MLP  # noqa: E402

@@ -23,7 +23,7 @@ def kinds(path):
 
 
 def main():
-    for package in ("helpers", "answer_keys"):
+    for package in ("helpers", "coursework"):
         files = sorted((ROOT / package).rglob("*.py"))
         counts = [kinds(p) for p in files]
         code, doc, other = (sum(c[i] for c in counts) for i in range(3))

@@ -1,28 +1,60 @@
-"""The exercise checks: every reference passes, every stub says "not yet written", every
-catalogued mistake gets its own hint, and the generic diagnoses say what they should."""
+"""The answer keys and what the student's check compares with: every reference passes, every stub
+says "not yet written", every catalogued mistake gets its own hint, the stored answers are the
+keys' current outputs, and the references agree with central differences."""
+
+import copy
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
-import answer_keys  # noqa: F401  (registers every exercise)
-from helpers.checks import EXERCISES, Exercise, Mistake, _all_close, _flat, check, verdict
+import coursework
+from coursework import EXERCISES, verdict
+from coursework._judge import _all_close, _expected_array
+from coursework._sandbox import call
+from coursework.keys import REGISTRY, _forbidden, _outputs, _resolve, hidden_verdict, stale, visible_cases
 
-ALL = sorted(EXERCISES)
-MISTAKES = [(name, i) for name in ALL for i in range(len(EXERCISES[name].mistakes))]
+ALL = sorted(REGISTRY)
+MISTAKES = [(name, i) for name in ALL for i in range(len(REGISTRY[name].mistakes))]
+NUMERIC = [name for name in ALL if REGISTRY[name].numeric is not None]
 
 
 def _stub(*args):
     raise NotImplementedError("write this function, then run the check below it")
 
 
+def test_the_stored_answers_are_the_keys_current_outputs():
+    assert stale() == [], "run `python -m coursework.keys` (make exercises) and commit coursework/data"
+
+
+def test_every_exercise_is_stored_and_the_registry_is_complete_at_import():
+    assert sorted(EXERCISES) == ALL
+    for name in ALL:
+        key, spec = REGISTRY[name], EXERCISES[name]
+        assert (spec.function, spec.notebook, spec.points, spec.returns) == (
+            key.function, key.notebook, key.points, key.returns)
+
+
+def test_the_student_side_holds_no_solution_code():
+    """Importing the checks and running one loads no answer key: only stored inputs and outputs."""
+    code = ("import sys, coursework; coursework.check('newton_direction', lambda g, H: -H @ g); "
+            "print(sorted(m for m in sys.modules if 'keys' in m.split('.') or m.startswith('answer_keys')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "[]", out
+    for name, spec in EXERCISES.items():
+        assert not any(callable(v) for v in vars(spec).values()), name
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_the_reference_solution_is_correct(name):
-    assert verdict(name, EXERCISES[name].reference) == f"{name}: correct"
+    assert verdict(name, REGISTRY[name].reference) == f"{name}: correct" + (
+        f" ({REGISTRY[name].reveal})" if REGISTRY[name].reveal else "")
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_the_stub_is_not_yet_written(name, capsys):
-    check(name, _stub)
+    coursework.check(name, _stub)
     out = capsys.readouterr()
     assert out.out == f"{name}: not yet written (replace the `raise NotImplementedError` line with your code)\n"
     assert out.err == ""
@@ -30,87 +62,49 @@ def test_the_stub_is_not_yet_written(name, capsys):
 
 @pytest.mark.parametrize("name,i", MISTAKES)
 def test_each_catalogued_mistake_gets_its_hint(name, i):
-    mistake = EXERCISES[name].mistakes[i]
+    mistake = REGISTRY[name].mistakes[i]
     assert verdict(name, mistake.fn) == f"{name}: not right yet: {mistake.hint}"
 
 
 @pytest.mark.parametrize("name,i", MISTAKES)
 def test_each_catalogued_mistake_really_differs_from_the_reference(name, i):
-    ex = EXERCISES[name]
-    cases = ex.cases(np.random.default_rng(0))
-    outs = [_flat(ex.mistakes[i].fn(*c)) for c in cases]
-    refs = [_flat(ex.reference(*c)) for c in cases]
-    assert not _all_close(outs, refs, ex.rtol, ex.atol)
+    key = REGISTRY[name]
+    cases = visible_cases(key)
+    outs = _outputs(key, key.mistakes[i].fn, cases)
+    refs = _outputs(key, key.reference, cases)
+    wrap = (lambda o: tuple(_expected_array(x) for x in o)) if key.returns else (lambda o: (_expected_array(o),))
+    assert not _all_close([wrap(o) for o in outs], [wrap(r) for r in refs], key.rtol, key.atol)
 
 
-# ------------------------------------------------------------------ generic diagnoses, on a toy exercise
-
-def _toy_cases(rng):
-    return [(rng.standard_normal((3, 2)), rng.standard_normal((2, 4))) for _ in range(3)]
-
-
-EXERCISES["toy_matmul"] = Exercise(lambda A, B: A @ B, _toy_cases,
-                                   (Mistake("a constant 1 too many", lambda A, B: (A @ B) + 1),))
-
-
-def test_a_catalogued_mistake_wins_over_the_generic_diagnosis():
-    assert verdict("toy_matmul", lambda A, B: A @ B + 1) == "toy_matmul: not right yet: a constant 1 too many"
-
-
-def test_transpose_is_explained():
-    assert "transpose of the expected (3, 4)" in verdict("toy_matmul", lambda A, B: (A @ B).T)
+@pytest.mark.parametrize("name", NUMERIC)
+def test_the_reference_agrees_with_central_differences(name):
+    key = REGISTRY[name]
+    for case in visible_cases(key)[:3]:
+        with np.errstate(all="ignore"):
+            ref = _outputs(key, key.reference, [case])[0]
+            num = key.numeric(*copy.deepcopy(case))
+        if isinstance(num, dict):
+            num = tuple(num.values()) if not key.returns else coursework._judge.unpack(
+                coursework.keys.spec_of(key), num)
+        ref, num = (ref, num) if key.returns else ((ref,), (num,))
+        for r, n in zip(ref, num):
+            np.testing.assert_allclose(r, n, rtol=1e-5, atol=1e-7)
 
 
-def test_sign_and_factor_and_shape():
-    assert "wrong sign" in verdict("toy_matmul", lambda A, B: -(A @ B))
-    assert "is 0.5 times the right one" in verdict("toy_matmul", lambda A, B: 0.5 * (A @ B))
-    assert "has shape (3,), expected (3, 4)" in verdict("toy_matmul", lambda A, B: (A @ B)[:, 0])
+@pytest.mark.parametrize("name,path", [(n, p) for n in ALL for p in REGISTRY[n].forbid])
+def test_every_forbidden_helper_exists_and_its_use_is_caught(name, path):
+    student = lambda *args: _resolve(path)[2]()  # noqa: E731  (looks the name up when it runs, as code does)
+    with _forbidden(REGISTRY[name].forbid, student) as wires:
+        call(student, ())
+    assert [w.path for w in wires if w.tripped] == [path]
+    assert _resolve(path)[2] is not None and not isinstance(_resolve(path)[2], type(wires[0]))  # put back
 
 
-def test_an_exception_is_one_line_with_its_type_and_line():
-    def mine(A, B):
-        C = A @ B
-        return C @ C  # (3, 4) @ (3, 4): shapes do not fit
-
-    msg = verdict("toy_matmul", mine)
-    assert msg.startswith("toy_matmul: your code raised ValueError on line 3 of mine (`return C @ C")
-    assert "\n" not in msg and "Traceback" not in msg
-
-
-def test_a_missing_return_is_named():
-    def mine(A, B):
-        A @ B  # noqa: B018
-
-    assert verdict("toy_matmul", mine) == "toy_matmul: your function returns None; end it with `return ...`"
-
-
-def test_inputs_are_not_shared_with_the_student():
-    def mutating(A, B):
-        A *= 0  # a student's function that changes its input must not change the reference's
-        return A @ B
-
-    assert "off" in verdict("toy_matmul", mutating)
-    assert verdict("toy_matmul", lambda A, B: A @ B) == "toy_matmul: correct"
-
-
-def test_tuples_and_dicts_are_compared_entry_by_entry():
-    EXERCISES["toy_pair"] = Exercise(lambda A, B: {"sum": A.sum(), "prod": A @ B}, _toy_cases)
-    assert verdict("toy_pair", lambda A, B: {"sum": A.sum(), "prod": A @ B}) == "toy_pair: correct"
-    assert "output['prod'] has shape (4, 3)" in verdict("toy_pair", lambda A, B: {"sum": A.sum(), "prod": (A @ B).T})
-    assert verdict("toy_pair", lambda A, B: {"prod": A @ B, "sum": A.sum()}) == "toy_pair: correct"  # any key order
-
-
-def test_an_exactly_zero_output_needs_an_absolute_tolerance():
-    EXERCISES["toy_zero"] = Exercise(lambda A, B: 0.0 * A.sum(), _toy_cases, atol=1e-12)
-    assert verdict("toy_zero", lambda A, B: 1e-17 * A.sum()) == "toy_zero: correct"
-    assert "off" in verdict("toy_zero", lambda A, B: 1e-3 * A.sum())
-
-
-def test_an_overflow_is_named_and_can_be_a_catalogued_mistake():
-    naive = lambda A, B: np.exp(1e3 * (A @ B)) / np.exp(1e3 * (A @ B))  # noqa: E731  inf / inf
-    assert "holds inf or nan where the answer is finite" in verdict("toy_matmul", naive)
-    EXERCISES["toy_overflow"] = Exercise(lambda A, B: A @ B, _toy_cases, (Mistake("overflows", naive),))
-    assert verdict("toy_overflow", naive) == "toy_overflow: not right yet: overflows"
+def test_a_reference_that_calls_helpers_fails_the_hidden_tests():
+    """At autograde, a function built on the helpers kernel that computes the answer is refused."""
+    v = hidden_verdict("iris_forward", REGISTRY["iris_forward"].reference)
+    assert v == ("iris_forward: not right yet: on the hidden tests, iris_forward hands the work to helpers.nn.MLP, "
+                 "which computes this exercise's answer: write it yourself")
 
 
 def test_an_unknown_exercise_is_a_clear_error():

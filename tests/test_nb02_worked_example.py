@@ -174,7 +174,7 @@ def test_computation_graph_default_layout_unchanged():
 # ----------------------------------------------------------------- the seed's slips, as the notebook states them
 
 def test_seed_slips_at_the_given_numbers():
-    from answer_keys.worked_example import _grads
+    from coursework.keys.worked_example import _grads
 
     x, y = X[0], Y[0]
     _, g = tied(THETA0)
@@ -188,7 +188,7 @@ def test_seed_slips_at_the_given_numbers():
 
 
 def test_matrix_backward_matches_finite_differences_on_a_batch():
-    from answer_keys.worked_example import _backward_slip, _batch_numeric
+    from coursework.keys.worked_example import _backward_slip, _batch_numeric
 
     rng = np.random.default_rng(2)
     args = (rng.normal(size=(5, 3)), rng.dirichlet(np.ones(4), 5), rng.normal(size=(3, 2)), 0.3,

@@ -182,7 +182,7 @@ def test_bump_explorer_runs_gd_and_adam(capsys):
 
 
 def test_bump_explorer_runs_the_students_adam(capsys):
-    from answer_keys.vanishing import adam_step
+    from coursework.keys.vanishing import adam_step
     from helpers.widgets import BumpExplorer
 
     e = BumpExplorer(steps=30, adam_step=adam_step)  # the reference as "the student's": the same path

@@ -1,7 +1,11 @@
 """The shape of the helpers package: imports that point one way."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 HELPERS = Path(__file__).resolve().parents[1] / "helpers"
 MODULES = sorted(HELPERS.rglob("*.py"))
@@ -58,3 +62,34 @@ def test_the_cycle_check_sees_relative_imports(tmp_path):
     graph = {_module_name(p): _imports(p) for p in MODULES}
     assert "helpers.losses" in graph["helpers.nn"]
     assert "helpers.optim" in graph["helpers.train"]
+
+
+ALIASES = {"helpers.checks", "helpers.exercises"}  # old names kept for one release: they forward to coursework
+
+
+def test_the_kernels_import_no_course_content():
+    """helpers never imports the checks or the answer keys (coursework), apart from the two old names."""
+    for path in MODULES:
+        name = _module_name(path)
+        if name in ALIASES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            assert not [n for n in names if n.split(".")[0] in ("coursework", "answer_keys")], name
+
+
+@pytest.mark.parametrize("code,moved", [
+    ("from helpers.exercises import vanishing as reference; print(reference.largest_escapable_h)",
+     "helpers.exercises has moved to coursework.keys"),
+    ("from answer_keys import vanishing as reference; print(reference.escapes)",
+     "answer_keys has moved to coursework.keys"),
+    ("from helpers.checks import check, verdict; check('slope_from_h', lambda h: h * (1 - h))",
+     "helpers.checks has moved to coursework"),
+])
+def test_names_in_saved_notebooks_keep_working_and_say_where_they_went(code, moved):
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=HELPERS.parent)
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith(f"note: {moved}") and "next release" in lines[0]
+    assert len(lines) == 2  # the note, then what the old code printed

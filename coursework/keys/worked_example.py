@@ -8,10 +8,14 @@ theta = (w1, ..., w8, b1, b2); z = W x + b with W1 = [[w1, w2], [w3, w4]], W2 = 
 import numpy as np
 
 from helpers.activations import sigmoid, softmax
-from helpers.checks import Mistake, exercise
 from helpers.gradcheck import numerical_gradient, numerical_jacobian
 from helpers.nn import MLP, OUTPUTS
 
+from ._registry import Mistake, exercise
+
+NOTEBOOK = "02_two_layer_worked_example"
+FORBID = ("helpers.nn.MLP", "helpers.nn.OUTPUTS", "helpers.gradcheck.numerical_gradient",
+          "helpers.gradcheck.numerical_jacobian")
 THETA0 = np.array([0.1, 0.2, 0.2, 0.3, 0.4, 0.5, 0.5, 0.6, 0.3, 0.6])
 X0, Y0 = np.array([0.1, 0.4]), np.array([0.1, 0.9])
 
@@ -37,7 +41,7 @@ def _forward(theta, x, y):
     return np.concatenate([acts[1][0], zs[1][0], acts[2][0], [0.5 * np.sum((y - acts[2][0]) ** 2)]])
 
 
-@exercise("worked_forward", _cases, mistakes=[
+@exercise("worked_forward", _cases, function="forward_pass", points=2, forbid=FORBID, mistakes=[
     Mistake("row j of W holds the weights into unit j: z1 = w1 x1 + w2 x2 + b1 (and o1 = w5 h1 + w6 h2 + b2)",
             lambda t, x, y: _forward(np.asarray(t)[[0, 2, 1, 3, 4, 6, 5, 7, 8, 9]], x, y)),
     Mistake("E = 1/2 sum (y - net)^2: the factor 1/2 is missing",
@@ -52,7 +56,8 @@ def _logits(rng):
     return [(np.array([1.1426, 1.2631]),), (rng.normal(size=3),), (3 * rng.normal(size=5),), (np.zeros(4),)]
 
 
-@exercise("worked_softmax_jacobian", _logits, numeric=lambda o: numerical_jacobian(softmax, o), mistakes=[
+@exercise("worked_softmax_jacobian", _logits, numeric=lambda o: numerical_jacobian(softmax, o),
+          function="softmax_jacobian", points=2, forbid=FORBID, mistakes=[
     Mistake("the diagonal term is missing: dp_i/do_i = p_i (1 - p_i), so J = diag(p) - p p^T",
             lambda o: -np.outer(softmax(o), softmax(o))),
     Mistake("the off-diagonal entries dp_i/do_j = -p_i p_j are missing: every output depends on every logit",
@@ -84,8 +89,9 @@ def _grads(theta, x, y, slip=""):
         g[8] = np.sum((p - y)[:, None] * J * W2) * np.sum(h * (1 - h))
     if slip == "no sum":
         g[8:] = dz[0], do[0]
-    if slip == "w4 sign":
-        g[3] = -g[3]
+    if slip == "w4 bracket":  # the source's bracket closes too early: its first term misses w6 sigma'(z2) x2
+        first = (p[0] - y[0]) * p[0] * (1 - p[0])
+        g[3] = first + ((do[0] - first) * W2[0, 1] + do[1] * W2[1, 1]) * h[1] * (1 - h[1]) * x[1]
     return g
 
 
@@ -101,13 +107,15 @@ def _slip(hint, slip):
     _slip("h1 is already sigma(z1): its slope is h1 (1 - h1), not sigma(h1)(1 - sigma(h1))", "sigma twice"),
     _slip("h2 reaches o2 through w8, not w7: delta_h2 = delta_o1 w6 + delta_o2 w8", "w7 for w8"),
     _slip("y1 and y2 are mixed up: each delta_net_k = net_k - y_k carries its own index", "y mixed"),
-    _slip("dE/dw4 = delta_z2 x2 has the wrong sign here: recompute it from delta_z2, like dE/dw3", "w4 sign"),
+    _slip("dE/dw4: the bracket must hold both paths into o1, (dE/dnet1 dnet1/do1 + dE/dnet2 dnet2/do1), before "
+          "the factor w6 sigma'(z2) x2; the source closes it after the first term", "w4 bracket"),
     _slip("b1's gradient uses d o_j / d h_k = w_(2+2i+j) (the output index i): it is w_(2+2j+k)", "b1 index"),
     _slip("a shared bias is used by both units: its gradient is the sum delta_z1 + delta_z2 (delta_o1 + delta_o2)",
           "no sum"),
     _slip("the softmax Jacobian's diagonal term is missing: dnet_i/do_i = net_i (1 - net_i)", "diagonal"),
     _slip("the hidden gradients miss the factor sigma'(z) = h (1 - h)", "no sigma'"),
-], numeric=lambda t, x, y: numerical_gradient(lambda v: _e_of(v, x, y), t))
+], numeric=lambda t, x, y: numerical_gradient(lambda v: _e_of(v, x, y), t), function="ten_gradients", points=3,
+   forbid=FORBID)
 def worked_gradients(theta, x, y):
     """dE/d(w1, ..., w8, b1, b2), an array (10,), with the shared biases' gradients summed over their uses."""
     g = _theta_net(theta).loss_and_grads(np.asarray(x, float)[None], np.asarray(y, float)[None])[1]
@@ -148,7 +156,8 @@ def _batch_numeric(X, Y, W1, b1, W2, b2):
     return g[:-1]  # dW1, db1, dW2 (b2 last, left out)
 
 
-@exercise("worked_backward", _batch_cases, numeric=_batch_numeric, mistakes=[
+@exercise("worked_backward", _batch_cases, numeric=_batch_numeric, function="backward_batch", points=3,
+          forbid=FORBID, mistakes=[
     Mistake("a shared bias is one number: sum its gradient over the units too, not only over the samples",
             lambda *a: _backward(*a, slip="no sum")),
     Mistake("dZ1 misses the factor sigma'(Z1) = H (1 - H)", lambda *a: _backward_slip(*a, "no sigma'")),
@@ -168,7 +177,7 @@ def _step_cases(rng):
     return [(THETA0, X0, Y0, 0.5)] + [c + (lr,) for c, lr in zip(_cases(rng)[1:], (0.1, 1.0, 3.0), strict=False)]
 
 
-@exercise("worked_step", _step_cases, mistakes=[
+@exercise("worked_step", _step_cases, function="gradient_step", forbid=FORBID, mistakes=[
     Mistake("a descent step goes against the gradient: theta - lr * grad E",
             lambda t, x, y, lr: t + lr * worked_gradients(t, x, y)),
     Mistake("b1 moves by the sum of its two uses' gradients", lambda t, x, y, lr: t - lr * _grads(t, x, y, "no sum")),

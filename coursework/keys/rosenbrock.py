@@ -3,11 +3,14 @@ point, a gradient-descent path and the Newton direction."""
 
 import numpy as np
 
-from helpers.checks import Mistake, exercise
 from helpers.gradcheck import numerical_gradient, numerical_jacobian
 from helpers.objectives import ROSENBROCK, Objective
 from helpers.optim import GD, minimize
 
+from ._registry import Mistake, exercise
+
+NOTEBOOK = "01_rosenbrock"
+GRADIENTS = ("helpers.gradcheck.numerical_gradient", "helpers.gradcheck.numerical_jacobian")
 
 def _points(rng):
     """The classic start, the minimum (where many wrong formulas vanish too) and random points."""
@@ -19,7 +22,8 @@ def _wrong_sign_grad(x):
     return np.array([-400 * x1 * (x2 - x1**2) + 2 * (1 - x1), 200 * (x2 - x1**2)])
 
 
-@exercise("rosenbrock_grad", _points, numeric=lambda x: numerical_gradient(ROSENBROCK.f, x), mistakes=[
+@exercise("rosenbrock_grad", _points, numeric=lambda x: numerical_gradient(ROSENBROCK.f, x), points=2,
+          forbid=("helpers.objectives.ROSENBROCK.grad",) + GRADIENTS, mistakes=[
     Mistake("the second term of df/dx1 has the wrong sign: d/dx1 (1 - x1)^2 = -2 (1 - x1)", _wrong_sign_grad),
     Mistake("df/dx1 misses the inner derivative -2 x1 of (x2 - x1^2) (chain rule)",
             lambda x: np.array([200 * (x[1] - x[0] ** 2) - 2 * (1 - x[0]), 200 * (x[1] - x[0] ** 2)])),
@@ -29,7 +33,8 @@ def rosenbrock_grad(x):
     return ROSENBROCK.grad(np.asarray(x, dtype=float))
 
 
-@exercise("rosenbrock_hess", _points, numeric=lambda x: numerical_jacobian(ROSENBROCK.grad, x), mistakes=[
+@exercise("rosenbrock_hess", _points, numeric=lambda x: numerical_jacobian(ROSENBROCK.grad, x), points=2,
+          forbid=("helpers.objectives.ROSENBROCK.hess",) + GRADIENTS, mistakes=[
     Mistake("H11 misses the + 2 that (1 - x1)^2 contributes",
             lambda x: ROSENBROCK.hess(x) - np.array([[2.0, 0.0], [0.0, 0.0]])),
     Mistake("the mixed derivatives should be -400 x1, the derivative of 200 (x2 - x1^2) with respect to x1",
@@ -41,22 +46,37 @@ def rosenbrock_hess(x):
 
 
 def _symmetric(rng):
-    diag = [np.diag(d) for d in ([2.0, 3.0], [-1.0, -5.0], [2.0, -4.0], [-3.0, 1.0], [0.0, 2.0])]
-    rot = np.linalg.qr(rng.standard_normal((2, 2)))[0]
-    return [(H,) for H in diag] + [(rot @ H @ rot.T,) for H in diag] + [(np.array([[802.0, -400.0], [-400.0, 200.0]]),)]
+    """2 x 2 and 3 x 3 Hessians of every kind, diagonal and rotated; with both signs and a zero, a saddle."""
+    diag = [np.diag(d) for d in ([2.0, 3.0], [-1.0, -5.0], [2.0, -4.0], [-3.0, 1.0], [0.0, 2.0], [0.0, -1.0],
+                                 [1.0, 2.0, 3.0], [2.0, -1.0, 0.0], [0.0, 0.0, 3.0], [-1.0, -2.0, -0.5])]
+    rotated = []
+    for H in diag:
+        q = np.linalg.qr(rng.standard_normal(H.shape))[0]
+        rotated.append(q @ H @ q.T)
+    return [(H,) for H in diag + rotated] + [(np.array([[802.0, -400.0], [-400.0, 200.0]]),)]
 
 
 def _kind(lam):
-    if np.isclose(lam, 0, atol=1e-9).any():
+    """Both signs: a saddle, zero or not (the two curvatures already disagree); else a zero eigenvalue
+    leaves the second derivatives undecided."""
+    lam = np.asarray(lam, dtype=float)
+    zero = np.isclose(lam, 0, atol=1e-9 * max(1.0, np.abs(lam).max()))
+    if (lam[~zero] > 0).any() and (lam[~zero] < 0).any():
+        return "saddle"
+    if zero.any():
         return "degenerate"
-    return "minimum" if (lam > 0).all() else "maximum" if (lam < 0).all() else "saddle"
+    return "minimum" if (lam > 0).all() else "maximum"
 
 
-@exercise("classify", _symmetric, mistakes=[
+@exercise("classify", _symmetric, points=2, mistakes=[
     Mistake("det H > 0 alone does not make a minimum: a maximum has det H > 0 too; look at H11 (or both eigenvalues)",
             lambda H: _kind(np.linalg.eigvalsh(H)) if np.linalg.det(H) <= 0 else "minimum"),
     Mistake("the diagonal entries of H are its eigenvalues only when H is diagonal; use np.linalg.eigvalsh",
             lambda H: _kind(np.diag(H).astype(float))),
+    Mistake("a zero eigenvalue leaves the kind undecided only when the others agree in sign: with one positive "
+            "and one negative eigenvalue the point is a saddle, whatever the rest",
+            lambda H: "degenerate" if np.isclose(np.linalg.eigvalsh(H), 0, atol=1e-9).any()
+            else _kind(np.linalg.eigvalsh(H))),
 ])
 def classify(H):
     """'minimum', 'maximum', 'saddle' or 'degenerate' (a zero eigenvalue) for a stationary point with Hessian H."""
@@ -67,7 +87,9 @@ def _descent_cases(rng):
     return [(np.array([-1.2, 1.0]), 1e-3, 5)] + [(rng.uniform(-2, 2, 2), lr, n) for lr, n in ((2e-3, 3), (1e-4, 8))]
 
 
-@exercise("gradient_descent", _descent_cases, mistakes=[
+@exercise("gradient_descent", _descent_cases, points=2,
+          forbid=("helpers.optim.minimize", "helpers.optim.minimize_run", "helpers.optim.descend", "helpers.optim.GD"),
+          mistakes=[
     Mistake("the path starts with x0 itself: steps + 1 rows, x0 first",
             lambda x0, lr, n: minimize(ROSENBROCK, x0, GD(lr), n)[1:]),
     Mistake("a descent step goes against the gradient: x - lr * grad f(x)",
@@ -82,7 +104,7 @@ def _newton_cases(rng):
     return [(ROSENBROCK.grad(x), ROSENBROCK.hess(x)) for x in rng.uniform(-2, 2, (4, 2))]
 
 
-@exercise("newton_direction", _newton_cases, mistakes=[
+@exercise("newton_direction", _newton_cases, forbid=("helpers.optim.Newton",), mistakes=[
     Mistake("the Newton step solves H d = -g; multiplying by H instead of solving with it goes the wrong way",
             lambda g, H: -H @ g),
     Mistake("the Newton direction is -H^-1 g: the minus sign is missing", lambda g, H: np.linalg.solve(H, g)),
@@ -106,7 +128,7 @@ def _radius(lr, beta, lam, top=lambda lr, beta, lam: 1 + beta - lr * lam, measur
     return float(measure(np.linalg.eigvals(T)).max())
 
 
-@exercise("heavy_ball_rate", _rate_cases, mistakes=[
+@exercise("heavy_ball_rate", _rate_cases, points=3, mistakes=[
     Mistake("the top-left entry of the iteration matrix is 1 + beta - lr*lam (x_k - x_{k-1} adds beta x_k), "
             "not 1 - lr*lam", lambda lr, beta, lam: _radius(lr, beta, lam, lambda lr, beta, lam: 1 - lr * lam)),
     Mistake("the rate is the largest modulus |mu| of the eigenvalues; a complex pair has |mu| = sqrt(beta), "

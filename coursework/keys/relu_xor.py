@@ -9,12 +9,15 @@ seed's (1 - y)/y_hat typo is right on class-1 samples, wrong on class 0).
 import numpy as np
 
 from helpers.activations import relu, relu_grad, sigmoid
-from helpers.checks import Mistake, exercise
 from helpers.gradcheck import numerical_gradient
 from helpers.losses import binary_cross_entropy_with_logits
 from helpers.nn import MLP, dense_backward, dense_forward
 from helpers.objectives import VALLEY
 
+from ._registry import Mistake, exercise
+
+NOTEBOOK = "03_relu_xor"
+NUMERIC = ("helpers.gradcheck.numerical_gradient", "helpers.gradcheck.numerical_jacobian")
 PART1 = (np.array([[1.0, -1.0, 0.0, 1.0], [0.0, 0.0, 0.5, 1.0]]), np.array([0.0, 0.0, 1.0, 0.0]),
          np.array([1.0, 0.0, -1.0, 1.0]), 1.0)  # the assignment's W (2, 4) (rows = inputs), b, V, c
 
@@ -37,7 +40,7 @@ def _loss(X, y, W, b, V, c):
 
 
 @exercise("ff_nn_relu", lambda rng: [(np.array([[1.0, -1.0], [0.0, -1.0], [0.0, 1.0]]),) + PART1]
-          + [c[:1] + c[2:] for c in _nets(rng)], mistakes=[
+          + [c[:1] + c[2:] for c in _nets(rng)], points=2, forbid=("helpers.nn.MLP",), mistakes=[
     Mistake("the hidden units are ReLUs: h = max(0, a), applied before the output layer",
             lambda X, W, b, V, c: sigmoid((X @ W + b) @ V + c)),
     Mistake("the output is a probability: apply the sigmoid to u = h V + c",
@@ -58,7 +61,8 @@ def _valley(p, inner_x=-1.0, chain_y=True, k=100.0):  # the gradient with one of
 
 @exercise("valley_grad", lambda rng:
           [(np.array([1.0, 0.5]),), (np.zeros(2),)] + [(p,) for p in rng.uniform(-2, 3, (4, 2))],
-          numeric=lambda p: numerical_gradient(VALLEY.f, p), mistakes=[
+          numeric=lambda p: numerical_gradient(VALLEY.f, p), points=2,
+          forbid=("helpers.objectives.VALLEY.grad",) + NUMERIC, mistakes=[
     Mistake("d/dx (3 - x^3) = -3x^2: the sign of that term is flipped", lambda p: _valley(p) + [6 * p[0] ** 2, 0]),
     Mistake("df/dx: the inner derivative of (2y^2 - x) with respect to x is -1, so the term is -100 (2y^2 - x)",
             lambda p: _valley(p, inner_x=1.0)),
@@ -72,7 +76,8 @@ def valley_grad(p):
 
 
 @exercise("momentum_step", lambda rng: [tuple(rng.normal(size=(3,) + s)) + h for s, h in
-                                        (((2,), (1e-3, 0.9)), ((17,), (0.1, 0.5)), ((3, 4), (0.3, 0.9)))], mistakes=[
+                                        (((2,), (1e-3, 0.9)), ((17,), (0.1, 0.5)), ((3, 4), (0.3, 0.9)))],
+          returns=("x_new", "v_new"), forbid=("helpers.optim.Momentum",), mistakes=[
     Mistake("the velocity goes against the gradient: v <- beta v - lr g",
             lambda x, v, g, lr, beta: (x + beta * v + lr * g, beta * v + lr * g)),
     Mistake("x moves by the new velocity: first v <- beta v - lr g, then x <- x + v",
@@ -97,7 +102,8 @@ HINT_MEAN = "L is the mean over the S samples: divide by S"
 
 
 @exercise("bce_output_grad", lambda rng: [(rng.normal(scale=2, size=S), _labels(rng, S)) for S in (4, 7, 12)],
-          numeric=lambda u, y: numerical_gradient(lambda v: binary_cross_entropy_with_logits(v, y)[0], u), mistakes=[
+          numeric=lambda u, y: numerical_gradient(lambda v: binary_cross_entropy_with_logits(v, y)[0], u), points=2,
+          forbid=("helpers.losses.binary_cross_entropy_with_logits",) + NUMERIC, mistakes=[
     Mistake(HINT_SIGMOID, lambda u, y: SLIPS["sigmoid factor missing"](sigmoid(u), y) / len(u)),
     Mistake(HINT_TYPO, lambda u, y: SLIPS["(1-y)/y_hat typo"](sigmoid(u), y) / len(u)),
     Mistake(HINT_MEAN, lambda u, y: sigmoid(u) - y),
@@ -124,7 +130,8 @@ def _numeric(X, y, W, b, V, c):
     return dict(zip(("dW", "db", "dV", "dc"), (numerical_gradient(f, p) for f, p in zip(loss, params))))
 
 
-@exercise("relu_net_grads", _nets, numeric=_numeric, mistakes=[
+@exercise("relu_net_grads", _nets, numeric=_numeric, points=3, returns=("dW", "db", "dV", "dc"),
+          forbid=("helpers.nn.MLP",) + NUMERIC, mistakes=[
     Mistake(HINT_SIGMOID, lambda *a: backprop(*a, slip="sigmoid factor missing")),
     Mistake(HINT_TYPO, lambda *a: backprop(*a, slip="(1-y)/y_hat typo")),
     Mistake("dW has the shape of W, (D, H): rows are inputs here, so dW = X^T dA, not dA^T X",
@@ -146,7 +153,8 @@ def _flat(w, X, y, slip="right", order="C"):  # grad_f, by backprop; order "F" u
 
 @exercise("grad_f", lambda rng: [(rng.normal(size=17), rng.normal(size=(S, 2)), _labels(rng, S)) for S in (6, 10, 15)],
           numeric=lambda w, X, y: numerical_gradient(
-              lambda v: _loss(X, y, v[:8].reshape(2, 4), v[8:12], v[12:16], v[16]), w), mistakes=[
+              lambda v: _loss(X, y, v[:8].reshape(2, 4), v[8:12], v[12:16], v[16]), w), points=2,
+          forbid=("helpers.nn.MLP",) + NUMERIC, mistakes=[
     Mistake("w[:8] is W (2, 4) row by row (rows are inputs): w[:8].reshape(2, 4), and dW.ravel() in the same order",
             lambda w, X, y: _flat(w, X, y, order="F")),
     Mistake(HINT_SIGMOID, lambda w, X, y: _flat(w, X, y, "sigmoid factor missing")),

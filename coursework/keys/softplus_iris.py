@@ -5,10 +5,14 @@ Rows are samples, W is (fan_in, fan_out); the notebook's W0, b0, W1, b1 are the 
 import numpy as np
 
 from helpers.activations import sigmoid, sigmoid_grad, softmax, softplus
-from helpers.checks import Mistake, exercise
 from helpers.gradcheck import numerical_gradient
 from helpers.losses import softmax_cross_entropy
 from helpers.nn import MLP
+
+from ._registry import Mistake, exercise
+
+NOTEBOOK = "04_softplus_iris"
+NUMERIC = ("helpers.gradcheck.numerical_gradient",)
 
 
 def _net(W0, b0, W1, b1):
@@ -20,7 +24,8 @@ def _layers(rng, S, D, H, K):
             rng.normal(size=(H, K)) / np.sqrt(H), 0.5 * rng.normal(size=K))
 
 
-@exercise("iris_param_count", lambda rng: [(n,) for n in (1, 3, 8, 100, int(rng.integers(2, 50)))], mistakes=[
+@exercise("iris_param_count", lambda rng: [(n,) for n in (1, 3, 8, 100, int(rng.integers(2, 50)))],
+          forbid=("helpers.nn.MLP",), mistakes=[
     Mistake("the biases are parameters too: add N_H for b0 and 3 for b1", lambda n: 7 * n),
     Mistake("b0 adds N_H parameters, one per hidden unit", lambda n: 7 * n + 3),
     Mistake("b1 adds 3 parameters, one per output", lambda n: 8 * n)])
@@ -28,11 +33,17 @@ def iris_param_count(NH):
     return MLP([4, NH, 3]).n_params
 
 
-# ordinary z, z so negative that 1 + e^z rounds to 1, and large z (e^700 is still finite)
+# ordinary z, z so negative that 1 + e^z rounds to 1, large z (e^700 is still finite), and |z| far
+# beyond float64's exp limit (e^710 overflows); pure relative tolerance, so e^-700 is not taken for 0
 @exercise("softplus_and_grad", lambda rng: [(rng.normal(0, 3, 7),), (rng.normal(0, 3, (3, 4)),),
-                                            (np.array([-40.0, -100, -700]),), (np.array([0.0, 30, 700]),)], mistakes=[
+                                            (np.array([-40.0, -100, -700]),), (np.array([0.0, 30, 700]),),
+                                            (np.array([710.0, 1000, 1e4, -710, -1e4]),)],
+          points=2, returns=("softplus", "slope"), atol=0.0,
+          forbid=("helpers.activations.softplus", "helpers.activations.softplus_grad"), mistakes=[
     Mistake("ln(1 + e^z) as written gives 0 for z below about -37 and overflows above 709: use np.logaddexp(0, z)",
             lambda z: (np.log(1 + np.exp(z)), sigmoid(z))),
+    Mistake("np.log1p(np.exp(z)) keeps the small values but e^z still overflows above z = 709: use "
+            "np.logaddexp(0, z), or z + log1p(e^-z) for z > 0", lambda z: (np.log1p(np.exp(z)), sigmoid(z))),
     Mistake("the slope is sigma at the pre-activation z, not sigma(softplus(z))", lambda z: (softplus(z),
                                                                                              sigmoid(softplus(z)))),
     Mistake("sigma(z)(1 - sigma(z)) is the sigmoid's own slope, one derivative too many: the slope is sigma(z)",
@@ -44,7 +55,7 @@ def softplus_and_grad(z):
 
 
 @exercise("iris_forward", lambda rng: [_layers(rng, *s) for s in ((5, 4, 8, 3), (1, 4, 3, 3), (9, 2, 5, 4))],
-          mistakes=[
+          points=2, forbid=("helpers.nn.MLP",), mistakes=[
     Mistake("softmax normalizes each sample over the classes: axis=1, so that every row of Y_hat sums to 1",
             lambda X, W0, b0, W1, b1: softmax(softplus(X @ W0 + b0) @ W1 + b1, axis=0)),
     Mistake("the hidden activation is softplus ln(1 + e^z), not its slope sigma(z)",
@@ -56,7 +67,8 @@ def iris_forward(X, W0, b0, W1, b1):
 # random logits, and one sample whose true class has probability e^-742 (a subnormal number)
 @exercise("iris_cross_entropy", lambda rng: [(rng.normal(0, 2, (S, K)), np.eye(K)[rng.integers(0, K, S)])
                                              for S, K in ((6, 3), (1, 3), (4, 5))]
-          + [(np.array([[0.0, -1, 742], [1, 2, 3]]), np.array([[1.0, 0, 0], [0, 1, 0]]))], mistakes=[
+          + [(np.array([[0.0, -1, 742], [1, 2, 3]]), np.array([[1.0, 0, 0], [0, 1, 0]]))], points=2,
+          forbid=("helpers.losses.softmax_cross_entropy",), mistakes=[
     Mistake("the loss is the mean over the S samples: divide the sum by S",
             lambda Z, Y: softmax_cross_entropy(Z, Y)[0] * Z.shape[0]),
     Mistake("np.mean over the (S, K) array divides by S K: sum over the classes, then average over the samples",
@@ -90,7 +102,8 @@ SUM = "a bias is shared by all S samples: its gradient sums the rows, delta.sum(
 # (X, Y, W0, b0, W1, b1) with NH = K, so that a slip that swaps a transpose still runs
 @exercise("iris_backward", lambda rng: [(X, np.eye(H)[rng.integers(0, H, S)], *P) for S, D, H in
                                         ((5, 4, 3), (1, 4, 3), (8, 2, 5), (6, 4, 4))
-                                        for X, *P in [_layers(rng, S, D, H, H)]], numeric=_numeric, mistakes=[
+                                        for X, *P in [_layers(rng, S, D, H, H)]], numeric=_numeric, points=3,
+          returns=("W0", "b0", "W1", "b1"), forbid=("helpers.nn.MLP",) + NUMERIC, mistakes=[
     Mistake(h, lambda *a, s=s: _slipped(*a, s)) for s, h in [
         ("seed", "these are the assignment's formulas for W of shape (out, in); here W is (in, out): "
                  "dW1 = A1.T @ delta2, delta1 = (delta2 @ W1.T) * sigma(Z1), dW0 = X.T @ delta1"),
