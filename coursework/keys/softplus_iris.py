@@ -76,6 +76,17 @@ def _big(rng):
     return X, 300 * W0, b0, 200 * W1, b1
 
 
+BATCH = ("each row of Y_hat must sum to 1 on its own: the softmax's sum runs over the classes of one sample "
+         "(axis=1, keepdims=True), not over the whole batch")
+
+
+def _whole_batch(Z2, shift):
+    """The softmax over every entry of the batch (shifted by the batch's maximum, or not at all)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        E = np.exp(Z2 - Z2.max()) if shift else np.exp(Z2)
+        return E / E.sum()
+
+
 def _naive_forward(X, W0, b0, W1, b1):
     with np.errstate(over="ignore", invalid="ignore"):
         Z2 = np.log(1 + np.exp(X @ W0 + b0)) @ W1 + b1
@@ -87,10 +98,8 @@ def _naive_forward(X, W0, b0, W1, b1):
           reveal="Z1 = X W0 + b0, A1 = softplus(Z1), Z2 = A1 W1 + b1, Y_hat = softmax(Z2) row by row", mistakes=[
     Mistake("softmax normalizes each sample over the classes: axis=1, so that every row of Y_hat sums to 1",
             lambda X, W0, b0, W1, b1: softmax(softplus(X @ W0 + b0) @ W1 + b1, axis=0)),
-    Mistake("each row of Y_hat must sum to 1 on its own: the softmax's sum runs over the classes of one sample "
-            "(axis=1, keepdims=True), not over the whole batch",
-            lambda X, W0, b0, W1, b1: (lambda E: E / E.sum())(np.exp(softplus(X @ W0 + b0) @ W1 + b1
-                                                                     - (softplus(X @ W0 + b0) @ W1 + b1).max()))),
+    *(Mistake(BATCH, lambda X, W0, b0, W1, b1, s=s: _whole_batch(softplus(X @ W0 + b0) @ W1 + b1, s))
+      for s in (True, False)),
     Mistake("the hidden activation is softplus ln(1 + e^z), not its slope sigma(z)",
             lambda X, W0, b0, W1, b1: softmax(sigmoid(X @ W0 + b0) @ W1 + b1, axis=1)),
     Mistake("e^z overflows for z above 709, in softplus and in softmax: use your stable softplus and subtract "
