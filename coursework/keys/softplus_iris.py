@@ -279,7 +279,7 @@ def _cv(X, y, k, NH, lr, beta, steps, slip=None):
     """k-fold cross-validation of the training recipe (fold j: samples j, j + k, ...), or one slip of it."""
     fold = np.arange(len(y)) % k
     if slip == "blocks":
-        fold = np.repeat(np.arange(k), np.diff(np.linspace(0, len(y), k + 1).round().astype(int)))
+        fold = np.concatenate([np.full(len(part), j) for j, part in enumerate(np.array_split(np.arange(len(y)), k))])
     acc, loss = [], []
     for j in range(k):
         fit, val = fold != j, fold == j
@@ -299,8 +299,9 @@ def _cv(X, y, k, NH, lr, beta, steps, slip=None):
 
 def _cv_cases(rng):
     out = []
-    for S, k, NH, lr, beta, steps in ((24, 4, 3, 0.5, 0.9, 25), (21, 3, 2, 1.0, 0.0, 20), (10, 5, 4, 0.3, 0.5, 15),
-                                      (16, 2, 5, 0.5, 0.0, 10)):
+    # folds of equal and of unequal sizes (23 = 6 + 6 + 6 + 5), k from 2 to 5
+    for S, k, NH, lr, beta, steps in ((23, 4, 3, 0.5, 0.9, 25), (21, 3, 2, 1.0, 0.0, 20), (12, 5, 4, 0.3, 0.5, 15),
+                                      (17, 2, 5, 0.5, 0.0, 10)):
         X, y = _blobs(rng, S, spread=2.0)
         out.append((X, y, k, NH, lr, beta, steps))
     return out
