@@ -1,5 +1,10 @@
-"""Notebook 04's explorer: HiddenUnitsExplorer retrains the 4-NH-3 net on every slider move."""
+"""Notebook 04: its explorer (HiddenUnitsExplorer retrains the 4-NH-3 net on every slider move), and the
+protocol of the notebook itself (the test set is looked at once, at the end)."""
 
+import re
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
 
@@ -99,7 +104,7 @@ def test_bad_basis_is_refused(iris):
 
 
 def drawn_start(sizes, seed):
-    """Notebook 04's assignment_net: every parameter, biases included, from N(0, 0.05^2)."""
+    """The assignment's start: every parameter, biases included, from N(0, 0.05^2) (as notebook 04's iris_init)."""
     g = np.random.default_rng(seed)
     D, H, K = sizes
     shapes = {"W1": (D, H), "b1": (H,), "W2": (H, K), "b2": (K,)}
@@ -121,3 +126,19 @@ def test_make_model_builds_every_run(iris):
     assert np.any(explorer.model.params["b1"] != 0)  # the drawn biases, not MLP's zeros
     explorer.controls["hidden"].value = 3
     assert calls == [(4, 8, 3), (4, 3, 3)] and explorer.model.n_params == 27
+
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_SET = re.compile(r"\b(X_te|y_te|X_te_raw)\b")
+
+
+@pytest.mark.parametrize("folder", ["notebooks", "exercises"])
+def test_the_test_set_is_looked_at_once_at_the_end(folder):
+    """Every choice is made on the training set (cross-validation); no code cell before the final
+    evaluation (section 9) reads the test set, apart from the one that splits and scales the data."""
+    cells = nbformat.read(ROOT / folder / "04_softplus_iris.ipynb", as_version=4).cells
+    ids = [c.id for c in cells]
+    final = ids.index("nb04-final")
+    readers = [c.id for c in cells[:final] if c.cell_type == "code" and c.id != "nb04-22" and TEST_SET.search(c.source)]
+    assert readers == [], f"cells before the final evaluation that read the test set: {readers}"
+    assert TEST_SET.search(cells[final].source)
