@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 import difflib
 import errno
-import os
 import importlib
+import os
 import signal
 import sys
 from pathlib import Path
