@@ -107,7 +107,8 @@ def test_a_2d_objective_refuses_other_shapes_in_one_line(point):
     from helpers.objectives import PLATEAU, ROSENBROCK, SADDLE, VALLEY
 
     for objective in (ROSENBROCK, SADDLE, PLATEAU, VALLEY):
-        for fn in (objective.f, objective.grad, objective.hess):
+        # the saddle's Hessian is constant: it takes any x (notebook 01 passes None)
+        for fn in (objective.f, objective.grad) + ((objective.hess,) if objective is not SADDLE else ()):
             with pytest.raises(ValueError) as info:
                 fn(point)
             assert "is a function of 2 coordinates" in str(info.value) and "\n" not in str(info.value)
