@@ -145,7 +145,7 @@ def main(argv=None):
     args = parser().parse_args(argv)
     stage = ["loading the data stopped, nothing was written"]  # what an interruption stops, said in one line
     main_thread = threading.current_thread() is threading.main_thread()
-    previous = {s: signal.getsignal(s) for s in STOP_SIGNALS} if main_thread else {}
+    previous = {s: h for s in STOP_SIGNALS if (h := signal.getsignal(s)) is not None} if main_thread else {}
     for s, handler in previous.items():
         if handler is not signal.SIG_IGN:  # nohup's SIGHUP stays ignored
             signal.signal(s, _stop)
@@ -205,8 +205,8 @@ def _run(args, stage):
             print(f"wrote {args.plot}")
         except OSError as e:
             status = _error(f"cannot write the plot to {args.plot}: {e.strerror or e}")
-        stage[0] = "stopped before the last line"
     if args.json:
+        stage[0] = "the JSON line was not printed"
         # which published data set the files are (None: not all its published files), digits: shipped
         identified = args.dataset if args.dataset == "digits" else identify_mnist(args.dataset, args.data_dir)
         summary = dict(dataset=args.dataset, data_identified=identified, **{**cfg, "batch_size": hist.batch_size},
