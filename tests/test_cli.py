@@ -94,16 +94,22 @@ def test_unreadable_data_files_are_one_line(capsys, tmp_path):
     assert "train-images-idx3-ubyte.gz" in err
 
 
+def _sigint_as_on_a_terminal():
+    """In the child before exec: a job started in the background begins with SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_during_training_is_one_line_and_exit_130():
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "helpers.train", "--dataset", "digits", "--epochs", "100000"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        assert proc.stdout.readline().startswith("epoch")  # training is under way
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
+    with subprocess.Popen([sys.executable, "-m", "helpers.train", "--dataset", "digits", "--epochs", "100000"],
+                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                          preexec_fn=_sigint_as_on_a_terminal if os.name == "posix" else None) as proc:
+        try:
+            assert proc.stdout.readline().startswith("epoch")  # training is under way
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
     assert proc.returncode == 130
     assert err == "interrupted: training stopped, nothing was written\n"
 
@@ -197,8 +203,10 @@ def test_debian_fashion_mnist_is_refused_as_mnist():
 
 _CHILD = """
 import importlib, os, runpy, signal, sys, time
-signal.signal(signal.SIGINT, signal.default_int_handler)  # a background job starts with SIGINT ignored
 sig, where, before = getattr(signal, sys.argv[1]), sys.argv[2], sys.argv[3]
+# as on a terminal: a background job starts with SIGINT ignored, nohup ignores SIGHUP (the CLI keeps that)
+signal.signal(signal.SIGINT, signal.default_int_handler)
+signal.signal(sig, signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL)
 module, path = where.split(":")
 owner = importlib.import_module(module)
 *parents, name = path.split(".")
