@@ -1,16 +1,40 @@
-"""Exercises of notebook 01: the Rosenbrock gradient and Hessian, classifying a stationary
-point, a gradient-descent path and the Newton direction."""
+"""Exercises of notebook 01: the Rosenbrock gradient and Hessian, the level sets near x*, the seed's
+route to the stationary points, pure Newton, classifying a stationary point, the plateau's gradient,
+second-order directions (Newton, |H|, damped, negative curvature), gradient descent and its blow-up
+rate, heavy-ball and Nesterov momentum, Newton with a backtracking line search, and the heavy-ball
+rate and optimum on the quadratic model at x*."""
 
 import numpy as np
 
 from helpers.gradcheck import numerical_gradient, numerical_jacobian
-from helpers.objectives import ROSENBROCK, Objective
-from helpers.optim import GD, minimize
+from helpers.objectives import PLATEAU, ROSENBROCK, Objective
+from helpers.optim import GD, Momentum, Newton, minimize
 
 from ._registry import Mistake, exercise
 
 NOTEBOOK = "01_rosenbrock"
+
+#: the tasks of the source assignment (Assignment 03, exercise 1) that this notebook covers, numbered as
+#: it numbers them; its part a) numbers three items and then treats the second function g unnumbered
+#: ("1a.g"); exercise 1c (the 2-2-2 network) is notebook 02's
+TASKS = {
+    "1a.1": "compute the partial derivatives and the gradient of the Rosenbrock function f",
+    "1a.2": "compute the Hessian of f, evaluate gradient and Hessian at x* = (1, 1), and show that x* is a minimum",
+    "1a.3": "show that x* = (1, 1) is the only minimum of f",
+    "1a.g": "for g with gradient (2 x1 + 8, -4 x2 + 12): find the stationary point, the Hessian, and what kind of "
+            "point it is",
+    "1b(a)": "explain the plateau (flat area) of an error surface and the problem it causes",
+    "1b(b)": "explain what a Hessian with eigenvalues of large magnitude and negative sign means for "
+             "second-order descent directions",
+}
+
 GRADIENTS = ("helpers.gradcheck.numerical_gradient", "helpers.gradcheck.numerical_jacobian")
+RUNS = ("helpers.optim.minimize", "helpers.optim.minimize_run", "helpers.optim.descend")
+X_STAR = np.array([1.0, 1.0])
+X_START = np.array([-1.2, 1.0])
+H_STAR = ROSENBROCK.hess(X_STAR)
+f, grad, hess = ROSENBROCK.f, ROSENBROCK.grad, ROSENBROCK.hess
+
 
 def _points(rng):
     """The classic start, the minimum (where many wrong formulas vanish too) and random points."""
@@ -23,7 +47,8 @@ def _wrong_sign_grad(x):
 
 
 @exercise("rosenbrock_grad", _points, numeric=lambda x: numerical_gradient(ROSENBROCK.f, x), points=2,
-          forbid=("helpers.objectives.ROSENBROCK.grad",) + GRADIENTS, mistakes=[
+          forbid=("helpers.objectives.ROSENBROCK.grad",) + GRADIENTS,
+          reveal="the gradient at x* = (1, 1) is (0, 0): x* is a stationary point", mistakes=[
     Mistake("the second term of df/dx1 has the wrong sign: d/dx1 (1 - x1)^2 = -2 (1 - x1)", _wrong_sign_grad),
     Mistake("df/dx1 misses the inner derivative -2 x1 of (x2 - x1^2) (chain rule)",
             lambda x: np.array([200 * (x[1] - x[0] ** 2) - 2 * (1 - x[0]), 200 * (x[1] - x[0] ** 2)])),
@@ -34,7 +59,8 @@ def rosenbrock_grad(x):
 
 
 @exercise("rosenbrock_hess", _points, numeric=lambda x: numerical_jacobian(ROSENBROCK.grad, x), points=2,
-          forbid=("helpers.objectives.ROSENBROCK.hess",) + GRADIENTS, mistakes=[
+          forbid=("helpers.objectives.ROSENBROCK.hess",) + GRADIENTS,
+          reveal="the Hessian at x* = (1, 1) is [[802, -400], [-400, 200]]", mistakes=[
     Mistake("H11 misses the + 2 that (1 - x1)^2 contributes",
             lambda x: ROSENBROCK.hess(x) - np.array([[2.0, 0.0], [0.0, 0.0]])),
     Mistake("the mixed derivatives should be -400 x1, the derivative of 200 (x2 - x1^2) with respect to x1",
@@ -43,6 +69,112 @@ def rosenbrock_grad(x):
 def rosenbrock_hess(x):
     """Hessian (2, 2) of the Rosenbrock function at x (2,)."""
     return ROSENBROCK.hess(np.asarray(x, dtype=float))
+
+
+# ----------------------------------------------------------------------------- level sets near x*
+
+def _eigvecs():
+    lam, V = np.linalg.eigh(H_STAR)
+    return V[:, 0] * np.sign(V[0, 0]), V[:, 1] * np.sign(V[0, 1])
+
+
+def _level_cases(rng):
+    """Along the flat and the steep eigenvector, both ways, at levels from 1e-8 to 1e-2, and random directions."""
+    v_min, v_max = _eigvecs()
+    cases = [(v_min, 1e-8), (-v_min, 1e-4), (v_max, 1e-6), (-v_max, 1e-2)]
+    for c in (1e-6, 1e-3):
+        d = rng.normal(size=2)
+        cases.append((d / np.linalg.norm(d), c))
+    return cases
+
+
+def _bisect_level(direction, c, keep_low_half=False):
+    lo, hi = 0.0, 1e-6
+    while f(X_STAR + hi * direction) < c:
+        hi *= 2
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        below = f(X_STAR + mid * direction) < c
+        if below != keep_low_half:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+@exercise("level_distance", _level_cases, points=2, rtol=1e-8, mistakes=[
+    Mistake("return the distance t (a number), not the point x* + t d", lambda d, c: X_STAR + _bisect_level(d, c) * d),
+    Mistake("the bisection keeps the wrong half: when f(x* + mid d) < c the crossing lies beyond mid (lo = mid)",
+            lambda d, c: _bisect_level(d, c, keep_low_half=True)),
+    Mistake("that is the quadratic model's distance sqrt(2c / d^T H* d); f itself differs from it by cubic and "
+            "quartic terms: solve f(x* + t d) = c", lambda d, c: float(np.sqrt(2 * c / (d @ H_STAR @ d)))),
+])
+def level_distance(direction, c):
+    """t > 0 with f(x* + t direction) = c, for a unit vector direction (2,) and a level c > 0 (full precision)."""
+    return _bisect_level(np.asarray(direction, float), float(c))
+
+
+# ----------------------------------------------------------------------------- the stationary points
+
+def _x1_cases(rng):
+    """x1 = 1 (where the worked answer's slip hides), values of both signs, near zero and large."""
+    signs = rng.choice([-1.0, 1.0], 6)
+    return [(np.array([1.0, 0.5, -0.5, 2.0, -1.5]),), (signs * rng.uniform(0.05, 3.0, 6),), (np.array([0.01, -0.02, 10.0]),)]
+
+
+@exercise("x2_where_df1_vanishes", _x1_cases, points=2,
+          reveal="with x2 = x1^2 from df/dx2 = 0 it leaves x1^2 - x2 = (1 - x1) / (200 x1) = 0: x1 = 1", mistakes=[
+    Mistake("the sign of x1 - 1 is flipped: 400 x1 x2 = 400 x1^3 + 2 x1 - 2 gives x2 = (200 x1^3 + x1 - 1) / (200 x1); "
+            "the worked answer's (200 x1^3 - x1 + 1) / (200 x1) agrees only at x1 = 1",
+            lambda x1: (200 * x1**3 - x1 + 1) / (200 * x1)),
+    Mistake("x2 = x1^2 is where df/dx2 vanishes; here df/dx1 = 400 (x1^3 - x1 x2) + 2 x1 - 2 = 0 is solved for x2",
+            lambda x1: x1**2),
+    Mistake("dividing 400 x1 x2 = 400 x1^3 + 2 x1 - 2 by 400 x1 halves every term: (200 x1^3 + x1 - 1) / (200 x1)",
+            lambda x1: (200 * x1**3 + 2 * x1 - 2) / (200 * x1)),
+    Mistake("the constant - 2 of df/dx1 = 400 (x1^3 - x1 x2) + 2 x1 - 2 is missing", lambda x1: (200 * x1**3 + x1) / (200 * x1)),
+])
+def x2_where_df1_vanishes(x1):
+    """x2 (n,) with df/dx1 (x1, x2) = 0, for x1 (n,) without zeros (the worked answer's route)."""
+    x1 = np.asarray(x1, dtype=float)
+    return (200 * x1**3 + x1 - 1) / (200 * x1)
+
+
+def _newton(x0, steps, sign=-1.0, frozen=False):
+    x = np.array(x0, dtype=float)
+    path = [x.copy()]
+    H0 = hess(x)
+    for _ in range(steps):
+        g, H = grad(x), H0 if frozen else hess(x)
+        d = np.linalg.solve(H, g)
+        x = x + sign * d
+        path.append(x.copy())
+    return np.array(path)
+
+
+def _calm(path):
+    """A path that stays in a sensible range and away from singular Hessians (round-off stays small)."""
+    return np.isfinite(path).all() and np.abs(path).max() < 20 and all(abs(np.linalg.det(hess(p))) > 50 for p in path[:-1])
+
+
+def _newton_cases(rng):
+    cases = [(X_START.copy(), 6)]
+    while len(cases) < 4:
+        x0 = rng.uniform([-2.0, -1.0], [2.0, 3.0])
+        n = int(rng.integers(3, 8))
+        if _calm(_newton(x0, n)):
+            cases.append((x0, n))
+    return cases
+
+
+@exercise("newton_path", _newton_cases, points=2, forbid=("helpers.optim.Newton",) + RUNS, mistakes=[
+    Mistake("the path starts with x0 itself: steps + 1 rows, x0 first", lambda x0, n: _newton(x0, n)[1:]),
+    Mistake("a Newton step subtracts H^-1 grad f: x - H^-1 g, not x + H^-1 g", lambda x0, n: _newton(x0, n, sign=1.0)),
+    Mistake("the Hessian changes from point to point: compute H(x) again at every step, not once at x0",
+            lambda x0, n: _newton(x0, n, frozen=True)),
+])
+def newton_path(x0, steps):
+    """The path (steps + 1, 2) of pure Newton steps x <- x - H(x)^-1 grad f(x) on Rosenbrock from x0."""
+    return minimize(ROSENBROCK, x0, Newton(), steps)
 
 
 def _symmetric(rng):
@@ -83,13 +215,123 @@ def classify(H):
     return _kind(np.linalg.eigvalsh(H))
 
 
+# ----------------------------------------------------------------------------- the plateau
+
+def _sig(x):
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float)))
+
+
+def _plateau_cases(rng):
+    """The start of the runs (-6, -4), the minimum, the middle, a far-saturated unit and random points."""
+    return [(np.array([-6.0, -4.0]),), (np.full(2, np.log(9.0)),), (np.zeros(2),), (np.array([-30.0, 2.0]),)] + [
+        (p,) for p in rng.uniform(-8.0, 5.0, (3, 2))]
+
+
+_G0 = PLATEAU.grad(np.array([-6.0, -4.0]))
+
+
+@exercise("plateau_grad", _plateau_cases, numeric=lambda x: numerical_gradient(PLATEAU.f, x), points=2,
+          forbid=("helpers.objectives.PLATEAU.grad",) + GRADIENTS,
+          reveal=f"at (-6, -4), where p = {PLATEAU.f(np.array([-6.0, -4.0])):.2f}, the gradient is "
+                 f"({_G0[0]:.1e}, {_G0[1]:.1e}): a step of size 1 moves x by less than 0.02", mistakes=[
+    Mistake("the chain rule: the derivative of sigma(x_i), sigma(x_i) (1 - sigma(x_i)), multiplies (sigma(x_i) - 0.9)",
+            lambda x: _sig(x) - 0.9),
+    Mistake("sigma'(x) = sigma(x) (1 - sigma(x)), written with sigma(x), not x (1 - x)",
+            lambda x: (_sig(x) - 0.9) * np.asarray(x) * (1 - np.asarray(x))),
+    Mistake("the 1/2 in front cancels against the 2 that the square brings down: (sigma - 0.9) sigma', not half of it",
+            lambda x: 0.5 * (_sig(x) - 0.9) * _sig(x) * (1 - _sig(x))),
+])
+def plateau_grad(x):
+    """Gradient (2,) of p(x) = 1/2 sum_i (sigma(x_i) - 0.9)^2 at x (2,)."""
+    return PLATEAU.grad(np.asarray(x, dtype=float))
+
+
+# ----------------------------------------------------------------------------- second-order directions
+
+def _newton_dir_cases(rng):
+    return [(ROSENBROCK.grad(x), ROSENBROCK.hess(x)) for x in rng.uniform(-2, 2, (4, 2))]
+
+
+@exercise("newton_direction", _newton_dir_cases, forbid=("helpers.optim.Newton",), mistakes=[
+    Mistake("the Newton step solves H d = -g; multiplying by H instead of solving with it goes the wrong way",
+            lambda g, H: -H @ g),
+    Mistake("the Newton direction is -H^-1 g: the minus sign is missing", lambda g, H: np.linalg.solve(H, g)),
+])
+def newton_direction(g, H):
+    """The Newton direction d (2,) that solves H d = -g, for a gradient g (2,) and Hessian H (2, 2)."""
+    return -np.linalg.solve(H, g)
+
+
+def _modified(g, H, damping, absolute="eig", damp_sign=1.0, curvature="signed"):
+    lam, V = np.linalg.eigh(H)
+    if absolute == "eig":
+        d_abs = -V @ ((V.T @ g) / np.abs(lam))
+    else:
+        d_abs = -np.linalg.solve(np.abs(H), g)
+    d_damped = -np.linalg.solve(H + damp_sign * damping * np.eye(len(g)), g)
+    v = V[:, 0]
+    if curvature == "largest":
+        v = V[:, -1] * (-1.0 if V[:, -1] @ g > 0 else 1.0)
+    elif curvature == "signed":
+        v = (v * (-1.0 if v @ g > 0 else 1.0)) if lam[0] < 0 else np.zeros_like(g)
+    elif curvature == "always":
+        v = v * (-1.0 if v @ g > 0 else 1.0)
+    elif curvature == "raw":
+        v = v if lam[0] < 0 else np.zeros_like(g)
+    return d_abs, d_damped, v
+
+
+def _direction_cases(rng):
+    """(0, 1) and (0, 0.02) of the notebook, indefinite points with both orientations of eigh's eigenvector,
+    and points below the valley floor (positive definite: no negative-curvature direction)."""
+    cases = [(0.0, 1.0, 500.0), (0.0, 0.02, 10.0)]
+    orient, pd = set(), 0
+    while len(orient) < 2 or pd < 2:
+        x = rng.uniform([-2.0, -1.0], [2.0, 3.0])
+        g, H = grad(x), hess(x)
+        lam, V = np.linalg.eigh(H)
+        damping = float(rng.uniform(1.0, 600.0))
+        if abs(V[:, 0] @ g) < 1e-3 * np.linalg.norm(g) or np.min(np.abs(lam + damping)) < 1.0 or np.min(np.abs(lam)) < 1.0:
+            continue
+        if lam[0] < 0 and (V[:, 0] @ g > 0) not in orient:
+            orient.add(bool(V[:, 0] @ g > 0))
+            cases.append((x[0], x[1], damping))
+        elif lam[0] > 0 and pd < 2:
+            pd += 1
+            cases.append((x[0], x[1], damping))
+    return [(grad(np.array([a, b])), hess(np.array([a, b])), mu) for a, b, mu in cases]
+
+
+NAMES = ("absolute", "damped", "curvature")
+
+
+@exercise("modified_directions", _direction_cases, points=3, returns=NAMES,
+          reveal="at (0, 1) the negative-curvature direction is (1, 0): along it f falls from 101 to 0 at t = 1, "
+                 "the minimum", mistakes=[
+    Mistake("|H| means |eigenvalues|: V diag(|lambda_i|) V^T, not the absolute value of each entry of H",
+            lambda g, H, mu: _modified(g, H, mu, absolute="entries")),
+    Mistake("damping adds mu I to H (H + mu I), which lifts every eigenvalue by mu; H - mu I lowers them",
+            lambda g, H, mu: _modified(g, H, mu, damp_sign=-1.0)),
+    Mistake("the negative-curvature eigenvector must point downhill (g . d < 0); eigh returns it with either sign",
+            lambda g, H, mu: _modified(g, H, mu, curvature="raw")),
+    Mistake("the negative-curvature direction belongs to the smallest (most negative) eigenvalue, not the largest",
+            lambda g, H, mu: _modified(g, H, mu, curvature="largest")),
+    Mistake("where every eigenvalue is positive there is no negative-curvature direction: return zeros",
+            lambda g, H, mu: _modified(g, H, mu, curvature="always")),
+])
+def modified_directions(g, H, damping):
+    """For a gradient g (2,), a Hessian H (2, 2) and damping mu > 0: (-|H|^-1 g, -(H + mu I)^-1 g, and the unit
+    eigenvector of the most negative eigenvalue pointing downhill, or zeros (2,) if H has no negative eigenvalue)."""
+    return _modified(np.asarray(g, float), np.asarray(H, float), float(damping))
+
+
+# ----------------------------------------------------------------------------- gradient descent
+
 def _descent_cases(rng):
     return [(np.array([-1.2, 1.0]), 1e-3, 5)] + [(rng.uniform(-2, 2, 2), lr, n) for lr, n in ((2e-3, 3), (1e-4, 8))]
 
 
-@exercise("gradient_descent", _descent_cases, points=2,
-          forbid=("helpers.optim.minimize", "helpers.optim.minimize_run", "helpers.optim.descend", "helpers.optim.GD"),
-          mistakes=[
+@exercise("gradient_descent", _descent_cases, points=2, forbid=RUNS + ("helpers.optim.GD",), mistakes=[
     Mistake("the path starts with x0 itself: steps + 1 rows, x0 first",
             lambda x0, lr, n: minimize(ROSENBROCK, x0, GD(lr), n)[1:]),
     Mistake("a descent step goes against the gradient: x - lr * grad f(x)",
@@ -100,22 +342,146 @@ def gradient_descent(x0, lr, steps):
     return minimize(ROSENBROCK, x0, GD(lr), steps)
 
 
-def _newton_cases(rng):
-    return [(ROSENBROCK.grad(x), ROSENBROCK.hess(x)) for x in rng.uniform(-2, 2, (4, 2))]
+def _blows_up(x0, lr, steps, until_nan=False):
+    x = np.array(x0, dtype=float)
+    if until_nan:  # the whole run, then one test of the largest entry (nan > 1e6 is False)
+        path = [x]
+        with np.errstate(all="ignore"):
+            for _ in range(steps):
+                x = x - lr * grad(x)
+                path.append(x)
+            return bool(np.abs(np.array(path)).max() > 1e6)
+    for _ in range(steps):
+        x = x - lr * grad(x)
+        if not np.isfinite(x).all() or np.linalg.norm(x) > 1e6:
+            return True
+    return False
 
 
-@exercise("newton_direction", _newton_cases, forbid=("helpers.optim.Newton",), mistakes=[
-    Mistake("the Newton step solves H d = -g; multiplying by H instead of solving with it goes the wrong way",
-            lambda g, H: -H @ g),
-    Mistake("the Newton direction is -H^-1 g: the minus sign is missing", lambda g, H: np.linalg.solve(H, g)),
+def _bisect_rate(x0, lo, hi, steps, tol, swap=False, until_nan=False):
+    while hi - lo >= tol:
+        mid = 0.5 * (lo + hi)
+        if _blows_up(x0, mid, steps, until_nan) != swap:
+            hi = mid
+        else:
+            lo = mid
+    return lo, hi
+
+
+def _rate_bracket_cases(rng):
+    return [(X_START.copy(), 4e-3, 1e-2, 200, 1e-5), (X_START.copy(), 1e-3, 6.3e-3, 150, 1e-5),
+            (np.array([0.0, 0.0]), 1e-3, 2e-2, 100, 1e-4)] + [
+        (rng.uniform(-1.5, 1.5, 2), 1e-4, 2e-2, 100, 1e-4) for _ in range(2)]
+
+
+@exercise("blowup_rate", _rate_bracket_cases, points=3, returns=("lo", "hi"), rtol=1e-9,
+          reveal="from (-1.2, 1), with lo 4e-3, hi 1e-2 and 200 steps, the bracket is (0.0061526, 0.0061533): "
+                 "3.1 times 2/lambda_max(x*) = 0.001997", mistakes=[
+    Mistake("a rate at which the run blows up becomes the new upper end (hi = mid); one that stays bounded the "
+            "new lower end", lambda *a: _bisect_rate(*a, swap=True)),
+    Mistake("a run that overflows ends in inf and then nan, and nan > 1e6 is False: stop at the first iterate "
+            "beyond 1e6 (or test np.isfinite too)", lambda *a: _bisect_rate(*a, until_nan=True)),
 ])
-def newton_direction(g, H):
-    """The Newton direction d (2,) that solves H d = -g, for a gradient g (2,) and Hessian H (2, 2)."""
-    return -np.linalg.solve(H, g)
+def blowup_rate(x0, lo, hi, steps, tol):
+    """Bisection on the learning rate: (lo, hi) with hi - lo < tol, where gradient descent on Rosenbrock from
+    x0 stays bounded for `steps` steps at lo and blows up (an iterate with |x| > 1e6, or not finite) at hi."""
+    return _bisect_rate(np.asarray(x0, float), float(lo), float(hi), int(steps), float(tol))
 
+
+# ----------------------------------------------------------------------------- momentum: heavy ball, Nesterov
+
+def _momentum(x0, lr, beta, steps, nesterov, form="helpers", sign=1.0):
+    """Heavy ball, or Nesterov in the form with the gradient at the iterate (form="lookahead": Sutskever's form,
+    returning x_k where the gradient is taken at x_k + beta v_k; form="ema": v = beta v + (1 - beta) g)."""
+    x = np.array(x0, dtype=float)
+    v = np.zeros_like(x)
+    path = [x.copy()]
+    for _ in range(steps):
+        if form == "lookahead" and nesterov:
+            v = beta * v - lr * grad(x + beta * v)
+            x = x + v
+        elif form == "ema":
+            g = grad(x)
+            v = beta * v + (1 - beta) * g
+            x = x - lr * (beta * v + (1 - beta) * g) if nesterov else x - lr * v
+        else:
+            g = grad(x)
+            v = beta * v - sign * lr * g
+            x = x + beta * v - lr * g if nesterov else x + v
+        path.append(x.copy())
+    return np.array(path)
+
+
+def _momentum_cases(rng):
+    cases = [(X_START.copy(), 1e-3, 0.9, 40, False), (X_START.copy(), 1e-3, 0.9, 40, True)]
+    while len(cases) < 6:
+        case = (rng.uniform(-1.5, 1.5, 2), float(rng.uniform(1e-4, 1e-3)), float(rng.uniform(0.3, 0.95)), 30,
+                len(cases) % 2 == 1)
+        if np.abs(_momentum(*case)).max() < 5:
+            cases.append(case)
+    return cases
+
+
+@exercise("momentum_path", _momentum_cases, points=3, forbid=("helpers.optim.Momentum",) + RUNS, mistakes=[
+    Mistake("with nesterov=True the step is x + beta v - lr g (it looks ahead along the new velocity); "
+            "the path is heavy ball's in every case", lambda x0, lr, b, n, nest: _momentum(x0, lr, b, n, False)),
+    Mistake("that is Nesterov in Sutskever's form, whose x_k is not where the gradient is taken: return the points "
+            "y_k = x_k + beta v_k, which follow y <- y + beta v - lr grad f(y)",
+            lambda x0, lr, b, n, nest: _momentum(x0, lr, b, n, nest, form="lookahead")),
+    Mistake("the velocity goes against the gradient: v <- beta v - lr grad f(x)",
+            lambda x0, lr, b, n, nest: _momentum(x0, lr, b, n, nest, sign=-1.0)),
+    Mistake("v <- beta v + (1 - beta) g is an average of gradients (Adam's m), (1 - beta) times heavy ball's "
+            "velocity: heavy ball adds the whole -lr g", lambda x0, lr, b, n, nest: _momentum(x0, lr, b, n, nest, form="ema")),
+])
+def momentum_path(x0, lr, beta, steps, nesterov):
+    """The path (steps + 1, 2) of heavy-ball momentum (nesterov False) or Nesterov momentum (True) on Rosenbrock
+    from x0, velocity 0 at the start."""
+    return minimize(ROSENBROCK, x0, Momentum(lr, beta, nesterov=nesterov), steps)
+
+
+# ----------------------------------------------------------------------------- Newton with a line search
+
+def _line_search(x0, steps, fallback=True, c=1e-4, search=True):
+    x = np.array(x0, dtype=float)
+    path = [x.copy()]
+    for _ in range(steps):
+        g, H = grad(x), hess(x)
+        d = -np.linalg.solve(H, g)
+        if fallback and g @ d >= 0:
+            d = -g
+        t = 1.0
+        while search and f(x + t * d) > f(x) + c * t * (g @ d):
+            t /= 2
+        x = x + t * d
+        path.append(x.copy())
+    return np.array(path)
+
+
+def _line_search_cases(rng):
+    cases = [(X_START.copy(), 25), (np.array([0.0, 0.02]), 6)]
+    while len(cases) < 4:
+        x0 = rng.uniform([-2.0, -1.0], [2.0, 3.0])
+        if x0[1] > x0[0] ** 2 + 0.1:  # indefinite: the fallback matters
+            cases.append((x0, 10))
+    return cases
+
+
+@exercise("newton_line_search", _line_search_cases, points=3, forbid=("helpers.optim.Newton",) + RUNS, mistakes=[
+    Mistake("that is pure Newton: halve t from 1 until f(x + t d) <= f(x) + 1e-4 t g.d, so that f never rises",
+            lambda x0, n: _newton(x0, n)),
+    Mistake("where the Newton direction is not a descent direction (g.d >= 0) no step along it lowers f: "
+            "use d = -g there", lambda x0, n: _line_search(x0, n, fallback=False)),
+])
+def newton_line_search(x0, steps):
+    """The path (steps + 1, 2) of Newton's method with a backtracking line search on Rosenbrock from x0: d = -H^-1 g
+    (d = -g where g.d >= 0), t halved from 1 until f(x + t d) <= f(x) + 1e-4 t g.d, then x <- x + t d."""
+    return _line_search(np.asarray(x0, float), int(steps))
+
+
+# ----------------------------------------------------------------------------- the quadratic model at x*
 
 def _rate_cases(rng):
-    lam = np.linalg.eigvalsh(ROSENBROCK.hess(np.array([1.0, 1.0])))
+    lam = np.linalg.eigvalsh(H_STAR)
     return [(1e-3, 0.9, lam), (3.8e-3, 0.92, lam), (1.5e-3, 0.0, lam), (3e-3, 0.2, lam), (4.1e-3, 0.99, lam)] + \
         [(rng.uniform(0.05, 1.0), rng.uniform(0.0, 0.95), rng.uniform(0.1, 5.0, n)) for n in (1, 3, 4)]
 
@@ -141,3 +507,33 @@ def _radius(lr, beta, lam, top=lambda lr, beta, lam: 1 + beta - lr * lam, measur
 def heavy_ball_rate(lr, beta, lam):
     """Spectral radius of heavy-ball momentum on a quadratic with Hessian eigenvalues lam (n,)."""
     return _radius(lr, beta, lam)
+
+
+def _optimum(lam_min, lam_max, eta_top=4.0, square=True):
+    a, b = np.sqrt(lam_max), np.sqrt(lam_min)
+    rate = (a - b) / (a + b)
+    return eta_top / (a + b) ** 2, rate**2 if square else rate, rate
+
+
+def _optimum_cases(rng):
+    lam = np.linalg.eigvalsh(H_STAR)
+    return [(lam[0], lam[1]), (1.0, 100.0), (0.5, 0.5)] + [tuple(np.sort(rng.uniform(0.01, 50.0, 2))) for _ in range(3)]
+
+
+_OPT = _optimum(*np.linalg.eigvalsh(H_STAR))
+
+
+@exercise("momentum_optimum", _optimum_cases, points=2, returns=("lr", "beta", "rate"),
+          reveal=f"at x*: lr* = {_OPT[0]:.6f}, beta* = {_OPT[1]:.4f}, rate {_OPT[2]:.6f}", mistakes=[
+    Mistake("beta* is the square of the rate: the two roots' product is beta, and both have modulus sqrt(beta)",
+            lambda lo, hi: _optimum(lo, hi, square=False)),
+    Mistake("subtracting the two edge conditions gives lr (lambda_max - lambda_min) = 4 sqrt(beta), adding them "
+            "2 (1 + beta) - lr (lambda_max + lambda_min) = 0: together lr* = 4 / (sqrt(lambda_max) + sqrt(lambda_min))^2",
+            lambda lo, hi: _optimum(lo, hi, eta_top=2.0)),
+    Mistake("these are plain gradient descent's best settings (beta = 0, lr = 2 / (lambda_min + lambda_max)); "
+            "with momentum both roots sit on the edge of the complex region",
+            lambda lo, hi: (2 / (lo + hi), 0.0, (hi - lo) / (hi + lo))),
+])
+def momentum_optimum(lam_min, lam_max):
+    """(lr*, beta*, rate*) of heavy ball on a quadratic whose Hessian has extreme eigenvalues lam_min <= lam_max."""
+    return _optimum(float(lam_min), float(lam_max))

@@ -1,0 +1,1036 @@
+"""Students' answers to notebook 01's exercises, right ones in several styles and wrong ones the way students
+get them wrong (tests/test_solutions.py judges them: RIGHT must be correct to the check and to the hidden
+tests, WRONG must be refused, naming the words given)."""
+
+import math
+
+import numpy as np
+
+# ----------------------------------------------------------------------------- shared pieces, as a student writes them
+
+
+def _f(x):
+    return 100 * (x[1] - x[0] ** 2) ** 2 + (1 - x[0]) ** 2
+
+
+def _g(x):
+    x1, x2 = x
+    return np.array([-400 * x1 * (x2 - x1**2) - 2 * (1 - x1), 200 * (x2 - x1**2)])
+
+
+def _H(x):
+    x1, x2 = x
+    return np.array([[1200 * x1**2 - 400 * x2 + 2, -400 * x1], [-400 * x1, 200.0]])
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+# ----------------------------------------------------------------------------- rosenbrock_grad
+
+
+def grad_expanded(x):
+    x1, x2 = float(x[0]), float(x[1])
+    return np.array([400 * x1**3 - 400 * x1 * x2 + 2 * x1 - 2, 200 * x2 - 200 * x1**2])
+
+
+def grad_with_r(x):
+    r = x[1] - x[0] ** 2
+    return np.array([200 * r * (-2 * x[0]) - 2 * (1 - x[0]), 200 * r])
+
+
+def grad_as_list(x):
+    x1, x2 = x
+    return [-400 * x1 * (x2 - x1 * x1) - 2 * (1 - x1), 200 * (x2 - x1 * x1)]
+
+
+def grad_seed_slip(x):  # + 2 (1 - x1)
+    x1, x2 = x
+    return np.array([-400 * x1 * (x2 - x1**2) + 2 * (1 - x1), 200 * (x2 - x1**2)])
+
+
+def grad_no_chain(x):  # forgets the -2 x1 of the inner derivative
+    x1, x2 = x
+    return np.array([200 * (x2 - x1**2) - 2 * (1 - x1), 200 * (x2 - x1**2)])
+
+
+def grad_factor_2(x):  # 100 instead of 200 in df/dx2
+    x1, x2 = x
+    return np.array([-400 * x1 * (x2 - x1**2) - 2 * (1 - x1), 100 * (x2 - x1**2)])
+
+
+def grad_swapped(x):
+    x1, x2 = x
+    return np.array([200 * (x2 - x1**2), -400 * x1 * (x2 - x1**2) - 2 * (1 - x1)])
+
+
+def grad_handed_over(x):
+    from helpers.objectives import ROSENBROCK
+
+    return ROSENBROCK.grad(x)
+
+
+# ----------------------------------------------------------------------------- rosenbrock_hess
+
+
+def hess_expanded(x):
+    x1, x2 = x
+    h12 = -400.0 * x1
+    return np.array([[1200.0 * x1 * x1 - 400.0 * x2 + 2.0, h12], [h12, 200.0]])
+
+
+def hess_by_rows(x):
+    x1, x2 = float(x[0]), float(x[1])
+    rows = [[-400 * (x2 - 3 * x1**2) + 2, -400 * x1], [-400 * x1, 200]]
+    return np.array(rows, dtype=float)
+
+
+def hess_filled(x):
+    H = np.empty((2, 2))
+    H[0, 0] = 1200 * x[0] ** 2 - 400 * x[1] + 2
+    H[0, 1] = H[1, 0] = -400 * x[0]
+    H[1, 1] = 200
+    return H
+
+
+def hess_no_two(x):
+    x1, x2 = x
+    return np.array([[1200 * x1**2 - 400 * x2, -400 * x1], [-400 * x1, 200.0]])
+
+
+def hess_half_mixed(x):
+    x1, x2 = x
+    return np.array([[1200 * x1**2 - 400 * x2 + 2, -200 * x1], [-200 * x1, 200.0]])
+
+
+def hess_wrong_power(x):  # 400 x1^2 instead of 1200 x1^2 (forgot the 3 of x1^3)
+    x1, x2 = x
+    return np.array([[400 * x1**2 - 400 * x2 + 2, -400 * x1], [-400 * x1, 200.0]])
+
+
+def hess_numerical(x):
+    from helpers.gradcheck import numerical_jacobian
+    from helpers.objectives import ROSENBROCK
+
+    return numerical_jacobian(ROSENBROCK.grad, x)
+
+
+# ----------------------------------------------------------------------------- level_distance
+
+
+def level_bisection(direction, c):
+    x_star = np.array([1.0, 1.0])
+    lo, hi = 0.0, 1e-6
+    while _f(x_star + hi * direction) < c:
+        hi *= 2
+    while hi - lo > 1e-15 * hi:
+        mid = (lo + hi) / 2
+        if _f(x_star + mid * direction) < c:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def level_fixed_bracket(direction, c):
+    lo, hi = 0.0, 1.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if _f(np.array([1.0 + mid * direction[0], 1.0 + mid * direction[1]])) - c < 0:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def level_newton_polish(direction, c):
+    """Bisection to a bracket, then Newton's method on phi(t) = f(x* + t d) - c."""
+    d = np.asarray(direction, float)
+    lo, hi = 0.0, 1.0
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if _f(1 + mid * d) < c else (lo, mid)
+    t = (lo + hi) / 2
+    for _ in range(20):
+        phi = _f(1 + t * d) - c
+        dphi = _g(1 + t * d) @ d
+        t -= phi / dphi
+    return t
+
+
+def level_quadratic(direction, c):
+    H = np.array([[802.0, -400.0], [-400.0, 200.0]])
+    return math.sqrt(2 * c / (direction @ H @ direction))
+
+
+def level_point(direction, c):
+    return np.array([1.0, 1.0]) + level_bisection(direction, c) * np.asarray(direction)
+
+
+def level_few_halvings(direction, c):  # 20 halvings: about 6 digits
+    lo, hi = 0.0, 1.0
+    for _ in range(20):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if _f(1 + mid * direction) < c else (lo, mid)
+    return (lo + hi) / 2
+
+
+def level_squared(direction, c):  # solves f = c^2
+    return level_bisection(direction, c * c)
+
+
+# ----------------------------------------------------------------------------- x2_where_df1_vanishes
+
+
+def x2_formula(x1):
+    return (200 * x1**3 + x1 - 1) / (200 * x1)
+
+
+def x2_split(x1):
+    x1 = np.asarray(x1, dtype=float)
+    return x1**2 + (x1 - 1) / (200 * x1)
+
+
+def x2_loop(x1):
+    return np.array([(400 * a**3 + 2 * a - 2) / (400 * a) for a in x1])
+
+
+def x2_seed(x1):
+    return (200 * x1**3 - x1 + 1) / (200 * x1)
+
+
+def x2_parabola(x1):
+    return x1**2
+
+
+def x2_not_halved(x1):
+    return (200 * x1**3 + 2 * x1 - 2) / (200 * x1)
+
+
+def x2_no_constant(x1):
+    return (200 * x1**3 + x1) / (200 * x1)
+
+
+def x2_divided_400(x1):
+    return (400 * x1**3 + 2 * x1 - 2) / (200 * x1)
+
+
+# ----------------------------------------------------------------------------- newton_path
+
+
+def newton_solve(x0, steps):
+    x = np.array(x0, dtype=float)
+    path = [x]
+    for _ in range(steps):
+        x = x - np.linalg.solve(_H(x), _g(x))
+        path.append(x)
+    return np.array(path)
+
+
+def newton_prealloc(x0, steps):
+    path = np.zeros((steps + 1, 2))
+    path[0] = x0
+    for k in range(steps):
+        path[k + 1] = path[k] + np.linalg.solve(_H(path[k]), -_g(path[k]))
+    return path
+
+
+def newton_inverse_list(x0, steps):
+    x = list(map(float, x0))
+    out = [x]
+    for _ in range(steps):
+        step = np.linalg.inv(_H(x)) @ _g(x)
+        x = [x[0] - step[0], x[1] - step[1]]
+        out.append(x)
+    return out
+
+
+def newton_plus(x0, steps):
+    x = np.array(x0, dtype=float)
+    path = [x]
+    for _ in range(steps):
+        x = x + np.linalg.solve(_H(x), _g(x))
+        path.append(x)
+    return np.array(path)
+
+
+def newton_no_start(x0, steps):
+    return newton_solve(x0, steps)[1:]
+
+
+def newton_frozen_hessian(x0, steps):
+    x = np.array(x0, dtype=float)
+    H = _H(x)
+    path = [x]
+    for _ in range(steps):
+        x = x - np.linalg.solve(H, _g(x))
+        path.append(x)
+    return np.array(path)
+
+
+def newton_one_step_short(x0, steps):
+    return newton_solve(x0, steps - 1)
+
+
+def newton_library(x0, steps):
+    from helpers.objectives import ROSENBROCK
+    from helpers.optim import Newton, minimize
+
+    return minimize(ROSENBROCK, x0, Newton(), steps)
+
+
+# ----------------------------------------------------------------------------- classify
+
+
+def classify_eig(H):
+    lam = np.linalg.eigvalsh(H)
+    tol = 1e-9 * max(1.0, np.abs(lam).max())
+    pos, neg = (lam > tol).sum(), (lam < -tol).sum()
+    if pos and neg:
+        return "saddle"
+    if pos + neg < len(lam):
+        return "degenerate"
+    return "minimum" if pos else "maximum"
+
+
+def classify_sorted(H):
+    lam = np.sort(np.linalg.eigvals(np.asarray(H, float)).real)
+    scale = max(1.0, abs(lam).max())
+    if lam[0] < -1e-9 * scale and lam[-1] > 1e-9 * scale:
+        return "saddle"
+    if np.any(abs(lam) <= 1e-9 * scale):
+        return "degenerate"
+    return "minimum" if lam[0] > 0 else "maximum"
+
+
+def classify_upper(H):
+    kind = classify_eig(H)
+    return kind.upper()  # the check reads words case-blind
+
+
+def classify_det_only(H):
+    if np.linalg.det(H) > 0:
+        return "minimum"
+    return classify_eig(H)
+
+
+def classify_diagonal(H):
+    return classify_eig(np.diag(np.diag(H)))
+
+
+def classify_zero_first(H):
+    lam = np.linalg.eigvalsh(H)
+    if np.isclose(lam, 0, atol=1e-9).any():
+        return "degenerate"
+    return classify_eig(H)
+
+
+def classify_numbers(H):
+    return np.linalg.eigvalsh(H)
+
+
+def classify_no_degenerate(H):
+    lam = np.linalg.eigvalsh(H)
+    if (lam >= 0).all():
+        return "minimum"
+    if (lam <= 0).all():
+        return "maximum"
+    return "saddle"
+
+
+# ----------------------------------------------------------------------------- plateau_grad
+
+
+def plateau_direct(x):
+    s = _sigmoid(np.asarray(x, float))
+    return (s - 0.9) * s * (1 - s)
+
+
+def plateau_tanh(x):
+    s = 0.5 * (1 + np.tanh(np.asarray(x, float) / 2))
+    return (s - 0.9) * s * (1 - s)
+
+
+def plateau_loop(x):
+    out = []
+    for xi in x:
+        s = 1.0 / (1.0 + math.exp(-xi))
+        out.append((s - 0.9) * s * (1.0 - s))
+    return out
+
+
+def plateau_no_chain(x):
+    return _sigmoid(np.asarray(x, float)) - 0.9
+
+
+def plateau_x_not_sigma(x):
+    x = np.asarray(x, float)
+    return (_sigmoid(x) - 0.9) * x * (1 - x)
+
+
+def plateau_half(x):
+    s = _sigmoid(np.asarray(x, float))
+    return 0.5 * (s - 0.9) * s * (1 - s)
+
+
+def plateau_sign(x):
+    s = _sigmoid(np.asarray(x, float))
+    return (0.9 - s) * s * (1 - s)
+
+
+def plateau_sum(x):
+    s = _sigmoid(np.asarray(x, float))
+    return np.sum((s - 0.9) * s * (1 - s))
+
+
+# ----------------------------------------------------------------------------- newton_direction
+
+
+def newton_dir_solve(g, H):
+    return -np.linalg.solve(H, g)
+
+
+def newton_dir_inv(g, H):
+    return -(np.linalg.inv(H) @ g)
+
+
+def newton_dir_cramer(g, H):
+    (a, b), (c, d) = H
+    det = a * d - b * c
+    return [-(d * g[0] - b * g[1]) / det, -(-c * g[0] + a * g[1]) / det]
+
+
+def newton_dir_multiply(g, H):
+    return -H @ g
+
+
+def newton_dir_plus(g, H):
+    return np.linalg.solve(H, g)
+
+
+def newton_dir_transposed_solve(g, H):
+    return -np.linalg.solve(H, g)[::-1]
+
+
+def newton_dir_gradient(g, H):
+    return -np.asarray(g)
+
+
+# ----------------------------------------------------------------------------- modified_directions
+
+
+def modified_eigh(g, H, damping):
+    lam, V = np.linalg.eigh(H)
+    d_abs = -V @ np.diag(1 / np.abs(lam)) @ V.T @ g
+    d_damped = -np.linalg.solve(H + damping * np.eye(2), g)
+    if lam[0] < 0:
+        v = V[:, 0]
+        d_neg = -v if g @ v > 0 else v
+    else:
+        d_neg = np.zeros(2)
+    return d_abs, d_damped, d_neg
+
+
+def modified_dict(g, H, damping):
+    lam, V = np.linalg.eigh(H)
+    absH = V @ np.diag(np.abs(lam)) @ V.T
+    v = V[:, np.argmin(lam)]
+    return {
+        "curvature": (-np.sign(g @ v) * v) if lam.min() < 0 else np.zeros_like(g),
+        "damped": np.linalg.solve(H + damping * np.eye(len(g)), -g),
+        "absolute": np.linalg.solve(absH, -g),
+    }
+
+
+def modified_list(g, H, damping):
+    lam, V = np.linalg.eigh(H)
+    coeff = (V.T @ g) / np.abs(lam)
+    d_abs = -(coeff[0] * V[:, 0] + coeff[1] * V[:, 1])
+    d_damp = -np.linalg.inv(H + np.diag([damping, damping])) @ g
+    neg = np.zeros(2)
+    if lam[0] < 0:
+        neg = V[:, 0] / np.linalg.norm(V[:, 0])
+        if neg @ g > 0:
+            neg = -neg
+    return [d_abs, d_damp, neg]
+
+
+def modified_abs_entries(g, H, damping):
+    d_abs, d_damped, d_neg = modified_eigh(g, H, damping)
+    return -np.linalg.solve(np.abs(H), g), d_damped, d_neg
+
+
+def modified_minus_damping(g, H, damping):
+    d_abs, _, d_neg = modified_eigh(g, H, damping)
+    return d_abs, -np.linalg.solve(H - damping * np.eye(2), g), d_neg
+
+
+def modified_unsigned(g, H, damping):
+    lam, V = np.linalg.eigh(H)
+    d_abs, d_damped, _ = modified_eigh(g, H, damping)
+    return d_abs, d_damped, V[:, 0] if lam[0] < 0 else np.zeros(2)
+
+
+def modified_always(g, H, damping):
+    lam, V = np.linalg.eigh(H)
+    d_abs, d_damped, _ = modified_eigh(g, H, damping)
+    v = V[:, 0]
+    return d_abs, d_damped, -v if g @ v > 0 else v
+
+
+def modified_newton_for_abs(g, H, damping):
+    _, d_damped, d_neg = modified_eigh(g, H, damping)
+    return -np.linalg.solve(H, g), d_damped, d_neg
+
+
+# ----------------------------------------------------------------------------- gradient_descent
+
+
+def gd_loop(x0, lr, steps):
+    path = [np.array(x0, dtype=float)]
+    for _ in range(steps):
+        path.append(path[-1] - lr * _g(path[-1]))
+    return np.array(path)
+
+
+def gd_prealloc(x0, lr, steps):
+    path = np.empty((steps + 1, 2))
+    path[0] = x0
+    for k in range(steps):
+        path[k + 1] = path[k] - lr * _g(path[k])
+    return path
+
+
+def gd_tuples(x0, lr, steps):
+    x1, x2 = x0
+    out = [(x1, x2)]
+    for _ in range(steps):
+        d1, d2 = _g((x1, x2))
+        x1, x2 = x1 - lr * d1, x2 - lr * d2
+        out.append((x1, x2))
+    return out
+
+
+def gd_no_start(x0, lr, steps):
+    return gd_loop(x0, lr, steps)[1:]
+
+
+def gd_ascent(x0, lr, steps):
+    path = [np.array(x0, dtype=float)]
+    for _ in range(steps):
+        path.append(path[-1] + lr * _g(path[-1]))
+    return np.array(path)
+
+
+def gd_in_place(x0, lr, steps):  # every row is the same array: the last iterate
+    x = np.array(x0, dtype=float)
+    path = [x]
+    for _ in range(steps):
+        x -= lr * _g(x)
+        path.append(x)
+    return np.array(path)
+
+
+def gd_library(x0, lr, steps):
+    from helpers.objectives import ROSENBROCK
+    from helpers.optim import GD, minimize
+
+    return minimize(ROSENBROCK, x0, GD(lr), steps)
+
+
+# ----------------------------------------------------------------------------- blowup_rate
+
+
+def _blows(x0, lr, steps):
+    x = np.array(x0, dtype=float)
+    for _ in range(steps):
+        x = x - lr * _g(x)
+        if not np.all(np.isfinite(x)) or np.linalg.norm(x) > 1e6:
+            return True
+    return False
+
+
+def blowup_bisection(x0, lo, hi, steps, tol):
+    while hi - lo >= tol:
+        mid = (lo + hi) / 2
+        if _blows(x0, mid, steps):
+            hi = mid
+        else:
+            lo = mid
+    return lo, hi
+
+
+def blowup_max_abs(x0, lo, hi, steps, tol):
+    def blows(lr):
+        x = np.array(x0, dtype=float)
+        for _ in range(steps):
+            x = x - lr * _g(x)
+            if np.abs(x).max() > 1e6:
+                return True
+        return False
+
+    while not hi - lo < tol:
+        mid = lo + (hi - lo) / 2
+        lo, hi = (lo, mid) if blows(mid) else (mid, hi)
+    return [lo, hi]
+
+
+def blowup_dict(x0, lo, hi, steps, tol):
+    bracket = {"lo": lo, "hi": hi}
+    while bracket["hi"] - bracket["lo"] >= tol:
+        mid = 0.5 * (bracket["lo"] + bracket["hi"])
+        bracket["hi" if _blows(x0, mid, steps) else "lo"] = mid
+    return bracket
+
+
+def blowup_swapped(x0, lo, hi, steps, tol):
+    while hi - lo >= tol:
+        mid = (lo + hi) / 2
+        if _blows(x0, mid, steps):
+            lo = mid
+        else:
+            hi = mid
+    return lo, hi
+
+
+def blowup_nan_blind(x0, lo, hi, steps, tol):
+    def blows(lr):
+        x = np.array(x0, dtype=float)
+        path = [x]
+        with np.errstate(all="ignore"):
+            for _ in range(steps):
+                x = x - lr * _g(x)
+                path.append(x)
+        return np.abs(np.array(path)).max() > 1e6
+
+    while hi - lo >= tol:
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if blows(mid) else (mid, hi)
+    return lo, hi
+
+
+def blowup_midpoint(x0, lo, hi, steps, tol):
+    lo, hi = blowup_bisection(x0, lo, hi, steps, tol)
+    return (lo + hi) / 2
+
+
+def blowup_fixed_iterations(x0, lo, hi, steps, tol):  # 8 halvings whatever tol says
+    for _ in range(8):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if _blows(x0, mid, steps) else (mid, hi)
+    return lo, hi
+
+
+def blowup_forever(x0, lo, hi, steps, tol):  # no way out of the loop
+    while True:
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if _blows(x0, mid, steps) else (mid, hi)
+
+
+# ----------------------------------------------------------------------------- momentum_path
+
+
+def momentum_loop(x0, lr, beta, steps, nesterov):
+    x = np.array(x0, dtype=float)
+    v = np.zeros(2)
+    path = [x]
+    for _ in range(steps):
+        g = _g(x)
+        v = beta * v - lr * g
+        x = x + beta * v - lr * g if nesterov else x + v
+        path.append(x)
+    return np.array(path)
+
+
+def momentum_previous(x0, lr, beta, steps, nesterov):
+    """Heavy ball as x_{k+1} = x_k - lr g + beta (x_k - x_{k-1}); Nesterov with its own velocity."""
+    path = np.zeros((steps + 1, 2))
+    path[0] = x0
+    v = np.zeros(2)
+    for k in range(steps):
+        g = _g(path[k])
+        if nesterov:
+            v = beta * v - lr * g
+            path[k + 1] = path[k] - lr * g + beta * v
+        else:
+            prev = path[k - 1] if k > 0 else path[0]
+            path[k + 1] = path[k] - lr * g + beta * (path[k] - prev)
+    return path
+
+
+def momentum_two_branches(x0, lr, beta, steps, nesterov):
+    x, v = np.array(x0, dtype=float), np.zeros(2)
+    out = [x.tolist()]
+    for _ in range(steps):
+        grad = _g(x)
+        v_new = beta * v - lr * grad
+        if nesterov:
+            x = x - lr * grad + beta * v_new
+        else:
+            x = x + v_new
+        v = v_new
+        out.append(x.tolist())
+    return out
+
+
+def momentum_ignores_flag(x0, lr, beta, steps, nesterov):
+    return momentum_loop(x0, lr, beta, steps, False)
+
+
+def momentum_sutskever(x0, lr, beta, steps, nesterov):
+    x, v = np.array(x0, dtype=float), np.zeros(2)
+    path = [x]
+    for _ in range(steps):
+        g = _g(x + beta * v) if nesterov else _g(x)
+        v = beta * v - lr * g
+        x = x + v
+        path.append(x)
+    return np.array(path)
+
+
+def momentum_uphill(x0, lr, beta, steps, nesterov):
+    x, v = np.array(x0, dtype=float), np.zeros(2)
+    path = [x]
+    for _ in range(steps):
+        g = _g(x)
+        v = beta * v + lr * g
+        x = x + beta * v - lr * g if nesterov else x + v
+        path.append(x)
+    return np.array(path)
+
+
+def momentum_ema(x0, lr, beta, steps, nesterov):
+    x, m = np.array(x0, dtype=float), np.zeros(2)
+    path = [x]
+    for _ in range(steps):
+        g = _g(x)
+        m = beta * m + (1 - beta) * g
+        x = x - lr * (beta * m + (1 - beta) * g) if nesterov else x - lr * m
+        path.append(x)
+    return np.array(path)
+
+
+def momentum_first_step_velocity(x0, lr, beta, steps, nesterov):  # v starts at -lr g(x0): the first step counts twice
+    x = np.array(x0, dtype=float)
+    v = -lr * _g(x)
+    path = [x]
+    for _ in range(steps):
+        g = _g(x)
+        v = beta * v - lr * g
+        x = x + beta * v - lr * g if nesterov else x + v
+        path.append(x)
+    return np.array(path)
+
+
+def momentum_library(x0, lr, beta, steps, nesterov):
+    from helpers.objectives import ROSENBROCK
+    from helpers.optim import Momentum, minimize
+
+    return minimize(ROSENBROCK, x0, Momentum(lr, beta, nesterov=nesterov), steps)
+
+
+# ----------------------------------------------------------------------------- newton_line_search
+
+
+def line_search_loop(x0, steps):
+    x = np.array(x0, dtype=float)
+    path = [x]
+    for _ in range(steps):
+        g = _g(x)
+        d = -np.linalg.solve(_H(x), g)
+        if g @ d >= 0:
+            d = -g
+        t = 1.0
+        while _f(x + t * d) > _f(x) + 1e-4 * t * (g @ d):
+            t = t / 2
+        x = x + t * d
+        path.append(x)
+    return np.array(path)
+
+
+def line_search_helpers(x0, steps):
+    def direction(x):
+        g = _g(x)
+        d = np.linalg.solve(_H(x), -g)
+        return (d if g @ d < 0 else -g), g
+
+    def backtrack(x, d, g):
+        t, fx, slope = 1.0, _f(x), g @ d
+        while _f(x + t * d) > fx + 1e-4 * t * slope:
+            t *= 0.5
+        return t
+
+    out = np.zeros((steps + 1, 2))
+    out[0] = x0
+    for k in range(steps):
+        d, g = direction(out[k])
+        out[k + 1] = out[k] + backtrack(out[k], d, g) * d
+    return out
+
+
+def line_search_armijo_fn(x0, steps):
+    def armijo(x, t, d, g):
+        return _f(x + t * d) <= _f(x) + 1e-4 * t * np.dot(g, d)
+
+    x = np.asarray(x0, dtype=float)
+    path = [x.copy()]
+    for _ in range(steps):
+        g = _g(x)
+        d = -np.linalg.inv(_H(x)) @ g
+        if np.dot(g, d) >= 0:
+            d = -g
+        t = 1.0
+        while not armijo(x, t, d, g):
+            t /= 2
+        x = x + t * d
+        path.append(x.copy())
+    return path
+
+
+def line_search_none(x0, steps):
+    return newton_solve(x0, steps)
+
+
+def line_search_no_fallback(x0, steps):
+    x = np.array(x0, dtype=float)
+    path = [x]
+    for _ in range(steps):
+        g = _g(x)
+        d = -np.linalg.solve(_H(x), g)
+        t = 1.0
+        while _f(x + t * d) > _f(x) + 1e-4 * t * (g @ d):
+            t /= 2
+        x = x + t * d
+        path.append(x)
+    return np.array(path)
+
+
+def line_search_t_forgotten(x0, steps):  # finds t, then steps by d
+    x = np.array(x0, dtype=float)
+    path = [x]
+    for _ in range(steps):
+        g = _g(x)
+        d = -np.linalg.solve(_H(x), g)
+        if g @ d >= 0:
+            d = -g
+        t = 1.0
+        while _f(x + t * d) > _f(x) + 1e-4 * t * (g @ d):
+            t /= 2
+        x = x + d
+        path.append(x)
+    return np.array(path)
+
+
+def line_search_t_carried(x0, steps):  # t is not reset to 1 at each step
+    x = np.array(x0, dtype=float)
+    path = [x]
+    t = 1.0
+    for _ in range(steps):
+        g = _g(x)
+        d = -np.linalg.solve(_H(x), g)
+        if g @ d >= 0:
+            d = -g
+        while _f(x + t * d) > _f(x) + 1e-4 * t * (g @ d):
+            t /= 2
+        x = x + t * d
+        path.append(x)
+    return np.array(path)
+
+
+# ----------------------------------------------------------------------------- heavy_ball_rate
+
+
+def rate_cases(lr, beta, lam):
+    rates = []
+    for lam_i in np.atleast_1d(lam):
+        a = 1 + beta - lr * lam_i
+        disc = a * a - 4 * beta
+        rates.append((abs(a) + math.sqrt(disc)) / 2 if disc >= 0 else math.sqrt(beta))
+    return float(max(rates))
+
+
+def rate_matrix(lr, beta, lam):
+    return max(np.abs(np.linalg.eigvals(np.array([[1 + beta - lr * l, -beta], [1.0, 0.0]]))).max() for l in lam)
+
+
+def rate_roots(lr, beta, lam):
+    return float(max(np.abs(np.roots([1.0, -(1 + beta - lr * l), beta])).max() for l in np.ravel(lam)))
+
+
+def rate_no_beta_top(lr, beta, lam):
+    return max(np.abs(np.linalg.eigvals(np.array([[1 - lr * l, -beta], [1.0, 0.0]]))).max() for l in lam)
+
+
+def rate_real_part(lr, beta, lam):
+    return max(np.real(np.linalg.eigvals(np.array([[1 + beta - lr * l, -beta], [1.0, 0.0]]))).max() for l in lam)
+
+
+def rate_gd(lr, beta, lam):
+    return float(np.abs(1 - lr * np.asarray(lam)).max())
+
+
+def rate_smallest_only(lr, beta, lam):
+    return rate_matrix(lr, beta, [np.min(lam)])
+
+
+# ----------------------------------------------------------------------------- momentum_optimum
+
+
+def optimum_sqrt(lam_min, lam_max):
+    s = math.sqrt(lam_max) + math.sqrt(lam_min)
+    rate = (math.sqrt(lam_max) - math.sqrt(lam_min)) / s
+    return 4 / s**2, rate**2, rate
+
+
+def optimum_kappa(lam_min, lam_max):
+    k = math.sqrt(lam_max / lam_min)
+    rho = (k - 1) / (k + 1)
+    return {"rate": rho, "beta": rho * rho, "lr": 4 / (lam_min * (k + 1) ** 2)}
+
+
+def optimum_solved(lam_min, lam_max):
+    """Solve 1 + b - lr lam_min = 2 sqrt(b) and 1 + b - lr lam_max = -2 sqrt(b) for s = sqrt(b) and lr."""
+    s = (math.sqrt(lam_max) - math.sqrt(lam_min)) / (math.sqrt(lam_max) + math.sqrt(lam_min))
+    lr = (1 + s) ** 2 / lam_max
+    return [lr, s**2, s]
+
+
+def optimum_beta_is_rate(lam_min, lam_max):
+    lr, _, rate = optimum_sqrt(lam_min, lam_max)
+    return lr, rate, rate
+
+
+def optimum_two_over(lam_min, lam_max):
+    s = math.sqrt(lam_max) + math.sqrt(lam_min)
+    rate = (math.sqrt(lam_max) - math.sqrt(lam_min)) / s
+    return 2 / s**2, rate**2, rate
+
+
+def optimum_gd(lam_min, lam_max):
+    return 2 / (lam_min + lam_max), 0.0, (lam_max - lam_min) / (lam_max + lam_min)
+
+
+def optimum_swapped(lam_min, lam_max):
+    return optimum_sqrt(lam_max, lam_min)
+
+
+RIGHT = {
+    "rosenbrock_grad": [grad_expanded, grad_with_r, grad_as_list],
+    "rosenbrock_hess": [hess_expanded, hess_by_rows, hess_filled],
+    "level_distance": [level_bisection, level_fixed_bracket, level_newton_polish],
+    "x2_where_df1_vanishes": [x2_formula, x2_split, x2_loop],
+    "newton_path": [newton_solve, newton_prealloc, newton_inverse_list],
+    "classify": [classify_eig, classify_sorted, classify_upper],
+    "plateau_grad": [plateau_direct, plateau_tanh, plateau_loop],
+    "newton_direction": [newton_dir_solve, newton_dir_inv, newton_dir_cramer],
+    "modified_directions": [modified_eigh, modified_dict, modified_list],
+    "gradient_descent": [gd_loop, gd_prealloc, gd_tuples],
+    "blowup_rate": [blowup_bisection, blowup_max_abs, blowup_dict],
+    "momentum_path": [momentum_loop, momentum_previous, momentum_two_branches],
+    "newton_line_search": [line_search_loop, line_search_helpers, line_search_armijo_fn],
+    "heavy_ball_rate": [rate_cases, rate_matrix, rate_roots],
+    "momentum_optimum": [optimum_sqrt, optimum_kappa, optimum_solved],
+}
+
+WRONG = {
+    "rosenbrock_grad": [
+        (grad_seed_slip, "the second term of df/dx1 has the wrong sign"),
+        (grad_no_chain, "inner derivative"),
+        (grad_factor_2, "where"),
+        (grad_swapped, None),
+        (grad_handed_over, "hands the work to helpers.objectives.ROSENBROCK.grad"),
+    ],
+    "rosenbrock_hess": [
+        (hess_no_two, "misses the + 2"),
+        (hess_half_mixed, "mixed derivatives"),
+        (hess_wrong_power, "where"),
+        (hess_numerical, "hands the work to helpers"),
+    ],
+    "level_distance": [
+        (level_quadratic, "quadratic model"),
+        (level_point, "not the point"),
+        (level_few_halvings, None),
+        (level_squared, None),
+    ],
+    "x2_where_df1_vanishes": [
+        (x2_seed, "the worked answer's"),
+        (x2_parabola, "df/dx2"),
+        (x2_not_halved, "halves every term"),
+        (x2_no_constant, "the constant - 2"),
+        (x2_divided_400, "times the right one"),
+    ],
+    "newton_path": [
+        (newton_plus, "not x + H^-1 g"),
+        (newton_no_start, "x0 first"),
+        (newton_frozen_hessian, "at every step"),
+        (newton_one_step_short, "shape"),
+        (newton_library, "hands the work to helpers.optim"),
+    ],
+    "classify": [
+        (classify_det_only, "det H > 0 alone"),
+        (classify_diagonal, "diagonal entries"),
+        (classify_zero_first, "whatever the rest"),
+        (classify_numbers, "where the answer is a word"),
+        (classify_no_degenerate, None),
+    ],
+    "plateau_grad": [
+        (plateau_no_chain, "chain rule"),
+        (plateau_x_not_sigma, "not x (1 - x)"),
+        (plateau_half, "1/2 in front cancels"),
+        (plateau_sign, "wrong sign"),
+        (plateau_sum, "shape"),
+    ],
+    "newton_direction": [
+        (newton_dir_multiply, "multiplying by H"),
+        (newton_dir_plus, "the minus sign is missing"),
+        (newton_dir_transposed_solve, None),
+        (newton_dir_gradient, None),
+    ],
+    "modified_directions": [
+        (modified_abs_entries, "not the absolute value of each entry"),
+        (modified_minus_damping, "H - mu I lowers them"),
+        (modified_unsigned, "must point downhill"),
+        (modified_always, "return zeros"),
+        (modified_newton_for_abs, None),
+    ],
+    "gradient_descent": [
+        (gd_no_start, "x0 first"),
+        (gd_ascent, "against the gradient"),
+        (gd_in_place, None),
+        (gd_library, "hands the work to helpers.optim"),
+    ],
+    "blowup_rate": [
+        (blowup_swapped, "new upper end"),
+        (blowup_nan_blind, "nan > 1e6 is False"),
+        (blowup_midpoint, "expects 2 values"),
+        (blowup_fixed_iterations, None),
+        (blowup_forever, "time limit"),
+    ],
+    "momentum_path": [
+        (momentum_ignores_flag, "nesterov=True"),
+        (momentum_sutskever, "Sutskever's form"),
+        (momentum_uphill, "against the gradient"),
+        (momentum_ema, "average of gradients"),
+        (momentum_first_step_velocity, None),
+        (momentum_library, "hands the work to helpers.optim"),
+    ],
+    "newton_line_search": [
+        (line_search_none, "that is pure Newton"),
+        (line_search_no_fallback, "use d = -g there"),
+        (line_search_t_forgotten, None),
+        (line_search_t_carried, None),
+    ],
+    "heavy_ball_rate": [
+        (rate_no_beta_top, "1 + beta - lr*lam"),
+        (rate_real_part, "largest modulus"),
+        (rate_gd, "beta is missing"),
+        (rate_smallest_only, "worst over all eigenvalues"),
+    ],
+    "momentum_optimum": [
+        (optimum_beta_is_rate, "the square of the rate"),
+        (optimum_two_over, "lr* = 4"),
+        (optimum_gd, "plain gradient descent"),
+        (optimum_swapped, None),
+    ],
+}
