@@ -71,6 +71,38 @@ def rosenbrock_hess(x):
     return ROSENBROCK.hess(np.asarray(x, dtype=float))
 
 
+def _curvature_cases(rng):
+    """H* and positive definite matrices of sizes 2 to 4, diagonal and rotated."""
+    cases = [(H_STAR.copy(),), (np.diag([3.0, 0.5]),)]
+    for n in (2, 3, 4):
+        q = np.linalg.qr(rng.standard_normal((n, n)))[0]
+        cases.append((q @ np.diag(rng.uniform(0.1, 10.0, n)) @ q.T,))
+    return cases
+
+
+def _curvature(H, minors="leading", order=1):
+    H = np.asarray(H, dtype=float)
+    n = len(H)
+    if minors == "leading":
+        m = np.array([np.linalg.det(H[:k, :k]) for k in range(1, n + 1)])
+    else:  # the trailing ones, from the bottom right
+        m = np.array([np.linalg.det(H[n - k:, n - k:]) for k in range(1, n + 1)])
+    lam = np.linalg.eigvalsh(H)[::order]
+    return m, lam, float(np.max(lam) / np.min(lam))
+
+
+@exercise("curvature_numbers", _curvature_cases, points=1, returns=("minors", "eigenvalues", "condition"),
+          reveal="at x*: minors 802 and 400, eigenvalues 0.3994 and 1001.6006, condition number 2508.0096", mistakes=[
+    Mistake("the leading principal minors are the determinants of the top-left k x k blocks H[:k, :k], k = 1 ... n",
+            lambda H: _curvature(H, minors="trailing")),
+    Mistake("list the eigenvalues in ascending order (np.linalg.eigvalsh gives them so)", lambda H: _curvature(H, order=-1)),
+])
+def curvature_numbers(H):
+    """(the leading principal minors (n,), the eigenvalues in ascending order (n,), the condition number
+    lambda_max / lambda_min) of a symmetric positive definite H (n, n)."""
+    return _curvature(H)
+
+
 # ----------------------------------------------------------------------------- level sets near x*
 
 def _eigvecs():
@@ -177,6 +209,37 @@ def newton_path(x0, steps):
     return minimize(ROSENBROCK, x0, Newton(), steps)
 
 
+def _rises(fv):
+    return int(np.sum(np.diff(fv) > 1e-12))
+
+
+def _summary(path, rises=_rises):
+    path = np.asarray(path, dtype=float)
+    fv, dist = f(path), np.linalg.norm(path - X_STAR, axis=1)
+    first = [int(np.argmax(m)) if m.any() else -1 for m in (fv < 1e-8, dist < 1e-8)]
+    return first[0], first[1], rises(fv), float(fv[-1])
+
+
+def _summary_cases(rng):
+    return [(minimize(ROSENBROCK, X_START, GD(1.5e-3), 40),), (minimize(ROSENBROCK, X_START, Newton(), 8),),
+            (minimize(ROSENBROCK, X_START, GD(4e-3), 60),), (minimize(ROSENBROCK, X_START, GD(1e-2), 10, max_norm=1e6),),
+            (minimize(ROSENBROCK, rng.uniform(-2, 2, 2), Newton(), 12),)]
+
+
+@exercise("path_summary", _summary_cases, points=1, returns=("to_f", "to_x", "rises", "final_f"), mistakes=[
+    Mistake("count the rises of f from one iterate to the next: f_{k+1} > f_k + 1e-12, not f_{k+1} < f_k",
+            lambda p: _summary(p, rises=lambda fv: int(np.sum(np.diff(fv) < -1e-12)))),
+    Mistake("-1 marks a path that never gets there; np.argmax of an all-False mask is 0, which reads as 'at once'",
+            lambda p: (int(np.argmax(f(np.asarray(p)) < 1e-8)), int(np.argmax(np.linalg.norm(np.asarray(p) - X_STAR,
+                                                                                           axis=1) < 1e-8)))
+            + _summary(p)[2:]),
+])
+def path_summary(path):
+    """(first k with f(x_k) < 1e-8, first k with |x_k - x*| < 1e-8, each -1 if there is none, the number of steps
+    where f rises by more than 1e-12, f at the last iterate) for a path (k + 1, 2)."""
+    return _summary(path)
+
+
 def _symmetric(rng):
     """2 x 2 and 3 x 3 Hessians of every kind, diagonal and rotated; with both signs and a zero, a saddle."""
     diag = [np.diag(d) for d in ([2.0, 3.0], [-1.0, -5.0], [2.0, -4.0], [-3.0, 1.0], [0.0, 2.0], [0.0, -1.0],
@@ -244,6 +307,34 @@ _G0 = PLATEAU.grad(np.array([-6.0, -4.0]))
 def plateau_grad(x):
     """Gradient (2,) of p(x) = 1/2 sum_i (sigma(x_i) - 0.9)^2 at x (2,)."""
     return PLATEAU.grad(np.asarray(x, dtype=float))
+
+
+PROBLEMS = {"plateau": (PLATEAU, (-6.0, -4.0)), "valley": (ROSENBROCK, (-1.2, 1.0))}
+
+
+def _cure(problem, rule, steps, diverged=-2, goal=1e-6):
+    objective, x0 = PROBLEMS[problem]
+    path = minimize(objective, x0, rule, steps)
+    below = np.flatnonzero(objective.f(path) < goal)
+    return int(below[0]) if below.size else (diverged if len(path) < steps + 1 else -1)
+
+
+def _cure_cases(rng):
+    return [("plateau", GD(1.0), 1000), ("plateau", GD(10.0), 200), ("valley", GD(1.5e-2), 100),
+            ("valley", Newton(), 20), ("plateau", Newton(), 20), ("valley", Momentum(1.5e-3, 0.9), 1000),
+            ("plateau", Momentum(1.0, 0.9), 300)]
+
+
+@exercise("cure_steps", _cure_cases, points=2, mistakes=[
+    Mistake("a run that diverges stops early (its path is shorter than steps + 1): return -2 for it, -1 only for a "
+            "run that ends without getting there", lambda pr, rule, n: _cure(pr, rule, n, diverged=-1)),
+    Mistake("the goal is f < 1e-6 (1e-8 is the race's goal in section 7)",
+            lambda pr, rule, n: _cure(pr, rule, n, goal=1e-8)),
+])
+def cure_steps(problem, rule, steps):
+    """The first k with f(x_k) < 1e-6 when `rule` runs (minimize) on problem "plateau" (PLATEAU from (-6, -4)) or
+    "valley" (Rosenbrock from (-1.2, 1)) for at most `steps` steps; -2 if the run diverged first, -1 if it never got there."""
+    return _cure(problem, rule, steps)
 
 
 # ----------------------------------------------------------------------------- second-order directions
@@ -327,35 +418,65 @@ def modified_directions(g, H, damping):
 
 # ----------------------------------------------------------------------------- gradient descent
 
+def _gd(x0, lr, steps, stop=True):
+    x = np.array(x0, dtype=float)
+    path = [x]
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            x = x - lr * grad(x)
+            path.append(x)
+            if stop and np.linalg.norm(x) > 1e6:
+                break
+    return np.array(path)
+
+
 def _descent_cases(rng):
-    return [(np.array([-1.2, 1.0]), 1e-3, 5)] + [(rng.uniform(-2, 2, 2), lr, n) for lr, n in ((2e-3, 3), (1e-4, 8))]
+    return [(np.array([-1.2, 1.0]), 1e-3, 5), (np.array([-1.2, 1.0]), 1e-2, 10)] + [
+        (rng.uniform(-2, 2, 2), lr, n) for lr, n in ((2e-3, 3), (1e-4, 8))]
 
 
 @exercise("gradient_descent", _descent_cases, points=2, forbid=RUNS + ("helpers.optim.GD",), mistakes=[
     Mistake("the path starts with x0 itself: steps + 1 rows, x0 first",
-            lambda x0, lr, n: minimize(ROSENBROCK, x0, GD(lr), n)[1:]),
+            lambda x0, lr, n: minimize(ROSENBROCK, x0, GD(lr), n, max_norm=1e6)[1:]),
     Mistake("a descent step goes against the gradient: x - lr * grad f(x)",
-            lambda x0, lr, n: minimize(Objective(ROSENBROCK.f, lambda x: -ROSENBROCK.grad(x)), x0, GD(lr), n)),
+            lambda x0, lr, n: minimize(Objective(ROSENBROCK.f, lambda x: -ROSENBROCK.grad(x)), x0, GD(lr), n,
+                                       max_norm=1e6)),
+    Mistake("stop after the first iterate with |x| > 1e6: the run has blown up (left alone it overflows to inf and nan)",
+            lambda x0, lr, n: _gd(x0, lr, n, stop=False)),
 ])
 def gradient_descent(x0, lr, steps):
-    """The path (steps + 1, 2) of gradient descent on Rosenbrock from x0 with learning rate lr."""
-    return minimize(ROSENBROCK, x0, GD(lr), steps)
+    """The path of gradient descent on Rosenbrock from x0 with learning rate lr: steps + 1 rows, or fewer when an
+    iterate has |x| > 1e6 (a blow-up: that iterate is the last row)."""
+    return minimize(ROSENBROCK, x0, GD(lr), steps, max_norm=1e6)
+
+
+def _experiment(rates, steps, rises=_rises, run_len=lambda p: len(p) - 1):
+    rows = []
+    for lr in rates:
+        p = minimize(ROSENBROCK, X_START, GD(lr), steps, max_norm=1e6)
+        rows.append((run_len(p), f(p[-1]), rises(f(p))))
+    return np.array(rows, dtype=float)
+
+
+def _experiment_cases(rng):
+    return [([1e-4, 1.5e-3, 4e-3, 1e-2], 200), ([2e-3, 5e-3], 150), (list(rng.uniform(5e-4, 8e-3, 3)), 100)]
+
+
+@exercise("descent_experiment", _experiment_cases, points=2, mistakes=[
+    Mistake("the steps run are the rows of the path minus one (x0 is row 0)", lambda r, n: _experiment(r, n, run_len=len)),
+    Mistake("count the steps where f rises by more than 1e-12 (your path_summary's rises)",
+            lambda r, n: _experiment(r, n, rises=lambda fv: int(np.sum(np.diff(fv) < -1e-12)))),
+])
+def descent_experiment(rates, steps, axes=None):
+    """Gradient descent from (-1.2, 1) at each rate for `steps` steps: an array (len(rates), 3) of the steps run
+    (fewer after a blow-up), f at the last iterate and the rises of f; with axes (two), draw the paths and f."""
+    return _experiment(rates, steps)
 
 
 def _blows_up(x0, lr, steps, until_nan=False):
-    x = np.array(x0, dtype=float)
     if until_nan:  # the whole run, then one test of the largest entry (nan > 1e6 is False)
-        path = [x]
-        with np.errstate(all="ignore"):
-            for _ in range(steps):
-                x = x - lr * grad(x)
-                path.append(x)
-            return bool(np.abs(np.array(path)).max() > 1e6)
-    for _ in range(steps):
-        x = x - lr * grad(x)
-        if not np.isfinite(x).all() or np.linalg.norm(x) > 1e6:
-            return True
-    return False
+        return bool(np.abs(_gd(x0, lr, steps, stop=False)).max() > 1e6)
+    return bool(np.linalg.norm(_gd(x0, lr, steps)[-1]) > 1e6)
 
 
 def _bisect_rate(x0, lo, hi, steps, tol, swap=False, until_nan=False):
@@ -441,7 +562,7 @@ def momentum_path(x0, lr, beta, steps, nesterov):
 
 # ----------------------------------------------------------------------------- Newton with a line search
 
-def _line_search(x0, steps, fallback=True, c=1e-4, search=True):
+def _line_search(x0, steps, fallback=True, c=1e-4):
     x = np.array(x0, dtype=float)
     path = [x.copy()]
     for _ in range(steps):
@@ -450,7 +571,7 @@ def _line_search(x0, steps, fallback=True, c=1e-4, search=True):
         if fallback and g @ d >= 0:
             d = -g
         t = 1.0
-        while search and f(x + t * d) > f(x) + c * t * (g @ d):
+        while f(x + t * d) > f(x) + c * t * (g @ d):
             t /= 2
         x = x + t * d
         path.append(x.copy())
@@ -476,6 +597,26 @@ def newton_line_search(x0, steps):
     """The path (steps + 1, 2) of Newton's method with a backtracking line search on Rosenbrock from x0: d = -H^-1 g
     (d = -g where g.d >= 0), t halved from 1 until f(x + t d) <= f(x) + 1e-4 t g.d, then x <- x + t d."""
     return _line_search(np.asarray(x0, float), int(steps))
+
+
+def _race_paths(steps):
+    return [minimize(ROSENBROCK, X_START, GD(1.5e-3), steps, max_norm=1e6),
+            minimize(ROSENBROCK, X_START, Momentum(1e-3, 0.9), steps),
+            minimize(ROSENBROCK, X_START, Momentum(1e-3, 0.9, nesterov=True), steps),
+            minimize(ROSENBROCK, X_START, Newton(), 10), _line_search(X_START, 30)]
+
+
+@exercise("race", lambda rng: [(200,), (300,), (450,)], points=2, mistakes=[
+    Mistake("the rows go gradient descent, heavy ball, Nesterov, pure Newton, Newton with the line search",
+            lambda n: np.array([_summary(p) for p in _race_paths(n)], dtype=float)[[0, 2, 1, 3, 4]]),
+    Mistake("gradient descent runs at its good rate 1.5e-3; heavy ball and Nesterov at 1e-3 with beta 0.9",
+            lambda n: np.array([_summary(minimize(ROSENBROCK, X_START, GD(1e-3), n))]
+                               + [_summary(p) for p in _race_paths(n)[1:]], dtype=float)),
+])
+def race(steps, axes=None):
+    """The five methods from (-1.2, 1): an array (5, 4) of path summaries (gradient descent at 1.5e-3, heavy ball and
+    Nesterov at 1e-3 and 0.9, each `steps` steps; pure Newton 10 steps; Newton with the line search 30 steps)."""
+    return np.array([_summary(p) for p in _race_paths(steps)], dtype=float)
 
 
 # ----------------------------------------------------------------------------- the quadratic model at x*
@@ -537,3 +678,50 @@ _OPT = _optimum(*np.linalg.eigvalsh(H_STAR))
 def momentum_optimum(lam_min, lam_max):
     """(lr*, beta*, rate*) of heavy ball on a quadratic whose Hessian has extreme eigenvalues lam_min <= lam_max."""
     return _optimum(float(lam_min), float(lam_max))
+
+
+QUAD = Objective(lambda e: 0.5 * np.einsum("...i,ij,...j->...", e, H_STAR, e), lambda e: e @ H_STAR, lambda e: H_STAR)
+
+
+def _measured(lr, beta, n, nesterov, start=np.ones(2), exponent=None):
+    path = minimize(QUAD, start, Momentum(lr, beta, nesterov=nesterov), 2 * n, max_norm=np.inf)
+    e = np.linalg.norm(path, axis=1)
+    return float((e[2 * n] / e[n]) ** (1 / n if exponent is None else exponent))
+
+
+def _measured_cases(rng):
+    return [(_OPT[0], _OPT[1], 300, False), (1e-3, 0.9, 400, True), (2e-3, 0.0, 500, False), (1e-3, 0.9, 400, False)] + [
+        (float(rng.uniform(5e-4, 1.3e-3)), float(rng.uniform(0.3, 0.95)), 200, bool(k)) for k in range(2)]
+
+
+@exercise("measured_rate", _measured_cases, points=2, mistakes=[
+    Mistake("the rate per step is (|e_2n| / |e_n|)^(1/n): the n-th root of the shrink over n steps",
+            lambda lr, b, n, nest: _measured(lr, b, n, nest, exponent=1.0)),
+    Mistake("with nesterov=True the step is e + beta v - lr g (your momentum_path's form)",
+            lambda lr, b, n, nest: _measured(lr, b, n, False)),
+])
+def measured_rate(lr, beta, n, nesterov):
+    """(|e_2n| / |e_n|)^(1/n) for heavy ball (or Nesterov) on the quadratic model q(e) = e^T H* e / 2 from e_0 = (1, 1)."""
+    return _measured(lr, beta, n, nesterov)
+
+
+def _map(etas, betas, lam=None):
+    lam = np.linalg.eigvalsh(H_STAR) if lam is None else lam
+    return np.array([[_radius(a, b, lam) for a in etas] for b in betas])
+
+
+def _map_cases(rng):
+    return [(np.linspace(2e-5, 4.2e-3, 6), 1 - np.geomspace(1.0, 0.005, 5)), (np.array([1e-3, 3.8e-3]), np.array([0.0, 0.9, 0.92])),
+            (np.sort(rng.uniform(1e-5, 5e-3, 4)), np.sort(rng.uniform(0.0, 0.99, 3)))]
+
+
+@exercise("rate_map", _map_cases, points=1, mistakes=[
+    Mistake("rows go with betas, columns with etas: the array has shape (len(betas), len(etas))",
+            lambda e, b: _map(e, b).T if len(e) != len(b) else _map(b, e)),
+    Mistake("use the model's two eigenvalues, lambda_min and lambda_max of H*, not lambda_max alone",
+            lambda e, b: _map(e, b, lam=np.linalg.eigvalsh(H_STAR)[1:])),
+])
+def rate_map(etas, betas, ax=None):
+    """Heavy ball's rate on the quadratic model at x* for every (eta, beta): an array (len(betas), len(etas)); with ax,
+    draw the steps per factor e as filled contours."""
+    return _map(etas, betas)

@@ -491,6 +491,8 @@ def gd_loop(x0, lr, steps):
     path = [np.array(x0, dtype=float)]
     for _ in range(steps):
         path.append(path[-1] - lr * _g(path[-1]))
+        if np.linalg.norm(path[-1]) > 1e6:
+            break
     return np.array(path)
 
 
@@ -499,6 +501,8 @@ def gd_prealloc(x0, lr, steps):
     path[0] = x0
     for k in range(steps):
         path[k + 1] = path[k] - lr * _g(path[k])
+        if math.hypot(*path[k + 1]) > 1e6:
+            return path[: k + 2]
     return path
 
 
@@ -509,6 +513,8 @@ def gd_tuples(x0, lr, steps):
         d1, d2 = _g((x1, x2))
         x1, x2 = x1 - lr * d1, x2 - lr * d2
         out.append((x1, x2))
+        if x1 * x1 + x2 * x2 > 1e12:
+            break
     return out
 
 
@@ -520,6 +526,8 @@ def gd_ascent(x0, lr, steps):
     path = [np.array(x0, dtype=float)]
     for _ in range(steps):
         path.append(path[-1] + lr * _g(path[-1]))
+        if np.linalg.norm(path[-1]) > 1e6:
+            break
     return np.array(path)
 
 
@@ -528,6 +536,26 @@ def gd_in_place(x0, lr, steps):  # every row is the same array: the last iterate
     path = [x]
     for _ in range(steps):
         x -= lr * _g(x)
+        path.append(x)
+        if np.linalg.norm(x) > 1e6:
+            break
+    return np.array(path)
+
+
+def gd_never_stops(x0, lr, steps):
+    path = [np.array(x0, dtype=float)]
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            path.append(path[-1] - lr * _g(path[-1]))
+    return np.array(path)
+
+
+def gd_stops_before(x0, lr, steps):  # leaves the iterate beyond 1e6 out
+    path = [np.array(x0, dtype=float)]
+    for _ in range(steps):
+        x = path[-1] - lr * _g(path[-1])
+        if np.linalg.norm(x) > 1e6:
+            break
         path.append(x)
     return np.array(path)
 
@@ -915,6 +943,379 @@ def optimum_swapped(lam_min, lam_max):
     return optimum_sqrt(lam_max, lam_min)
 
 
+# ----------------------------------------------------------------------------- curvature_numbers
+
+
+def curvature_loops(H):
+    H = np.asarray(H, dtype=float)
+    minors = [np.linalg.det(H[:k, :k]) for k in range(1, H.shape[0] + 1)]
+    lam = np.sort(np.linalg.eigvals(H).real)
+    return np.array(minors), lam, lam[-1] / lam[0]
+
+
+def curvature_dict(H):
+    lam = np.linalg.eigvalsh(H)
+    return {"condition": lam.max() / lam.min(), "eigenvalues": lam,
+            "minors": np.array([np.linalg.det(H[:k, :k]) for k in range(1, len(H) + 1)])}
+
+
+def curvature_cond(H):
+    H = np.asarray(H, dtype=float)
+    return [np.linalg.det(H[: k + 1, : k + 1]) for k in range(len(H))], list(np.linalg.eigvalsh(H)), np.linalg.cond(H)
+
+
+def curvature_trailing(H):
+    n = len(H)
+    return ([np.linalg.det(H[n - k:, n - k:]) for k in range(1, n + 1)], np.linalg.eigvalsh(H),
+            np.linalg.eigvalsh(H)[-1] / np.linalg.eigvalsh(H)[0])
+
+
+def curvature_descending(H):
+    m, lam, c = curvature_loops(H)
+    return m, lam[::-1], c
+
+
+def curvature_inverse_condition(H):
+    m, lam, c = curvature_loops(H)
+    return m, lam, 1 / c
+
+
+def curvature_zero_based(H):  # k from 0: the first "minor" is the determinant of an empty block, 1
+    H = np.asarray(H, dtype=float)
+    m, lam, c = curvature_loops(H)
+    return np.array([np.linalg.det(H[:k, :k]) if k else 1.0 for k in range(len(H))]), lam, c
+
+
+# ----------------------------------------------------------------------------- path_summary
+
+
+def summary_masks(path):
+    path = np.asarray(path, dtype=float)
+    fv = np.array([_f(p) for p in path])
+    dist = np.linalg.norm(path - 1.0, axis=1)
+    to_f = int(np.argmax(fv < 1e-8)) if np.any(fv < 1e-8) else -1
+    to_x = int(np.argmax(dist < 1e-8)) if np.any(dist < 1e-8) else -1
+    return to_f, to_x, int((np.diff(fv) > 1e-12).sum()), fv[-1]
+
+
+def summary_loop(path):
+    to_f = to_x = -1
+    rises, previous = 0, None
+    for k, p in enumerate(path):
+        value = _f(p)
+        if to_f < 0 and value < 1e-8:
+            to_f = k
+        if to_x < 0 and math.hypot(p[0] - 1, p[1] - 1) < 1e-8:
+            to_x = k
+        if previous is not None and value > previous + 1e-12:
+            rises += 1
+        previous = value
+    return [to_f, to_x, rises, value]
+
+
+def summary_dict(path):
+    path = np.asarray(path, dtype=float)
+    fv = 100 * (path[:, 1] - path[:, 0] ** 2) ** 2 + (1 - path[:, 0]) ** 2
+    hits_f, hits_x = np.flatnonzero(fv < 1e-8), np.flatnonzero(np.linalg.norm(path - 1, axis=1) < 1e-8)
+    return {"to_f": hits_f[0] if hits_f.size else -1, "to_x": hits_x[0] if hits_x.size else -1,
+            "rises": np.count_nonzero(fv[1:] - fv[:-1] > 1e-12), "final_f": fv[-1]}
+
+
+def summary_argmax_only(path):
+    path = np.asarray(path, dtype=float)
+    fv = np.array([_f(p) for p in path])
+    return (int(np.argmax(fv < 1e-8)), int(np.argmax(np.linalg.norm(path - 1, axis=1) < 1e-8)),
+            int((np.diff(fv) > 1e-12).sum()), fv[-1])
+
+
+def summary_falls(path):
+    to_f, to_x, _, last = summary_masks(path)
+    fv = np.array([_f(p) for p in path])
+    return to_f, to_x, int((np.diff(fv) < -1e-12).sum()), last
+
+
+def summary_first_f(path):
+    to_f, to_x, rises, _ = summary_masks(path)
+    return to_f, to_x, rises, _f(path[0])
+
+
+def summary_three(path):
+    return summary_masks(path)[:3]
+
+
+# ----------------------------------------------------------------------------- cure_steps
+
+
+def _start(problem):
+    from helpers.objectives import PLATEAU, ROSENBROCK
+
+    return {"plateau": (PLATEAU, np.array([-6.0, -4.0])), "valley": (ROSENBROCK, np.array([-1.2, 1.0]))}[problem]
+
+
+def cure_flatnonzero(problem, rule, steps):
+    from helpers.optim import minimize
+
+    objective, x0 = _start(problem)
+    path = minimize(objective, x0, rule, steps)
+    hits = np.flatnonzero(objective.f(path) < 1e-6)
+    if hits.size:
+        return int(hits[0])
+    return -2 if len(path) <= steps else -1
+
+
+def cure_loop(problem, rule, steps):
+    from helpers.optim import minimize
+
+    objective, x0 = _start(problem)
+    path = minimize(objective, x0, rule, steps)
+    for k, p in enumerate(path):
+        if objective.f(p) < 1e-6:
+            return k
+    return -1 if len(path) == steps + 1 else -2
+
+
+def cure_run(problem, rule, steps):
+    from helpers.optim import minimize_run
+
+    objective, x0 = _start(problem)
+    path, run = minimize_run(objective, x0, rule, steps)
+    below = objective.f(path) < 1e-6
+    return int(np.argmax(below)) if below.any() else (-2 if run.stopped else -1)
+
+
+def cure_no_divergence(problem, rule, steps):
+    return max(cure_flatnonzero(problem, rule, steps), -1)
+
+
+def cure_goal_8(problem, rule, steps):
+    from helpers.optim import minimize
+
+    objective, x0 = _start(problem)
+    path = minimize(objective, x0, rule, steps)
+    hits = np.flatnonzero(objective.f(path) < 1e-8)
+    return int(hits[0]) if hits.size else (-2 if len(path) <= steps else -1)
+
+
+def cure_steps_count(problem, rule, steps):  # the number of iterates below the goal, not the first one
+    from helpers.optim import minimize
+
+    objective, x0 = _start(problem)
+    path = minimize(objective, x0, rule, steps)
+    n = int(np.sum(objective.f(path) < 1e-6))
+    return n if n else (-2 if len(path) <= steps else -1)
+
+
+def cure_wrong_start(problem, rule, steps):  # the valley from (-1.2, 1) for both
+    from helpers.objectives import PLATEAU, ROSENBROCK
+    from helpers.optim import minimize
+
+    objective = PLATEAU if problem == "plateau" else ROSENBROCK
+    path = minimize(objective, np.array([-1.2, 1.0]), rule, steps)
+    hits = np.flatnonzero(objective.f(path) < 1e-6)
+    return int(hits[0]) if hits.size else (-2 if len(path) <= steps else -1)
+
+
+# ----------------------------------------------------------------------------- descent_experiment
+
+
+def experiment_rows(rates, steps, axes=None):
+    rows = []
+    for lr in rates:
+        p = gd_loop(np.array([-1.2, 1.0]), lr, steps)
+        fv = np.array([_f(x) for x in p])
+        rows.append([len(p) - 1, fv[-1], np.sum(np.diff(fv) > 1e-12)])
+    return np.array(rows, dtype=float)
+
+
+def experiment_summary(rates, steps, axes=None):
+    out = np.zeros((len(rates), 3))
+    for i, lr in enumerate(rates):
+        p = gd_prealloc(np.array([-1.2, 1.0]), lr, steps)
+        _, _, rises, last = summary_masks(p)
+        out[i] = len(p) - 1, last, rises
+    return out
+
+
+def experiment_lists(rates, steps, axes=None):
+    table = []
+    for lr in rates:
+        p = np.asarray(gd_tuples((-1.2, 1.0), lr, steps))
+        values = [_f(x) for x in p]
+        table.append([p.shape[0] - 1, values[-1], sum(b > a + 1e-12 for a, b in zip(values, values[1:]))])
+    return table
+
+
+def experiment_rows_len(rates, steps, axes=None):
+    out = experiment_rows(rates, steps)
+    out[:, 0] += 1
+    return out
+
+
+def experiment_falls(rates, steps, axes=None):
+    rows = []
+    for lr in rates:
+        fv = np.array([_f(x) for x in gd_loop(np.array([-1.2, 1.0]), lr, steps)])
+        rows.append([len(fv) - 1, fv[-1], np.sum(np.diff(fv) < -1e-12)])
+    return np.array(rows, dtype=float)
+
+
+def experiment_transposed(rates, steps, axes=None):
+    return experiment_rows(rates, steps).T
+
+
+def experiment_first_f(rates, steps, axes=None):
+    out = experiment_rows(rates, steps)
+    out[:, 1] = 24.2
+    return out
+
+
+# ----------------------------------------------------------------------------- race
+
+
+def race_rows(steps, axes=None):
+    x0 = np.array([-1.2, 1.0])
+    paths = [gd_loop(x0, 1.5e-3, steps), momentum_loop(x0, 1e-3, 0.9, steps, False),
+             momentum_loop(x0, 1e-3, 0.9, steps, True), newton_solve(x0, 10), line_search_loop(x0, 30)]
+    return np.array([summary_masks(p) for p in paths], dtype=float)
+
+
+def race_other_styles(steps, axes=None):
+    x0 = [-1.2, 1.0]
+    paths = [gd_prealloc(x0, 1.5e-3, steps), momentum_previous(x0, 1e-3, 0.9, steps, False),
+             momentum_two_branches(x0, 1e-3, 0.9, steps, True), newton_prealloc(x0, 10), line_search_helpers(x0, 30)]
+    return [list(summary_loop(p)) for p in paths]
+
+
+def race_dicts(steps, axes=None):
+    x0 = np.array([-1.2, 1.0])
+    runs = {"gd": gd_tuples(x0, 1.5e-3, steps), "heavy": momentum_loop(x0, 1e-3, 0.9, steps, False),
+            "nesterov": momentum_loop(x0, 1e-3, 0.9, steps, True), "newton": newton_inverse_list(x0, 10),
+            "searched": line_search_armijo_fn(x0, 30)}
+    return np.array([list(summary_dict(p).values()) for p in runs.values()], dtype=float)
+
+
+def race_swapped(steps, axes=None):
+    return race_rows(steps)[[0, 2, 1, 3, 4]]
+
+
+def race_gd_slow(steps, axes=None):
+    rows = race_rows(steps)
+    rows[0] = summary_masks(gd_loop(np.array([-1.2, 1.0]), 1e-3, steps))
+    return rows
+
+
+def race_heavy_only(steps, axes=None):
+    rows = race_rows(steps)
+    rows[2] = rows[1]
+    return rows
+
+
+def race_pure_newton_twice(steps, axes=None):
+    rows = race_rows(steps)
+    rows[4] = summary_masks(newton_solve(np.array([-1.2, 1.0]), 30))
+    return rows
+
+
+# ----------------------------------------------------------------------------- measured_rate
+
+_HQ = np.array([[802.0, -400.0], [-400.0, 200.0]])
+
+
+def measured_loop(lr, beta, n, nesterov):
+    e, v = np.ones(2), np.zeros(2)
+    size = {}
+    for k in range(1, 2 * n + 1):
+        g = _HQ @ e
+        v = beta * v - lr * g
+        e = e + beta * v - lr * g if nesterov else e + v
+        size[k] = np.linalg.norm(e)
+    return (size[2 * n] / size[n]) ** (1 / n)
+
+
+def measured_path(lr, beta, n, nesterov):
+    path = np.zeros((2 * n + 1, 2))
+    path[0] = 1.0
+    v = np.zeros(2)
+    for k in range(2 * n):
+        g = path[k] @ _HQ
+        v = beta * v - lr * g
+        path[k + 1] = path[k] - lr * g + beta * v if nesterov else path[k] + v
+    norms = np.sqrt((path**2).sum(axis=1))
+    return float(np.exp((np.log(norms[2 * n]) - np.log(norms[n])) / n))
+
+
+def measured_library(lr, beta, n, nesterov):
+    from helpers.objectives import Objective
+    from helpers.optim import Momentum, minimize
+
+    quad = Objective(lambda e: 0.5 * e @ _HQ @ e, lambda e: _HQ @ e)
+    e = np.linalg.norm(minimize(quad, np.ones(2), Momentum(lr, beta, nesterov=nesterov), 2 * n, max_norm=np.inf), axis=1)
+    return (e[-1] / e[n]) ** (1.0 / n)
+
+
+def measured_no_root(lr, beta, n, nesterov):
+    return measured_loop(lr, beta, n, nesterov) ** n
+
+
+def measured_heavy_only(lr, beta, n, nesterov):
+    return measured_loop(lr, beta, n, False)
+
+
+def measured_from_start(lr, beta, n, nesterov):  # over all 2n steps, from e_0
+    e, v = np.ones(2), np.zeros(2)
+    for _ in range(2 * n):
+        g = _HQ @ e
+        v = beta * v - lr * g
+        e = e + beta * v - lr * g if nesterov else e + v
+    return (np.linalg.norm(e) / np.linalg.norm(np.ones(2))) ** (1 / (2 * n))
+
+
+def measured_predicted(lr, beta, n, nesterov):  # the prediction, not a measurement
+    return rate_cases(lr, beta, np.linalg.eigvalsh(_HQ))
+
+
+# ----------------------------------------------------------------------------- rate_map
+
+
+def map_loops(etas, betas, ax=None):
+    lam = np.linalg.eigvalsh(_HQ)
+    return np.array([[rate_cases(a, b, lam) for a in etas] for b in betas])
+
+
+def map_vectorized(etas, betas, ax=None):
+    lam = np.linalg.eigvalsh(_HQ)
+    E, B = np.meshgrid(etas, betas)
+    out = np.zeros(E.shape)
+    for l in lam:
+        a = 1 + B - E * l
+        disc = a * a - 4 * B
+        r = np.where(disc >= 0, (np.abs(a) + np.sqrt(np.maximum(disc, 0))) / 2, np.sqrt(B))
+        out = np.maximum(out, r)
+    return out
+
+
+def map_matrix(etas, betas, ax=None):
+    return np.array([[rate_matrix(a, b, np.linalg.eigvalsh(_HQ)) for a in etas] for b in betas])
+
+
+def map_transposed(etas, betas, ax=None):
+    return map_loops(etas, betas).T
+
+
+def map_lambda_max(etas, betas, ax=None):
+    lam = np.linalg.eigvalsh(_HQ)[1:]
+    return np.array([[rate_cases(a, b, lam) for a in etas] for b in betas])
+
+
+def map_gd(etas, betas, ax=None):
+    lam = np.linalg.eigvalsh(_HQ)
+    return np.array([[rate_gd(a, b, lam) for a in etas] for b in betas])
+
+
+def map_steps(etas, betas, ax=None):  # steps per e instead of the rate
+    return -1 / np.log(np.minimum(map_loops(etas, betas), 1 - 1e-15))
+
+
 RIGHT = {
     "rosenbrock_grad": [grad_expanded, grad_with_r, grad_as_list],
     "rosenbrock_hess": [hess_expanded, hess_by_rows, hess_filled],
@@ -931,6 +1332,13 @@ RIGHT = {
     "newton_line_search": [line_search_loop, line_search_helpers, line_search_armijo_fn],
     "heavy_ball_rate": [rate_cases, rate_matrix, rate_roots],
     "momentum_optimum": [optimum_sqrt, optimum_kappa, optimum_solved],
+    "curvature_numbers": [curvature_loops, curvature_dict, curvature_cond],
+    "path_summary": [summary_masks, summary_loop, summary_dict],
+    "cure_steps": [cure_flatnonzero, cure_loop, cure_run],
+    "descent_experiment": [experiment_rows, experiment_summary, experiment_lists],
+    "race": [race_rows, race_other_styles, race_dicts],
+    "measured_rate": [measured_loop, measured_path, measured_library],
+    "rate_map": [map_loops, map_vectorized, map_matrix],
 }
 
 WRONG = {
@@ -998,7 +1406,51 @@ WRONG = {
         (gd_no_start, "x0 first"),
         (gd_ascent, "against the gradient"),
         (gd_in_place, None),
+        (gd_never_stops, "stop after the first iterate"),
+        (gd_stops_before, None),
         (gd_library, "hands the work to helpers.optim"),
+    ],
+    "curvature_numbers": [
+        (curvature_trailing, "top-left k x k blocks"),
+        (curvature_descending, "ascending order"),
+        (curvature_inverse_condition, None),
+        (curvature_zero_based, None),
+    ],
+    "path_summary": [
+        (summary_argmax_only, "np.argmax of an all-False mask is 0"),
+        (summary_falls, "count the rises"),
+        (summary_first_f, None),
+        (summary_three, "the exercise expects 4"),
+    ],
+    "cure_steps": [
+        (cure_no_divergence, "return -2 for it"),
+        (cure_goal_8, "the goal is f < 1e-6"),
+        (cure_steps_count, None),
+        (cure_wrong_start, None),
+    ],
+    "descent_experiment": [
+        (experiment_rows_len, "minus one"),
+        (experiment_falls, "rises by more than 1e-12"),
+        (experiment_transposed, "shape"),
+        (experiment_first_f, None),
+    ],
+    "race": [
+        (race_swapped, "the rows go"),
+        (race_gd_slow, "its good rate 1.5e-3"),
+        (race_heavy_only, None),
+        (race_pure_newton_twice, None),
+    ],
+    "measured_rate": [
+        (measured_no_root, "the n-th root"),
+        (measured_heavy_only, "with nesterov=True"),
+        (measured_from_start, None),
+        (measured_predicted, None),
+    ],
+    "rate_map": [
+        (map_transposed, "rows go with betas"),
+        (map_lambda_max, "not lambda_max alone"),
+        (map_gd, None),
+        (map_steps, None),
     ],
     "blowup_rate": [
         (blowup_swapped, "new upper end"),
