@@ -95,7 +95,8 @@ def _curvature(H, minors="leading", order=1):
           reveal="at x*: minors 802 and 400, eigenvalues 0.3994 and 1001.6006, condition number 2508.0096", mistakes=[
     Mistake("the leading principal minors are the determinants of the top-left k x k blocks H[:k, :k], k = 1 ... n",
             lambda H: _curvature(H, minors="trailing")),
-    Mistake("list the eigenvalues in ascending order (np.linalg.eigvalsh gives them so)", lambda H: _curvature(H, order=-1)),
+    Mistake("list the eigenvalues in ascending order (np.linalg.eigvalsh gives them so)",
+            lambda H: _curvature(H, order=-1)),
 ])
 def curvature_numbers(H):
     """(the leading principal minors (n,), the eigenvalues in ascending order (n,), the condition number
@@ -146,12 +147,37 @@ def level_distance(direction, c):
     return _bisect_level(np.asarray(direction, float), float(c))
 
 
+def _axis_ratio(c, swap=False):
+    v_min, v_max = _eigvecs()
+    kappa = np.linalg.eigvalsh(H_STAR)[1] / np.linalg.eigvalsh(H_STAR)[0]
+    along = _bisect_level(v_min, c), _bisect_level(-v_min, c)
+    across = _bisect_level(v_max, c), _bisect_level(-v_max, c)
+    ratio = (sum(across) / sum(along) if swap else sum(along) / sum(across)) / np.sqrt(kappa)
+    return ratio, along[0] / along[1]
+
+
+@exercise("axis_ratio", lambda rng: [(1e-8,), (1e-4,), (1e-2,), (1.0,), (float(10 ** rng.uniform(-7, 0)),)], points=1,
+          returns=("ratio", "asymmetry"), rtol=1e-7, mistakes=[
+    Mistake("the axis ratio is the length along the valley (v_min) over the length across it (v_max)",
+            lambda c: _axis_ratio(c, swap=True)),
+    Mistake("divide the axis ratio by sqrt(kappa), the model's ratio, so that 1 means 'an ellipse of the model'",
+            lambda c: (_axis_ratio(c)[0] * np.sqrt(np.linalg.eigvalsh(H_STAR)[1] / np.linalg.eigvalsh(H_STAR)[0]),
+                       _axis_ratio(c)[1])),
+])
+def axis_ratio(c):
+    """(axis ratio of the level set f = c along v_min and across it, over sqrt(kappa); the asymmetry
+    t(v_min) / t(-v_min)), with the lengths from level_distance both ways along each eigenvector of H*
+    (v_min with a positive first entry)."""
+    return _axis_ratio(float(c))
+
+
 # ----------------------------------------------------------------------------- the stationary points
 
 def _x1_cases(rng):
     """x1 = 1 (where the worked answer's slip hides), values of both signs, near zero and large."""
     signs = rng.choice([-1.0, 1.0], 6)
-    return [(np.array([1.0, 0.5, -0.5, 2.0, -1.5]),), (signs * rng.uniform(0.05, 3.0, 6),), (np.array([0.01, -0.02, 10.0]),)]
+    return [(np.array([1.0, 0.5, -0.5, 2.0, -1.5]),), (signs * rng.uniform(0.05, 3.0, 6),),
+            (np.array([0.01, -0.02, 10.0]),)]
 
 
 @exercise("x2_where_df1_vanishes", _x1_cases, points=2,
@@ -163,7 +189,8 @@ def _x1_cases(rng):
             lambda x1: x1**2),
     Mistake("dividing 400 x1 x2 = 400 x1^3 + 2 x1 - 2 by 400 x1 halves every term: (200 x1^3 + x1 - 1) / (200 x1)",
             lambda x1: (200 * x1**3 + 2 * x1 - 2) / (200 * x1)),
-    Mistake("the constant - 2 of df/dx1 = 400 (x1^3 - x1 x2) + 2 x1 - 2 is missing", lambda x1: (200 * x1**3 + x1) / (200 * x1)),
+    Mistake("the constant - 2 of df/dx1 = 400 (x1^3 - x1 x2) + 2 x1 - 2 is missing",
+            lambda x1: (200 * x1**3 + x1) / (200 * x1)),
 ])
 def x2_where_df1_vanishes(x1):
     """x2 (n,) with df/dx1 (x1, x2) = 0, for x1 (n,) without zeros (the worked answer's route)."""
@@ -185,7 +212,8 @@ def _newton(x0, steps, sign=-1.0, frozen=False):
 
 def _calm(path):
     """A path that stays in a sensible range and away from singular Hessians (round-off stays small)."""
-    return np.isfinite(path).all() and np.abs(path).max() < 20 and all(abs(np.linalg.det(hess(p))) > 50 for p in path[:-1])
+    return (np.isfinite(path).all() and np.abs(path).max() < 20
+            and all(abs(np.linalg.det(hess(p))) > 50 for p in path[:-1]))
 
 
 def _newton_cases(rng):
@@ -222,7 +250,8 @@ def _summary(path, rises=_rises):
 
 def _summary_cases(rng):
     return [(minimize(ROSENBROCK, X_START, GD(1.5e-3), 40),), (minimize(ROSENBROCK, X_START, Newton(), 8),),
-            (minimize(ROSENBROCK, X_START, GD(4e-3), 60),), (minimize(ROSENBROCK, X_START, GD(1e-2), 10, max_norm=1e6),),
+            (minimize(ROSENBROCK, X_START, GD(4e-3), 60),),
+            (minimize(ROSENBROCK, X_START, GD(1e-2), 10, max_norm=1e6),),
             (minimize(ROSENBROCK, rng.uniform(-2, 2, 2), Newton(), 12),)]
 
 
@@ -331,9 +360,10 @@ def _cure_cases(rng):
     Mistake("the goal is f < 1e-6 (1e-8 is the race's goal in section 7)",
             lambda pr, rule, n: _cure(pr, rule, n, goal=1e-8)),
 ])
-def cure_steps(problem, rule, steps):
+def cure_steps(problem, rule, steps, ax=None):
     """The first k with f(x_k) < 1e-6 when `rule` runs (minimize) on problem "plateau" (PLATEAU from (-6, -4)) or
-    "valley" (Rosenbrock from (-1.2, 1)) for at most `steps` steps; -2 if the run diverged first, -1 if it never got there."""
+    "valley" (Rosenbrock from (-1.2, 1)) for at most `steps` steps; -2 if the run diverged first, -1 if it never
+    got there; with ax, also draw the path."""
     return _cure(problem, rule, steps)
 
 
@@ -382,7 +412,8 @@ def _direction_cases(rng):
         g, H = grad(x), hess(x)
         lam, V = np.linalg.eigh(H)
         damping = float(rng.uniform(1.0, 600.0))
-        if abs(V[:, 0] @ g) < 1e-3 * np.linalg.norm(g) or np.min(np.abs(lam + damping)) < 1.0 or np.min(np.abs(lam)) < 1.0:
+        if (abs(V[:, 0] @ g) < 1e-3 * np.linalg.norm(g) or np.min(np.abs(lam + damping)) < 1.0
+                or np.min(np.abs(lam)) < 1.0):
             continue
         if lam[0] < 0 and (V[:, 0] @ g > 0) not in orient:
             orient.add(bool(V[:, 0] @ g > 0))
@@ -416,6 +447,33 @@ def modified_directions(g, H, damping):
     return _modified(np.asarray(g, float), np.asarray(H, float), float(damping))
 
 
+def _lowest(x, d, t_max, n=2000, normalise=True):
+    t = np.linspace(0.0, t_max, n + 1)[1:]
+    u = np.asarray(d, float) / (np.linalg.norm(d) if normalise else 1.0)
+    return float(f(np.asarray(x, float) + t[:, None] * u).min())
+
+
+def _lowest_cases(rng):
+    cases = [(np.array([0.0, 1.0]), np.array([1.0, 0.0]), 2.0),
+             (np.array([0.0, 0.02]), -grad(np.array([0.0, 0.02])), 2.0),
+             (X_START.copy(), grad(X_START), 0.05)]  # uphill: the lowest point of the grid is its first, above f(x)
+    for _ in range(3):
+        x = rng.uniform(-1.5, 1.5, 2)
+        cases.append((x, -grad(x) * rng.uniform(0.01, 3.0), float(rng.uniform(0.1, 2.0))))
+    return cases
+
+
+@exercise("lowest_along", _lowest_cases, points=1, mistakes=[
+    Mistake("t is a length along the unit vector d/|d|; stepping by t d goes |d| times as far",
+            lambda x, d, t_max: _lowest(x, d, t_max, normalise=False)),
+    Mistake("the grid has 2000 equal steps: t = t_max/2000, 2 t_max/2000, ..., t_max",
+            lambda x, d, t_max: _lowest(x, d, t_max, 200)),
+])
+def lowest_along(x, d, t_max):
+    """The lowest f on x + t d/|d| for t = t_max/2000, 2 t_max/2000, ..., t_max (a line search on a grid)."""
+    return _lowest(x, d, t_max)
+
+
 # ----------------------------------------------------------------------------- gradient descent
 
 def _gd(x0, lr, steps, stop=True):
@@ -441,7 +499,8 @@ def _descent_cases(rng):
     Mistake("a descent step goes against the gradient: x - lr * grad f(x)",
             lambda x0, lr, n: minimize(Objective(ROSENBROCK.f, lambda x: -ROSENBROCK.grad(x)), x0, GD(lr), n,
                                        max_norm=1e6)),
-    Mistake("stop after the first iterate with |x| > 1e6: the run has blown up (left alone it overflows to inf and nan)",
+    Mistake("stop after the first iterate with |x| > 1e6: the run has blown up (left alone it overflows to inf "
+            "and nan)",
             lambda x0, lr, n: _gd(x0, lr, n, stop=False)),
 ])
 def gradient_descent(x0, lr, steps):
@@ -463,7 +522,8 @@ def _experiment_cases(rng):
 
 
 @exercise("descent_experiment", _experiment_cases, points=2, mistakes=[
-    Mistake("the steps run are the rows of the path minus one (x0 is row 0)", lambda r, n: _experiment(r, n, run_len=len)),
+    Mistake("the steps run are the rows of the path minus one (x0 is row 0)",
+            lambda r, n: _experiment(r, n, run_len=len)),
     Mistake("count the steps where f rises by more than 1e-12 (your path_summary's rises)",
             lambda r, n: _experiment(r, n, rises=lambda fv: int(np.sum(np.diff(fv) < -1e-12)))),
 ])
@@ -552,7 +612,8 @@ def _momentum_cases(rng):
     Mistake("the velocity goes against the gradient: v <- beta v - lr grad f(x)",
             lambda x0, lr, b, n, nest: _momentum(x0, lr, b, n, nest, sign=-1.0)),
     Mistake("v <- beta v + (1 - beta) g is an average of gradients (Adam's m), (1 - beta) times heavy ball's "
-            "velocity: heavy ball adds the whole -lr g", lambda x0, lr, b, n, nest: _momentum(x0, lr, b, n, nest, form="ema")),
+            "velocity: heavy ball adds the whole -lr g",
+            lambda x0, lr, b, n, nest: _momentum(x0, lr, b, n, nest, form="ema")),
 ])
 def momentum_path(x0, lr, beta, steps, nesterov):
     """The path (steps + 1, 2) of heavy-ball momentum (nesterov False) or Nesterov momentum (True) on Rosenbrock
@@ -669,7 +730,8 @@ _OPT = _optimum(*np.linalg.eigvalsh(H_STAR))
     Mistake("beta* is the square of the rate: the two roots' product is beta, and both have modulus sqrt(beta)",
             lambda lo, hi: _optimum(lo, hi, square=False)),
     Mistake("subtracting the two edge conditions gives lr (lambda_max - lambda_min) = 4 sqrt(beta), adding them "
-            "2 (1 + beta) - lr (lambda_max + lambda_min) = 0: together lr* = 4 / (sqrt(lambda_max) + sqrt(lambda_min))^2",
+            "2 (1 + beta) - lr (lambda_max + lambda_min) = 0: together "
+            "lr* = 4 / (sqrt(lambda_max) + sqrt(lambda_min))^2",
             lambda lo, hi: _optimum(lo, hi, eta_top=2.0)),
     Mistake("these are plain gradient descent's best settings (beta = 0, lr = 2 / (lambda_min + lambda_max)); "
             "with momentum both roots sit on the edge of the complex region",
@@ -683,14 +745,15 @@ def momentum_optimum(lam_min, lam_max):
 QUAD = Objective(lambda e: 0.5 * np.einsum("...i,ij,...j->...", e, H_STAR, e), lambda e: e @ H_STAR, lambda e: H_STAR)
 
 
-def _measured(lr, beta, n, nesterov, start=np.ones(2), exponent=None):
-    path = minimize(QUAD, start, Momentum(lr, beta, nesterov=nesterov), 2 * n, max_norm=np.inf)
+def _measured(lr, beta, n, nesterov, exponent=None):
+    path = minimize(QUAD, np.ones(2), Momentum(lr, beta, nesterov=nesterov), 2 * n, max_norm=np.inf)
     e = np.linalg.norm(path, axis=1)
     return float((e[2 * n] / e[n]) ** (1 / n if exponent is None else exponent))
 
 
 def _measured_cases(rng):
-    return [(_OPT[0], _OPT[1], 300, False), (1e-3, 0.9, 400, True), (2e-3, 0.0, 500, False), (1e-3, 0.9, 400, False)] + [
+    return [(_OPT[0], _OPT[1], 300, False), (1e-3, 0.9, 400, True), (2e-3, 0.0, 500, False),
+            (1e-3, 0.9, 400, False)] + [
         (float(rng.uniform(5e-4, 1.3e-3)), float(rng.uniform(0.3, 0.95)), 200, bool(k)) for k in range(2)]
 
 
@@ -701,7 +764,8 @@ def _measured_cases(rng):
             lambda lr, b, n, nest: _measured(lr, b, n, False)),
 ])
 def measured_rate(lr, beta, n, nesterov):
-    """(|e_2n| / |e_n|)^(1/n) for heavy ball (or Nesterov) on the quadratic model q(e) = e^T H* e / 2 from e_0 = (1, 1)."""
+    """(|e_2n| / |e_n|)^(1/n) for heavy ball (or Nesterov) on the quadratic model q(e) = e^T H* e / 2 from
+    e_0 = (1, 1)."""
     return _measured(lr, beta, n, nesterov)
 
 
@@ -711,7 +775,8 @@ def _map(etas, betas, lam=None):
 
 
 def _map_cases(rng):
-    return [(np.linspace(2e-5, 4.2e-3, 6), 1 - np.geomspace(1.0, 0.005, 5)), (np.array([1e-3, 3.8e-3]), np.array([0.0, 0.9, 0.92])),
+    return [(np.linspace(2e-5, 4.2e-3, 6), 1 - np.geomspace(1.0, 0.005, 5)),
+            (np.array([1e-3, 3.8e-3]), np.array([0.0, 0.9, 0.92])),
             (np.sort(rng.uniform(1e-5, 5e-3, 4)), np.sort(rng.uniform(0.0, 0.99, 3)))]
 
 
@@ -723,5 +788,37 @@ def _map_cases(rng):
 ])
 def rate_map(etas, betas, ax=None):
     """Heavy ball's rate on the quadratic model at x* for every (eta, beta): an array (len(betas), len(etas)); with ax,
-    draw the steps per factor e as filled contours."""
+    draw the steps per factor e as filled contours and the stability edge."""
     return _map(etas, betas)
+
+
+def _nesterov_radius(lr, beta, lam, kind="nesterov", measure=np.abs):
+    lam = np.asarray(lam, dtype=float)
+    T = np.zeros((lam.size, 2, 2))
+    if kind == "nesterov":
+        T[:, 0, 0], T[:, 0, 1] = (1 + beta) * (1 - lr * lam), -beta * (1 - lr * lam)
+    else:  # the beta term without its (1 - lr lam)
+        T[:, 0, 0], T[:, 0, 1] = (1 + beta) * (1 - lr * lam), -beta
+    T[:, 1, 0] = 1.0
+    return float(measure(np.linalg.eigvals(T)).max())
+
+
+def _nesterov_cases(rng):
+    lam = np.linalg.eigvalsh(H_STAR)
+    s3 = np.sqrt(3 * lam[1] / lam[0] + 1)
+    return [(4 / (3 * lam[1] + lam[0]), (s3 - 2) / (s3 + 2), lam), (1e-3, 0.9, lam), (1.4e-3, 0.9, lam),
+            (2e-3, 0.0, lam)] + [
+        (float(rng.uniform(0.05, 1.0)), float(rng.uniform(0.0, 0.95)), rng.uniform(0.1, 5.0, n)) for n in (1, 3)]
+
+
+@exercise("nesterov_rate", _nesterov_cases, points=2, mistakes=[
+    Mistake("that is heavy ball's matrix; Nesterov's is [[(1 + beta)(1 - lr lam), -beta (1 - lr lam)], [1, 0]]",
+            lambda lr, b, lam: _radius(lr, b, lam)),
+    Mistake("the beta term carries the factor (1 - lr lam) too: e_{k+1} = (1 - lr lam)((1 + beta) e_k - beta e_{k-1})",
+            lambda lr, b, lam: _nesterov_radius(lr, b, lam, kind="partial")),
+    Mistake("the rate is the largest modulus |mu|; a complex pair's real part understates it",
+            lambda lr, b, lam: _nesterov_radius(lr, b, lam, measure=np.real)),
+])
+def nesterov_rate(lr, beta, lam):
+    """Spectral radius of Nesterov's momentum on a quadratic with Hessian eigenvalues lam (n,)."""
+    return _nesterov_radius(lr, beta, lam)

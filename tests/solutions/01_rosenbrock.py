@@ -1249,7 +1249,8 @@ def measured_library(lr, beta, n, nesterov):
     from helpers.optim import Momentum, minimize
 
     quad = Objective(lambda e: 0.5 * e @ _HQ @ e, lambda e: _HQ @ e)
-    e = np.linalg.norm(minimize(quad, np.ones(2), Momentum(lr, beta, nesterov=nesterov), 2 * n, max_norm=np.inf), axis=1)
+    path = minimize(quad, np.ones(2), Momentum(lr, beta, nesterov=nesterov), 2 * n, max_norm=np.inf)
+    e = np.linalg.norm(path, axis=1)
     return (e[-1] / e[n]) ** (1.0 / n)
 
 
@@ -1316,6 +1317,136 @@ def map_steps(etas, betas, ax=None):  # steps per e instead of the rate
     return -1 / np.log(np.minimum(map_loops(etas, betas), 1 - 1e-15))
 
 
+# ----------------------------------------------------------------------------- axis_ratio
+
+_V = np.linalg.eigh(_HQ)[1]
+_VMIN, _VMAX = _V[:, 0] * np.sign(_V[0, 0]), _V[:, 1]
+_KAPPA = np.linalg.eigvalsh(_HQ)[1] / np.linalg.eigvalsh(_HQ)[0]
+
+
+def ratio_tuple(c):
+    along = level_bisection(_VMIN, c), level_bisection(-_VMIN, c)
+    across = level_bisection(_VMAX, c), level_bisection(-_VMAX, c)
+    return (along[0] + along[1]) / (across[0] + across[1]) / math.sqrt(_KAPPA), along[0] / along[1]
+
+
+def ratio_dict(c):
+    t = {(i, s): level_fixed_bracket(s * v, c) for i, v in enumerate((_VMIN, _VMAX)) for s in (1, -1)}
+    return {"asymmetry": t[0, 1] / t[0, -1], "ratio": (t[0, 1] + t[0, -1]) / (t[1, 1] + t[1, -1]) / math.sqrt(_KAPPA)}
+
+
+def ratio_list(c):
+    lengths = [level_newton_polish(d, c) for d in (_VMIN, -_VMIN, _VMAX, -_VMAX)]
+    return [sum(lengths[:2]) / sum(lengths[2:]) / np.sqrt(_KAPPA), lengths[0] / lengths[1]]
+
+
+def ratio_swapped(c):
+    r, a = ratio_tuple(c)
+    return 1 / (r * _KAPPA), a
+
+
+def ratio_raw(c):
+    r, a = ratio_tuple(c)
+    return r * math.sqrt(_KAPPA), a
+
+
+def ratio_one_side(c):  # one side each way: the asymmetry leaks into the ratio
+    return level_bisection(_VMIN, c) / level_bisection(_VMAX, c) / math.sqrt(_KAPPA), ratio_tuple(c)[1]
+
+
+def ratio_quadratic(c):  # the model's lengths: always 1 and 1
+    return 1.0, 1.0
+
+
+# ----------------------------------------------------------------------------- lowest_along
+
+
+def lowest_grid(x, d, t_max):
+    t = np.linspace(0, t_max, 2001)[1:]
+    u = np.asarray(d, float) / np.linalg.norm(d)
+    return min(_f(np.asarray(x) + ti * u) for ti in t)
+
+
+def lowest_arange(x, d, t_max):
+    u = np.asarray(d, float) / math.hypot(*d)
+    k = np.arange(1, 2001)
+    pts = np.asarray(x, float) + (t_max * k / 2000)[:, None] * u
+    return float(np.min(100 * (pts[:, 1] - pts[:, 0] ** 2) ** 2 + (1 - pts[:, 0]) ** 2))
+
+
+def lowest_loop(x, d, t_max):
+    best = np.inf
+    unit = np.asarray(d, float) / np.linalg.norm(d)
+    for k in range(1, 2001):
+        best = min(best, _f(np.asarray(x, float) + k * t_max / 2000 * unit))
+    return best
+
+
+def lowest_not_unit(x, d, t_max):
+    t = np.linspace(0, t_max, 2001)[1:]
+    return float(min(_f(np.asarray(x) + ti * np.asarray(d)) for ti in t))
+
+
+def lowest_coarse(x, d, t_max):
+    t = np.linspace(0, t_max, 201)[1:]
+    u = np.asarray(d, float) / np.linalg.norm(d)
+    return float(min(_f(np.asarray(x) + ti * u) for ti in t))
+
+
+def lowest_with_start(x, d, t_max):  # t = 0 included: never above f(x)
+    t = np.linspace(0, t_max, 2001)
+    u = np.asarray(d, float) / np.linalg.norm(d)
+    return float(min(_f(np.asarray(x) + ti * u) for ti in t))
+
+
+def lowest_argmin(x, d, t_max):  # the best t, not the lowest f
+    t = np.linspace(0, t_max, 2001)[1:]
+    u = np.asarray(d, float) / np.linalg.norm(d)
+    return float(t[np.argmin([_f(np.asarray(x) + ti * u) for ti in t])])
+
+
+# ----------------------------------------------------------------------------- nesterov_rate
+
+
+def nesterov_matrix(lr, beta, lam):
+    return max(np.abs(np.linalg.eigvals([[(1 + beta) * (1 - lr * l), -beta * (1 - lr * l)], [1, 0]])).max()
+               for l in lam)
+
+
+def nesterov_roots(lr, beta, lam):
+    out = 0.0
+    for l in np.ravel(lam):
+        c = 1 - lr * l
+        out = max(out, float(np.abs(np.roots([1.0, -(1 + beta) * c, beta * c])).max()))
+    return out
+
+
+def nesterov_closed(lr, beta, lam):
+    rates = []
+    for l in np.atleast_1d(lam):
+        a, b = (1 + beta) * (1 - lr * l), beta * (1 - lr * l)
+        disc = a * a - 4 * b
+        rates.append((abs(a) + math.sqrt(disc)) / 2 if disc >= 0 else math.sqrt(b))
+    return max(rates)
+
+
+def nesterov_heavy(lr, beta, lam):
+    return rate_matrix(lr, beta, lam)
+
+
+def nesterov_partial(lr, beta, lam):
+    return max(np.abs(np.linalg.eigvals([[(1 + beta) * (1 - lr * l), -beta], [1, 0]])).max() for l in lam)
+
+
+def nesterov_real(lr, beta, lam):
+    return max(np.real(np.linalg.eigvals([[(1 + beta) * (1 - lr * l), -beta * (1 - lr * l)], [1, 0]])).max()
+               for l in lam)
+
+
+def nesterov_smallest(lr, beta, lam):
+    return nesterov_matrix(lr, beta, [min(lam)])
+
+
 RIGHT = {
     "rosenbrock_grad": [grad_expanded, grad_with_r, grad_as_list],
     "rosenbrock_hess": [hess_expanded, hess_by_rows, hess_filled],
@@ -1339,6 +1470,9 @@ RIGHT = {
     "race": [race_rows, race_other_styles, race_dicts],
     "measured_rate": [measured_loop, measured_path, measured_library],
     "rate_map": [map_loops, map_vectorized, map_matrix],
+    "axis_ratio": [ratio_tuple, ratio_dict, ratio_list],
+    "lowest_along": [lowest_grid, lowest_arange, lowest_loop],
+    "nesterov_rate": [nesterov_matrix, nesterov_roots, nesterov_closed],
 }
 
 WRONG = {
@@ -1445,6 +1579,24 @@ WRONG = {
         (measured_heavy_only, "with nesterov=True"),
         (measured_from_start, None),
         (measured_predicted, None),
+    ],
+    "axis_ratio": [
+        (ratio_swapped, "over the length across it"),
+        (ratio_raw, "divide the axis ratio by sqrt(kappa)"),
+        (ratio_one_side, None),
+        (ratio_quadratic, None),
+    ],
+    "lowest_along": [
+        (lowest_not_unit, "along the unit vector"),
+        (lowest_coarse, "2000 equal steps"),
+        (lowest_with_start, None),
+        (lowest_argmin, None),
+    ],
+    "nesterov_rate": [
+        (nesterov_heavy, "that is heavy ball's matrix"),
+        (nesterov_partial, "carries the factor (1 - lr lam) too"),
+        (nesterov_real, "largest modulus"),
+        (nesterov_smallest, None),
     ],
     "rate_map": [
         (map_transposed, "rows go with betas"),
