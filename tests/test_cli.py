@@ -16,6 +16,7 @@ from helpers.train.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["--dataset", "digits", "--epochs", "1"]
+MISSING_FOLDER = os.path.abspath("/nonexistent-folder")  # C:\nonexistent-folder on Windows
 
 
 def run(capsys, *argv):
@@ -31,7 +32,7 @@ def run(capsys, *argv):
     (["--hidden", "0"], "--hidden must be >= 1"),
     (["--plot", ""], "--plot needs a file name ending in"),
     (["--plot", "curves.gif"], "--plot needs a file name ending in"),
-    (["--plot", "/nonexistent-folder/curves.png"], "cannot write in /nonexistent-folder"),
+    (["--plot", "/nonexistent-folder/curves.png"], f"cannot write in {MISSING_FOLDER}"),
 ])
 def test_a_bad_flag_is_one_line_before_any_training(capsys, argv, message):
     code, out, err = run(capsys, *FAST, *argv)
@@ -89,6 +90,7 @@ def test_unreadable_data_files_are_one_line(capsys, tmp_path):
     assert "train-images-idx3-ubyte.gz" in err
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT cannot be sent to another process on Windows")
 def test_ctrl_c_during_training_is_one_line_and_exit_130():
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "helpers.train", "--dataset", "digits", "--epochs", "100000"],
@@ -114,3 +116,17 @@ def test_output_piped_into_a_reader_that_stops_ends_quietly():
         finally:
             proc.kill()
     assert err == "" and proc.returncode == 141
+
+
+def test_a_reader_that_stops_on_windows_ends_quietly_too():
+    # Windows reports a write to a pipe whose reader has gone as OSError errno 22 (EINVAL), not BrokenPipeError
+    code = ("import errno, runpy, sys\n"
+            "class Gone:\n"
+            "    def write(self, text): raise OSError(errno.EINVAL, 'Invalid argument')\n"
+            "    def flush(self): pass\n"
+            "    def fileno(self): return sys.__stdout__.fileno()\n"
+            "sys.stdout = Gone()\n"
+            "sys.argv = ['helpers.train', '--dataset', 'digits', '--epochs', '1']\n"
+            "runpy.run_module('helpers.train', run_name='__main__', alter_sys=True)\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.stderr == "" and proc.returncode == 141

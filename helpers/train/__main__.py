@@ -6,6 +6,7 @@ training from :func:`helpers.train.fit`.
 """
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -154,6 +155,8 @@ def main(argv=None):
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except BrokenPipeError:  # the output was piped into a reader that stopped (head): end quietly
+    except OSError as e:  # the output was piped into a reader that stopped (head): end quietly
+        if not isinstance(e, BrokenPipeError) and e.errno != errno.EINVAL:  # Windows says EINVAL (22)
+            raise
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(141)
