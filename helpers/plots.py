@@ -3,23 +3,38 @@ network diagrams, computation graphs and image grids.
 
 Every function takes ``ax=None`` (a new figure) and returns its axes, never calls ``plt.show()``
 and never computes a gradient: paths, histories and graph values come from the kernels.
+
+Alt text: every figure a notebook shows gets one sentence saying what it shows, given with
+:func:`alt_text` before the figure is shown::
+
+    ax = contour_paths(ROSENBROCK, [path], ["gradient descent"])
+    alt_text(ax, "Contours of the Rosenbrock function; gradient descent zigzags down the curved valley.")
+    plt.show()
+
+The sentence goes where Jupyter's tools look for it: the output's metadata,
+``{"image/png": {"alt": "..."}}`` (as ``IPython.display.Image(alt=...)`` writes it), kept in the
+stored notebook; nbconvert's HTML export puts it in the ``<img alt="...">`` with its ``classic``
+template (``make html``). JupyterLab 4 and nbconvert's default ``lab`` template do not read it
+yet, and write "No description has been provided for this image" or nothing.
 """
 
 import io
 import sys
+import weakref
 from itertools import cycle
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import QuadMesh
 from matplotlib.colors import ListedColormap, LogNorm, to_rgba_array
+from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from PIL import Image
 
 from .objectives import grid_2d
 
-__all__ = ["style", "contour_background", "contour_paths", "draw_path", "value_curves", "training_curves",
+__all__ = ["style", "alt_text", "contour_background", "contour_paths", "draw_path", "value_curves", "training_curves",
            "epoch_axes", "decision_boundary", "network_diagram", "computation_graph", "image_grid",
            "confusion_matrix", "gradient_norm_map", "landscape_1d"]
 
@@ -36,10 +51,57 @@ def style():
         "axes.grid": True, "grid.alpha": 0.25, "axes.spines.top": False, "axes.spines.right": False,
         "legend.frameon": False, "image.cmap": "viridis",
     })
-    # a running IPython shell has imported IPython; plain Python has nothing to register
-    shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
+    shell = _ipython()
     if shell is not None:
-        shell.display_formatter.formatters["image/png"].for_type(plt.Figure, _png_for_notebook)
+        shell.display_formatter.formatters["image/png"].for_type(plt.Figure, _with_alt_text(_png_for_notebook))
+
+
+_ALT_TEXT = weakref.WeakKeyDictionary()  # figure -> its alt text
+
+
+def alt_text(target, text):
+    """Give the figure of ``target`` (a figure or axes) ``text`` as its alt text; return ``target``.
+
+    One sentence saying what the figure shows, for a screen reader and the HTML export. When
+    the figure is shown in a notebook, the sentence is stored in the output's metadata as
+    ``{"image/png": {"alt": text}}``. Bad input raises one line (TypeError, ValueError).
+    """
+    fig = target if isinstance(target, Figure) else getattr(target, "figure", None)
+    while fig is not None and not isinstance(fig, Figure):  # a subfigure: its root figure
+        fig = getattr(fig, "figure", None)
+    if fig is None:
+        raise TypeError(f"alt_text needs a matplotlib figure or axes, got {type(target).__name__}")
+    if not isinstance(text, str) or not text.strip() or "\n" in text.strip():
+        raise ValueError(f"alt text must be one non-empty line (a sentence saying what the figure shows), got {text!r}")
+    _ALT_TEXT[fig] = text.strip()
+    shell = _ipython()
+    if shell is not None:  # a figure shown without style(): the PNG formatter in use learns the alt text too
+        png = shell.display_formatter.formatters["image/png"]
+        if Figure in png:
+            png.for_type(Figure, _with_alt_text(png.lookup_by_type(Figure)))
+    return target
+
+
+def _ipython():
+    """The running IPython shell, or None (a running shell has imported IPython; plain Python has not)."""
+    return sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
+
+
+def _with_alt_text(png_formatter):
+    """``png_formatter`` (figure -> PNG, or (PNG, metadata)) with the figure's alt text added to the metadata."""
+    if getattr(png_formatter, "adds_alt_text", False):
+        return png_formatter
+
+    def png(fig):
+        out = png_formatter(fig)
+        text = _ALT_TEXT.get(fig)
+        if out is None or text is None:
+            return out
+        data, metadata = out if isinstance(out, tuple) else (out, {})
+        return data, {**(metadata or {}), "alt": text}
+
+    png.adds_alt_text = True
+    return png
 
 
 def _png_for_notebook(fig, scale=1.5):
