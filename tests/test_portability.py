@@ -349,8 +349,8 @@ def test_an_untested_python_stops_the_install_in_one_line(version, ok):
 
 
 def _make(*args, env=None):
-    if shutil.which("make") is None:
-        pytest.skip("no make here (the plain commands are tested instead)")
+    if shutil.which("make") is None or sys.platform == "win32":
+        pytest.skip("make is for Linux and macOS (on Windows the plain commands are tested instead)")
     return subprocess.run(["make", "--no-print-directory", *args], cwd=REPO, capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=300)
 
@@ -374,9 +374,9 @@ def _other_python():
     pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
     candidates = [shutil.which(n) for n in names] + [str(p) for p in pyenv.glob("3.1[123].*/bin/python3")]
     for exe in filter(None, candidates):
-        probe = subprocess.run([exe, "-c", "import os, sys; print(os.path.realpath(sys.base_prefix)); "
-                                "print(*sys.version_info[:3]); sys.exit(not (3, 11, 2) <= sys.version_info[:3] < (3, 14))"],
-                               capture_output=True, text=True)
+        code = ("import os, sys; print(os.path.realpath(sys.base_prefix)); print(*sys.version_info[:3]); "
+                "sys.exit(not (3, 11, 2) <= sys.version_info[:3] < (3, 14))")
+        probe = subprocess.run([exe, "-c", code], capture_output=True, text=True)
         if probe.returncode == 0:
             prefix, version = probe.stdout.splitlines()
             if (prefix, tuple(map(int, version.split()))) != here:
@@ -403,3 +403,22 @@ def test_make_says_which_python_the_venv_runs_and_remakes_it_for_another(tmp_pat
                            capture_output=True, text=True)
     other_version = subprocess.run([other, "-c", "import sys; print(sys.version)"], capture_output=True, text=True)
     assert probe.stdout == other_version.stdout
+
+
+def test_the_ci_workflow_runs_the_readme_commands_on_three_systems_and_three_pythons():
+    yaml = pytest.importorskip("yaml")
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    test = workflow["jobs"]["test"]
+    assert test["strategy"]["matrix"] == {"os": ["ubuntu-latest", "macos-latest", "windows-latest"],
+                                          "python": ["3.11", "3.12", "3.13"]}
+    runs = {step.get("if", ""): [] for step in test["steps"]}
+    for step in test["steps"]:
+        runs[step.get("if", "")].append(step.get("run", ""))
+    assert runs["runner.os != 'Windows'"] == ['make test PYTHON="$(command -v python)"']
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for command in runs["runner.os == 'Windows'"][1:]:  # the README's own lines (the venv is made by `python`)
+        assert command.replace("\\", "/").replace(".venv/Scripts/python", ".venv/bin/python") in readme \
+            or command in readme, command
+    assert "make lint" in workflow["jobs"]["lint"]["steps"][-1]["run"]
+    lint = (REPO / "Makefile").read_text(encoding="utf-8").split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert "actionlint" in lint and ".github/workflows/*.yml" in lint
