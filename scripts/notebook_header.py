@@ -47,8 +47,6 @@ import tomllib
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-import nbformat
-
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 FOLDERS = ("notebooks", "exercises")  # every notebook in them gets the generated cells
@@ -193,6 +191,8 @@ def with_regions(text: str, regions: dict[str, str], where: str) -> str:
 
 def normalized(nb, url: str, notebook: str):
     """The notebook with current generated cells and no volatile metadata (nb is changed in place)."""
+    import nbformat  # here, not at the top: it takes seconds to import, and --warn needs none of it
+
     cells = [c for c in nb.cells if c.get("id") not in (BADGE_ID, SETUP_ID)]
     if not cells or cells[0].cell_type != "markdown" or not cells[0].source.lstrip().startswith("# "):
         raise SystemExit(f"{notebook}: the first cell must be the Markdown title (# ...)")
@@ -212,6 +212,8 @@ def normalized(nb, url: str, notebook: str):
 
 def steady_outputs(outputs):
     """The outputs with consecutive streams of one name joined and widget views replaced."""
+    import nbformat
+
     steady = []
     for out in outputs:
         if (out.output_type == "stream" and steady and steady[-1].output_type == "stream"
@@ -254,6 +256,8 @@ def main(argv=None) -> int:
         for kind, link in links(url).items():
             print(f"{kind:12s}{link}")
         return 0
+    import nbformat
+
     stale = []
     for path in args.notebooks or notebook_paths():
         before = path.read_text(encoding="utf-8")
