@@ -102,7 +102,9 @@ run_notebooks() {
 run_in_kernel() {
     local venv=$1 cwd=$2 hint=$3 expect=$4
     shift 4
-    "$venv/bin/python" - "$cwd" "$hint" "$expect" "$REPO" "$@" <<'EOF'
+    local log
+    log=$(mktemp "$OUTSIDE/kernel-stderr.XXXXXX")
+    "$venv/bin/python" - "$cwd" "$hint" "$expect" "$REPO" "$@" 2>"$log" <<'EOF'
 import os
 import sys
 
@@ -113,10 +115,15 @@ cwd, hint, expect, repo, *paths = sys.argv[1:]
 failed = 0
 for path in paths:
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:  # what the run leaves is all there is to see
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
     env = {**os.environ, "JPY_SESSION_NAME": path if hint == "session" else ""}
-    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                                     resources={"metadata": {"path": cwd}})
-    client.execute(env=env)
+    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": cwd}})
+    try:  # like "Run all": it stops at the first error
+        client.execute(env=env)
+    except nbclient.exceptions.CellExecutionError:
+        pass
     errors = [(i, out) for i, cell in enumerate(nb.cells) for out in cell.get("outputs", [])
               if out.output_type == "error"]
     name = os.path.relpath(path, repo) if path.startswith(repo) else path
@@ -126,14 +133,21 @@ for path in paths:
     else:
         want = expect.removeprefix("error:")
         first = errors[0] if errors else (None, None)
-        ran_after = [c for c in nb.cells[first[0] + 1:] if c.cell_type == "code" and c.outputs] if errors else []
+        ran_after = [c for c in nb.cells[first[0] + 1:] if c.cell_type == "code" and c.execution_count] if errors else []
         ok = (len(errors) == 1 and nb.cells[first[0]].get("id") == "bundle-setup"
               and len(first[1].traceback) == 1 and want in first[1].traceback[0] and not ran_after)
         detail = first[1].traceback if errors else "no error"
-    print(f"  {'ran' if ok else 'FAILED'} {name}" + ("" if ok and expect == "ok" else f": {detail}"))
+    if expect == "ok":
+        print(f"  ran {name}" if ok else f"  FAILED {name}: {detail}")
+    else:
+        print(f"  {name} stops at its set-up cell with one line: {detail[0]}" if ok
+              else f"  FAILED {name}: expected one line with {want!r}, got {detail}")
     failed |= not ok
 sys.exit(failed)
 EOF
+    local status=$?
+    [ $status -eq 0 ] || { echo "  (stderr of the run:)"; grep -v "running over TCP without encryption" "$log" | tail -20; }
+    return $status
 }
 
 scenario_second_python() {
@@ -150,7 +164,10 @@ scenario_hub() {
     copy_checkout "$clone" || return 1
     home=$(cd "$home" && pwd -P)
     echo "  a copy of the repository in $clone; kernels start in $home"
-    run_in_kernel "$STUDENT_VENV" "$home" session ok "$clone"/notebooks/*.ipynb "$clone"/exercises/*.ipynb || failed=1
+    # two at a time (the solutions and the student versions)
+    run_in_kernel "$STUDENT_VENV" "$home" session ok "$clone"/notebooks/*.ipynb & local solutions=$!
+    run_in_kernel "$STUDENT_VENV" "$home" session ok "$clone"/exercises/*.ipynb || failed=1
+    wait $solutions || failed=1
     echo "  without the notebook's path (papermill without --cwd), from $home:"
     run_in_kernel "$STUDENT_VENV" "$home" none "error:$home and the folders above it" \
         "$clone/notebooks/01_rosenbrock.ipynb" || failed=1
@@ -296,8 +313,8 @@ scenario_crlf_checkout() {
     rm -rf "$dir" && git clone -q --no-checkout --shared "$REPO" "$dir" && git -C "$dir" config core.autocrlf true \
         && git -C "$dir" checkout -q "$rev" || return 1
     local crlf
-    crlf=$(cd "$dir" && git ls-files -z | xargs -0 grep -l $'\r$' 2>/dev/null | head -5)
-    if [ -n "$crlf" ]; then echo "  files with CRLF in the checkout: $crlf"; return 1; fi
+    crlf=$(git -C "$dir" ls-files --eol | grep -c "w/crlf")
+    if [ "$crlf" != 0 ]; then echo "  $crlf files with CRLF in the checkout:"; git -C "$dir" ls-files --eol | grep "w/crlf" | head; return 1; fi
     echo "  core.autocrlf=true: every text file still has LF (.gitattributes)"
     # the tests that read the shipped data and the notebooks, from the checkout's own helpers
     (cd "$dir" && "$REPO/$venv/bin/python" -c 'import helpers, sys; sys.exit(not helpers.__file__.startswith(sys.argv[1]))' "$dir" \
