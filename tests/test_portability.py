@@ -332,9 +332,10 @@ def test_a_plain_pip_install_brings_ipywidgets():
                                         ((3, 10, 12), False), ((3, 11, 2), True), ((3, 13, 9), True)])
 def test_an_untested_python_stops_the_install_in_one_line(version, ok):
     # setup.py runs before pip fetches anything; what it decides for each version
-    code = ("import sys, setuptools\n"
+    code = ("import sys, types\n"  # a stand-in setuptools (a venv of Python 3.12+ has none)
+            "sys.modules['setuptools'] = types.SimpleNamespace(setup=lambda **kw: print('setup'),\n"
+            "                                                  find_packages=lambda **kw: [])\n"
             f"sys.version_info = {version + ('final', 0)!r}\n"
-            "setuptools.setup = lambda **kw: print('setup')\n"
             "exec(compile(open('setup.py').read(), 'setup.py', 'exec'))\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     if ok:
