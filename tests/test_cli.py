@@ -18,6 +18,7 @@ from helpers.train.__main__ import main
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["--dataset", "digits", "--epochs", "1"]
 DEBIAN_FASHION = Path(_files.DEBIAN_FASHION_MNIST)
+MISSING_FOLDER = os.path.abspath("/nonexistent-folder")  # C:\nonexistent-folder on Windows
 
 
 def run(capsys, *argv):
@@ -33,7 +34,7 @@ def run(capsys, *argv):
     (["--hidden", "0"], "--hidden must be >= 1"),
     (["--plot", ""], "--plot needs a file name ending in"),
     (["--plot", "curves.gif"], "--plot needs a file name ending in"),
-    (["--plot", "/nonexistent-folder/curves.png"], "cannot write in /nonexistent-folder"),
+    (["--plot", "/nonexistent-folder/curves.png"], f"cannot write in {MISSING_FOLDER}"),
 ])
 def test_a_bad_flag_is_one_line_before_any_training(capsys, argv, message):
     code, out, err = run(capsys, *FAST, *argv)
@@ -99,6 +100,7 @@ def _sigint_as_on_a_terminal():
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT cannot be sent to another process on Windows")
 def test_ctrl_c_during_training_is_one_line_and_exit_130():
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with subprocess.Popen([sys.executable, "-m", "helpers.train", "--dataset", "digits", "--epochs", "100000"],
@@ -263,3 +265,15 @@ def test_a_signal_while_the_data_load_is_one_line(tmp_path, sig, status, first):
 def test_sigterm_during_training_is_one_line_and_exit_143():
     code, out, err = _interrupt("SIGTERM", "helpers.train:descend", "", "--dataset", "digits")
     assert code == 143 and err == "stopped by SIGTERM: training stopped, nothing was written\n", err
+def test_a_reader_that_stops_on_windows_ends_quietly_too():
+    # Windows reports a write to a pipe whose reader has gone as OSError errno 22 (EINVAL), not BrokenPipeError
+    code = ("import errno, runpy, sys\n"
+            "class Gone:\n"
+            "    def write(self, text): raise OSError(errno.EINVAL, 'Invalid argument')\n"
+            "    def flush(self): pass\n"
+            "    def fileno(self): return sys.__stdout__.fileno()\n"
+            "sys.stdout = Gone()\n"
+            "sys.argv = ['helpers.train', '--dataset', 'digits', '--epochs', '1']\n"
+            "runpy.run_module('helpers.train', run_name='__main__', alter_sys=True)\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.stderr == "" and proc.returncode == 141

@@ -7,6 +7,7 @@ training from :func:`helpers.train.fit`.
 
 import argparse
 import difflib
+import errno
 import json
 import os
 import signal
@@ -220,6 +221,8 @@ def _run(args, stage):
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except BrokenPipeError:  # the output was piped into a reader that stopped (head): end quietly
+    except OSError as e:  # the output was piped into a reader that stopped (head): end quietly
+        if not isinstance(e, BrokenPipeError) and e.errno != errno.EINVAL:  # Windows says EINVAL (22)
+            raise
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(141)
