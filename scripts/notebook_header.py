@@ -134,12 +134,13 @@ def set_repository_url(url: str, pyproject: Path = REPO / "pyproject.toml") -> s
     return url
 
 
-def links(url: str, notebook: str | None = None) -> dict[str, str]:
-    """Colab, Binder and nbgitpuller addresses for the repository (or for one notebook)."""
+def links(url: str, notebook: str | None = None, folder: str = "notebooks") -> dict[str, str]:
+    """Colab, Binder and nbgitpuller addresses for the repository (or for one notebook of ``folder``:
+    a student notebook's links open student notebooks). The nbgitpuller link opens exercises/."""
     owner_name = url.removeprefix("https://github.com/")
     name = owner_name.split("/")[1]
-    path = f"notebooks/{notebook}" if notebook else "notebooks"
-    pull_query = urlencode({"repo": url, "urlpath": f"lab/tree/{name}/{path}", "branch": BRANCH})
+    path = f"{folder}/{notebook}" if notebook else folder
+    pull_query = urlencode({"repo": url, "urlpath": f"lab/tree/{name}/exercises", "branch": BRANCH})
     return {
         "colab": f"https://colab.research.google.com/github/{owner_name}/blob/{BRANCH}/{path}",
         "binder": f"https://mybinder.org/v2/gh/{owner_name}/{BRANCH}?urlpath={quote('lab/tree/' + path, safe='')}",
@@ -147,8 +148,8 @@ def links(url: str, notebook: str | None = None) -> dict[str, str]:
     }
 
 
-def badge_cell(url: str, notebook: str) -> str:
-    link = links(url, notebook)
+def badge_cell(url: str, notebook: str, folder: str = "notebooks") -> str:
+    link = links(url, notebook, folder)
     return (f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]({link['colab']}) "
             f"[![Launch Binder](https://mybinder.org/badge_logo.svg)]({link['binder']})")
 
@@ -189,14 +190,14 @@ def with_regions(text: str, regions: dict[str, str], where: str) -> str:
     return text
 
 
-def normalized(nb, url: str, notebook: str):
+def normalized(nb, url: str, notebook: str, folder: str = "notebooks"):
     """The notebook with current generated cells and no volatile metadata (nb is changed in place)."""
     import nbformat  # here, not at the top: it takes seconds to import, and --warn needs none of it
 
     cells = [c for c in nb.cells if c.get("id") not in (BADGE_ID, SETUP_ID)]
     if not cells or cells[0].cell_type != "markdown" or not cells[0].source.lstrip().startswith("# "):
         raise SystemExit(f"{notebook}: the first cell must be the Markdown title (# ...)")
-    badges = nbformat.v4.new_markdown_cell(badge_cell(url, notebook), id=BADGE_ID)
+    badges = nbformat.v4.new_markdown_cell(badge_cell(url, notebook, folder), id=BADGE_ID)
     setup = nbformat.v4.new_code_cell(setup_cell(url), id=SETUP_ID)
     old = next((c for c in nb.cells if c.get("id") == SETUP_ID), None)
     if old is not None:  # keep the count of its last run (it prints nothing, before or after a change)
@@ -261,7 +262,7 @@ def main(argv=None) -> int:
     stale = []
     for path in args.notebooks or notebook_paths():
         before = path.read_text(encoding="utf-8")
-        nb = normalized(nbformat.reads(before, as_version=4), url, path.name)
+        nb = normalized(nbformat.reads(before, as_version=4), url, path.name, path.parent.name)
         after = nbformat.writes(nb) + "\n"
         if after != before:
             stale.append(path)
