@@ -152,7 +152,7 @@ def _grids(rng):
 
 @exercise("valley_contours", _grids, forbid=("helpers.objectives.VALLEY.f",), mistakes=[
     Mistake("F[i, j] is f at (xs[j], ys[i]): rows go with y, columns with x (np.meshgrid(xs, ys)), the layout "
-            "ax.contour(xs, ys, F) expects", lambda xs, ys: _grid(xs, ys, lambda x, y: VALLEY.f(np.stack([x, y], -1))).T),
+            "ax.contour(xs, ys, F) expects", lambda xs, ys: valley_contours(xs, ys).T),
     Mistake("f's first argument is x (the columns of the grid), its second y (the rows)",
             lambda xs, ys: _grid(xs, ys, lambda x, y: VALLEY.f(np.stack([y, x], -1)))),
     Mistake("the first term of f is 3 - x^3, not (3 - x)^3",
@@ -191,8 +191,9 @@ HINT_X0 = "the path starts with x0: steps + 1 rows, x0 and then one row per step
 
 
 def _gd_cases(rng):
-    """The notebook's start and rates, a random start, a blow-up at step 5 (lr 5e-3), and steps = 0."""
-    return [((1.0, 0.5), 1e-3, 40), (np.array([-1.0, 1.0]), 3e-4, 25), (np.array([1.0, 0.5]), 5e-3, 30),
+    """A blow-up at step 5 (lr 5e-3), the notebook's start and rates, a random start, and steps = 0. The blow-up comes
+    first: a wrong path of another length there is named by its shape before any value is compared."""
+    return [(np.array([1.0, 0.5]), 5e-3, 30), ((1.0, 0.5), 1e-3, 40), (np.array([-1.0, 1.0]), 3e-4, 25),
             (rng.uniform([0.2, -0.8], [2.0, 0.8]), 2e-3, 15), (np.array([2.0, 1.0]), 1e-4, 0)]
 
 
@@ -209,9 +210,10 @@ def gradient_descent(x0, lr, steps, grad=VALLEY.grad):
 
 
 def _momentum_cases(rng):
-    """Both the notebook's betas, beta = 0 (gradient descent), a random start, a blow-up at step 7, steps = 0."""
-    return [((1.0, 0.5), 1e-4, 0.9, 60), (np.array([-1.0, 1.0]), 3e-4, 0.5, 30), ((1.0, 0.5), 1e-3, 0.0, 20),
-            (rng.uniform([0.2, -0.8], [2.0, 0.8]), 2e-4, 0.7, 25), (np.array([1.0, 0.5]), 4e-3, 0.9, 30),
+    """A blow-up at step 7 (first, as in _gd_cases), both the notebook's betas, beta = 0 (gradient descent), a random
+    start, steps = 0."""
+    return [(np.array([1.0, 0.5]), 4e-3, 0.9, 30), ((1.0, 0.5), 1e-4, 0.9, 60), (np.array([-1.0, 1.0]), 3e-4, 0.5, 30),
+            ((1.0, 0.5), 1e-3, 0.0, 20), (rng.uniform([0.2, -0.8], [2.0, 0.8]), 2e-4, 0.7, 25),
             (np.array([2.0, 1.0]), 1e-4, 0.9, 0)]
 
 
@@ -261,7 +263,7 @@ def _chained(settings, start, steps):
 
 
 def lam_floor(x):
-    """The largest Hessian eigenvalue of f at the floor point (x, sqrt(x / 2)): trace 100 + 794x, determinant -4800x^2."""
+    """The largest Hessian eigenvalue at the floor point (x, sqrt(x / 2)), where trace = 100 + 794x, det = -4800x^2."""
     return (100 + 794 * x + np.sqrt((100 - 806 * x) ** 2 + 320000 * x)) / 2
 
 
@@ -292,14 +294,18 @@ RUNS = [(1e-3, 0.0), (1e-4, 0.9), (2e-4, 0.9), (3e-4, 0.9), (5e-4, 0.0), (2e-3, 
 
 @exercise("valley_blowup", lambda rng: [(RUNS, (1.0, 0.5), 1000),
                                         ([(2e-3, 0.5), (1e-3, 0.95), (1e-5, 0.0)], np.array([-1.0, 1.0]), 300),
-                                        ([(float(rng.uniform(2e-4, 6e-4)), 0.8)], rng.uniform([0.8, 0.4], [1.2, 0.6]), 600)],
+                                        ([(float(rng.uniform(2e-4, 6e-4)), 0.8)], rng.uniform([0.8, 0.4], [1.2, 0.6]),
+                                         600)],
           points=2, returns=("x_star", "passed", "left"), time_limit=10.0,
-          reveal="on the floor the Hessian has trace 100 + 794x and determinant -4800x^2, so lambda_max = 2(1 + beta)/eta "
+          reveal="on the floor the Hessian has trace 100 + 794x and determinant -4800x^2, so lambda_max = "
+                 "2(1 + beta)/eta "
                  "is a quadratic in x: 4800x^2 + 794 L x - (L^2 - 100 L) = 0 with L = 2(1 + beta)/eta", mistakes=[
-    Mistake("with momentum the limit across the valley is eta lambda < 2 (1 + beta), not 2: x* is where lambda_max on the "
-            "floor reaches 2 (1 + beta) / eta", lambda runs, start, max_steps: _blowup(runs, start, max_steps, gd_limit=True)),
+    Mistake("with momentum the limit across the valley is eta lambda < 2 (1 + beta), not 2: x* is where lambda_max "
+            "on the floor reaches 2 (1 + beta) / eta",
+            lambda runs, start, max_steps: _blowup(runs, start, max_steps, gd_limit=True)),
     Mistake("100 + 800x is only an approximation of lambda_max on the floor: use the largest eigenvalue of the Hessian "
-            "there (np.linalg.eigvalsh), to many digits", lambda runs, start, max_steps: _blowup(runs, start, max_steps, approx=True)),
+            "there (np.linalg.eigvalsh), to many digits",
+            lambda runs, start, max_steps: _blowup(runs, start, max_steps, approx=True)),
     Mistake("the step at which a run left the ball is the index of its last point, len(path) - 1",
             lambda runs, start, max_steps: _blowup(runs, start, max_steps, left_len=True)),
 ])
@@ -318,7 +324,8 @@ def _reach(etas, beta, start, level, max_steps, plus_one=False, count=False, pla
     return np.array(out)
 
 
-@exercise("valley_reach", lambda rng: [(np.geomspace(1e-5, 3e-3, 8), beta, (1.0, 0.5), -20.0, 1000) for beta in (0.0, 0.9)]
+@exercise("valley_reach", lambda rng: [(np.geomspace(1e-5, 3e-3, 8), beta, (1.0, 0.5), -20.0, 1000)
+                                       for beta in (0.0, 0.9)]
           + [(np.sort(rng.uniform(1e-4, 2e-3, 4)), 0.5, np.array([-1.0, 1.0]), 0.0, 400)],
           points=2, time_limit=10.0, mistakes=[
     Mistake("the step is the index of the first point with f < level: the start is step 0 (no + 1)",
@@ -456,7 +463,8 @@ def _fit(X, y, w0, lr, beta, iterations, drop_first=False, total=False, plain=Fa
 #: 10 (1, 1, -1, -1)): its u = -20 sign(x1 x2) min(|x1|, |x2|) is right everywhere and above 37 at the first two points,
 #: where sigma(u) rounds to 1 and y log(y_hat) + (1 - y) log(1 - y_hat) is 0 * log 0 = nan
 IDEAL = np.concatenate([[1.0, -1.0, 1.0, -1.0, -1.0, 1.0, 1.0, -1.0], np.zeros(4), [10.0, 10.0, -10.0, -10.0], [0.0]])
-CONFIDENT = np.array([[2.5, -2.2], [-2.1, 2.4], [0.3, -1.2], [-0.8, 0.5], [1.5, 1.7], [-1.1, -0.4], [0.2, 0.9], [-2.0, -2.3]])
+CONFIDENT = np.array([[2.5, -2.2], [-2.1, 2.4], [0.3, -1.2], [-0.8, 0.5], [1.5, 1.7], [-1.1, -0.4], [0.2, 0.9],
+                      [-2.0, -2.3]])
 
 
 def _xor_labels(X):
@@ -492,8 +500,9 @@ def fit_xor(X, y, w0, lr, beta, iterations, ax=None):
     return _fit(X, y, w0, lr, beta, iterations)
 
 
-def sweep(X, y, inits, etas, beta, iterations, threshold=0.1, miss=np.inf, transpose=False, from_one=False, plain=False):
-    """The first iterate with L < threshold for every (eta, start), all networks trained at once (3.1 with an axis k)."""
+def sweep(X, y, inits, etas, beta, iterations, threshold=0.1, miss=np.inf, transpose=False, from_one=False,
+          plain=False):
+    """The first iterate with L < threshold for each (eta, start), all networks trained at once (3.1, one more axis)."""
     inits = np.asarray(inits, dtype=float)
     etas = np.asarray(etas, dtype=float)
     w = np.tile(inits, (len(etas), 1))  # network k: rate etas[k // n], start inits[k % n]
@@ -537,7 +546,8 @@ def _sweep_cases(rng):
             lambda *a: sweep(*a, transpose=True)),
     Mistake("the count is the index of the first iterate with L < threshold, the start being iterate 0 (no + 1)",
             lambda *a: sweep(*a, from_one=True)),
-    Mistake("use beta: momentum with beta > 0, plain gradient descent only for beta = 0", lambda *a: sweep(*a, plain=True)),
+    Mistake("use beta: momentum with beta > 0, plain gradient descent only for beta = 0",
+            lambda *a: sweep(*a, plain=True)),
 ])
 def sweep_iterations(X, y, inits, etas, beta, iterations, threshold=0.1, ax=None):
     """(len(etas), len(inits)): for every learning rate and start, the first iterate k <= iterations of full-batch
