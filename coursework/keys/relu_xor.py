@@ -511,7 +511,7 @@ def sweep(X, y, inits, etas, beta, iterations, threshold=0.1, miss=np.inf, trans
     v, losses = np.zeros_like(w), []
     for step in range(iterations + 1):
         W, b, V, c = w[:, :8].reshape(-1, 2, 4), w[:, 8:12], w[:, 12:16], w[:, 16]
-        A = np.einsum("si,kij->skj", X, W) + b  # (S, K, H)
+        A = np.tensordot(X, W, axes=([1], [1])) + b  # (S, K, H)
         H = relu(A)
         u = np.einsum("skj,kj->sk", H, V) + c  # (S, K)
         losses.append(np.mean(np.maximum(u, 0) - t * u + np.log1p(np.exp(-np.abs(u))), axis=0))
@@ -519,7 +519,7 @@ def sweep(X, y, inits, etas, beta, iterations, threshold=0.1, miss=np.inf, trans
             break
         du = (sigmoid(u) - t) / len(X)
         dA = du[:, :, None] * V * (A > 0)
-        g = np.concatenate([np.einsum("si,skj->kij", X, dA).reshape(-1, 8), dA.sum(0),
+        g = np.concatenate([np.tensordot(X, dA, axes=([0], [0])).transpose(1, 0, 2).reshape(-1, 8), dA.sum(0),
                             np.einsum("skj,sk->kj", H, du), du.sum(0)[:, None]], axis=1)
         v = (0.0 if plain else beta) * v - eta * g
         w = w + v
