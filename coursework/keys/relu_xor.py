@@ -324,7 +324,7 @@ def _reach(etas, beta, start, level, max_steps, plus_one=False, count=False, pla
     return np.array(out)
 
 
-@exercise("valley_reach", lambda rng: [(np.geomspace(1e-5, 3e-3, 8), beta, (1.0, 0.5), -20.0, 1000)
+@exercise("valley_reach", lambda rng: [(np.geomspace(1e-5, 3e-3, 8), beta, (1.0, 0.5), -20.0, 600)
                                        for beta in (0.0, 0.9)]
           + [(np.sort(rng.uniform(1e-4, 2e-3, 4)), 0.5, np.array([-1.0, 1.0]), 0.0, 400)],
           points=2, time_limit=10.0, mistakes=[
