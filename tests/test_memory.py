@@ -130,3 +130,13 @@ def test_load_dataset_digits_unchanged():
     got = load_dataset("digits", seed=0)
     np.testing.assert_array_equal(got[0], ((X_tr - mean) / std).astype(np.float32))
     np.testing.assert_array_equal(got[2], ((X_te - mean) / std).astype(np.float32))
+
+
+def test_notebook_05_standardizes_the_28x28_sets_as_load_dataset(images):
+    # notebook 05 standardizes the [0, 1] pixels itself, in place, to keep one copy of the training set
+    root, _ = images
+    img_tr, _, img_te, _ = load_dataset("fashion-mnist", root, standardize=False)
+    X_tr, mean, std = standardize(img_tr, axis=None, out=img_tr)
+    X_te = standardize(img_te, mean, std)[0]
+    want = load_dataset("fashion-mnist", root)
+    assert np.array_equal(X_tr, want[0]) and np.array_equal(X_te, want[2])
