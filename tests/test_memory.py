@@ -47,8 +47,8 @@ def test_load_dataset_28x28_values_are_the_whole_array_formula(images, dtype):
     # the formula load_dataset used before it worked in place: float64 arithmetic on the [0, 1] float32
     # pixels with float64 statistics of all training pixels, rounded once to dtype
     root, arrays = images
-    tr = (arrays["train-images-idx3-ubyte"].reshape(N_TRAIN, -1).astype(np.float32) / np.float32(255)).astype(np.float64)
-    te = (arrays["t10k-images-idx3-ubyte"].reshape(N_TEST, -1).astype(np.float32) / np.float32(255)).astype(np.float64)
+    tr, te = ((arrays[f"{stem}-images-idx3-ubyte"].reshape(n, -1).astype(np.float32) / np.float32(255))
+              .astype(np.float64) for stem, n in (("train", N_TRAIN), ("t10k", N_TEST)))
     mean, std = tr.mean(), tr.std()
     X_tr, y_tr, X_te, y_te = load_dataset("fashion-mnist", root, dtype=dtype)
     assert X_tr.dtype == X_te.dtype == dtype
@@ -140,3 +140,17 @@ def test_notebook_05_standardizes_the_28x28_sets_as_load_dataset(images):
     X_te = standardize(img_te, mean, std)[0]
     want = load_dataset("fashion-mnist", root)
     assert np.array_equal(X_tr, want[0]) and np.array_equal(X_te, want[2])
+
+
+def test_predict_holds_one_hidden_activation_at_a_time():
+    # relu in place on the pass's own pre-activation: predict on S rows holds one (S, H) array, not two
+    from helpers.nn import MLP
+
+    model = MLP([20, 256, 10], seed=0, dtype=np.float32)
+    X = np.random.default_rng(5).standard_normal((20000, 20)).astype(np.float32)
+    want = np.argmax(np.maximum(X @ model.params["W1"] + model.params["b1"], 0) @ model.params["W2"]
+                     + model.params["b2"], axis=1)
+    pred, peak = traced_peak(lambda: model.predict(X))
+    hidden = X.shape[0] * 256 * 4  # one (S, H) float32 array: 20 MB
+    assert np.array_equal(pred, want)
+    assert peak < 1.5 * hidden, f"peak {peak / 2**20:.1f} MB, one hidden activation is {hidden / 2**20:.1f} MB"
