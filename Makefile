@@ -122,7 +122,7 @@ e2e: $(STAMP) ## real-browser test: JupyterLab in headless chromium runs every n
 data: $(STAMP) ## download MNIST and Fashion-MNIST into data/ (checksummed; needs a network)
 	$(PY) scripts/fetch_data.py --root data
 
-bench: $(STAMP) ## print helpers' size, training throughput against a plain loop, explorer latencies
+bench: $(STAMP) ## print helpers' size, training throughput, explorer latencies, memory and time per notebook
 	$(PY) bench/run.py
 
 lint: $(STAMP) ## ruff over the code and notebooks; actionlint over the CI workflows

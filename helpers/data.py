@@ -296,38 +296,60 @@ def minibatches(X, y, batch_size, seed=None, shuffle=True):
     return ((X[idx], y[idx]) for idx in (order[start : start + b] for start in range(0, n, b)))
 
 
-def standardize(X, mean=None, std=None):
-    """Scale the columns of ``X`` (N, D) to zero mean and unit variance: returns ``(Xs, mean, std)``.
+def _row_blocks(X, values=1 << 20):
+    """Slices of rows of X holding about ``values`` numbers each (8 MB as float64)."""
+    step = max(1, values // max(1, X[:1].size))
+    return [slice(i, i + step) for i in range(0, X.shape[0], step)]
 
-    ``Xs = (X - mean) / std``, float32 if ``X`` is, else float64; ``mean``, ``std`` (D,) come from
-    ``X`` unless both are given. Fit on the training set, then reuse: ``Xtr, mean, std =
-    standardize(X_train)``, ``Xte = standardize(X_test, mean, std)[0]``. A column with zero spread
-    gets std 1 (it becomes zeros, not NaN).
+
+def standardize(X, mean=None, std=None, axis=0, out=None):
+    """Scale ``X`` (N, D) to zero mean and unit variance: returns ``(Xs, mean, std)``.
+
+    ``mean``, ``std``: float64, per column (D,) with ``axis=0``, one number for all values with
+    ``axis=None``; from ``X`` unless both are given. Fit on the training set, then reuse: ``Xtr, mean,
+    std = standardize(X_train)``, ``Xte = standardize(X_test, mean, std)[0]``. A column with zero
+    spread gets std 1 (it becomes zeros, not NaN). ``Xs = (X - mean) / std`` is computed in float64 a
+    block of rows at a time (no float64 copy of a large X) and stored as float32 if ``X`` is, else
+    float64, or into ``out`` (``out=X`` standardizes in place).
     """
     X = np.asarray(X)
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (N, D), got shape {X.shape}; reshape it with X.reshape(len(X), -1)")
     if not np.issubdtype(X.dtype, np.number) or X.dtype == bool:
         raise ValueError(f"X must be numeric, got dtype {X.dtype}")
-    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
-    X = X.astype(dtype, copy=False)
-    if not np.isfinite(X).all():
+    if axis not in (0, None):
+        raise ValueError(f"axis must be 0 (per column) or None (one mean and std for all values), got {axis!r}")
+    blocks = _row_blocks(X)
+    if X.dtype.kind == "f" and not all(np.isfinite(X[b]).all() for b in blocks):
         raise ValueError("X contains NaN or infinite values; clean or impute them before standardizing")
     if (mean is None) != (std is None):
         raise ValueError("pass both mean and std (statistics of the training set) or neither")
     if mean is None:
         if X.shape[0] == 0:
             raise ValueError("cannot compute mean and std of an empty X; pass mean and std")
-        mean, std = X.mean(axis=0), X.std(axis=0)
+        mean = X.mean(axis=axis, dtype=np.float64)
+        squares = 0.0  # X.std(axis, dtype=float64) with the same operations, but one block at a time
+        for b in blocks:
+            d = X[b] - mean
+            squares = squares + np.square(d, out=d).sum(axis=axis)
+            del d  # else the next block's difference is made while this one is held
+        std = np.sqrt(squares / (X.size if axis is None else X.shape[0]))
     else:
-        mean, std = np.asarray(mean, dtype=dtype), np.asarray(std, dtype=dtype)
+        mean, std = np.asarray(mean, dtype=np.float64), np.asarray(std, dtype=np.float64)
         for label, stat in (("mean", mean), ("std", std)):
-            if stat.shape != (X.shape[1],):
-                raise ValueError(f"{label} must have shape ({X.shape[1]},) to match X, got {stat.shape}")
+            if stat.shape not in ((X.shape[1],), ()):
+                raise ValueError(f"{label} must have shape ({X.shape[1]},) to match X, or be one number, got "
+                                 f"{stat.shape}")
         if (std < 0).any():
             raise ValueError("std must be >= 0")
-    std = np.where(std == 0, np.ones((), dtype=dtype), std).astype(dtype)
-    return (X - mean) / std, mean.astype(dtype), std
+    std = np.where(std == 0, 1.0, std)
+    if out is None:
+        out = np.empty(X.shape, X.dtype if X.dtype in (np.float32, np.float64) else np.float64)
+    elif out.shape != X.shape:
+        raise ValueError(f"out must have the shape of X, {X.shape}, got {out.shape}")
+    for b in blocks:
+        out[b] = (X[b] - mean) / std
+    return out, mean, std
 
 
 _standardize = standardize  # load_dataset's flag of the same name hides the function
@@ -349,11 +371,8 @@ def load_dataset(name, data_dir="data", seed=0, dtype=np.float32, standardize=Tr
         X_tr, y_tr, X_te, y_te = load_mnist(name, root=data_dir)
     else:
         raise ValueError(f"unknown data set {name!r}; choose one of digits, {', '.join(_DATASETS)}")
-    if standardize and name == "digits":
-        X_tr, mean, std = _standardize(X_tr)
-        X_te = _standardize(X_te, mean, std)[0]
-    elif standardize:
-        mean, std = X_tr.mean(dtype=np.float64), X_tr.std(dtype=np.float64)
-        std = std or 1.0  # images all of one grey: shift them, do not divide by 0
-        X_tr, X_te = (X_tr - mean) / std, (X_te - mean) / std
-    return X_tr.astype(dtype), y_tr, X_te.astype(dtype), y_te
+    if standardize:  # written over the pixels when they have the dtype asked for: no second copy of the images
+        out = [X if X.dtype == dtype else np.empty(X.shape, dtype) for X in (X_tr, X_te)]
+        X_tr, mean, std = _standardize(X_tr, axis=0 if name == "digits" else None, out=out[0])
+        X_te = _standardize(X_te, mean, std, out=out[1])[0]
+    return X_tr.astype(dtype, copy=False), y_tr, X_te.astype(dtype, copy=False), y_te

@@ -225,6 +225,8 @@ class MLP:
     def _logits(self, X):
         """Output pre-activation Z_L for a checked X (no trace kept)."""
         act = ACTIVATIONS[self.hidden][0]
+        if self.hidden == "relu":  # in place on this pass's own Z: one (S, H) array less at a time
+            act = lambda Z: np.maximum(Z, 0, out=Z)  # noqa: E731
         for l in range(1, self.n_layers + 1):
             Z, _ = dense_forward(X, self.params[f"W{l}"], self.params[f"b{l}"])
             X = (act(Z) + X if self._skips[l] else act(Z)) if l < self.n_layers else Z
