@@ -1,11 +1,15 @@
 """Exercises of notebook 05: a stable softmax, the softmax cross-entropy gradient, the L2 penalty,
-the forward and backward pass of the ReLU-softmax network, one momentum step. Parameters come as
-separate arrays, not a dict: the checker copies arrays for every call, so an in-place edit by the
-student cannot reach the reference."""
+the forward and backward pass of the ReLU-softmax network, one momentum step, the mini-batch
+training loop, predictions in chunks, the Wilson interval and McNemar's exact test. Parameters come
+as separate arrays, not a dict: the checker copies arrays for every call, so an in-place edit by the
+student cannot reach the reference. train_sgd calls the student's own forward, backward and
+momentum_step: a slip there shows up here too."""
+
+import math
 
 import numpy as np
 
-from helpers.activations import softmax
+from helpers.activations import relu, softmax
 from helpers.gradcheck import numerical_gradient
 from helpers.losses import softmax_cross_entropy
 from helpers.nn import MLP
@@ -14,10 +18,16 @@ from helpers.optim import Momentum
 from ._registry import Mistake, exercise
 
 NOTEBOOK = "05_mnist_classifier"
+TASKS = {
+    "1": "Part I: the derivative of the cross-entropy of a softmax, L(z) = -ln softmax(z)_j, with respect to every "
+         "logit z_i",
+    "2.1": "Part II: the code of the forward pass (the cost with the L2 penalty) and of the backward pass",
+    "2": "Part II, its test: train the network, plot the loss and the accuracy per epoch, report the in-sample and "
+         "the test accuracy",
+}
 KEYS = ("W1", "b1", "W2", "b2")
 NUMERIC = ("helpers.gradcheck.numerical_gradient",)
 OVERFLOW = "exp(z) overflows at large logits: subtract each row's maximum first (a shift leaves softmax unchanged)"
-
 
 
 def _naive(Z):
@@ -51,7 +61,8 @@ def mnist_softmax(Z):
 
 @exercise("mnist_ce_grad", lambda rng: [(Z, rng.integers(0, Z.shape[1], len(Z))) for (Z,) in _logits(rng)],
           numeric=lambda Z, y: numerical_gradient(lambda v: softmax_cross_entropy(v, y)[0], Z), function="ce_grad",
-          points=2, forbid=("helpers.losses.softmax_cross_entropy",) + NUMERIC, mistakes=[
+          points=2, reveal="dL/dz_i = softmax(z)_i - delta_ij for every logit z_i; for the mean over S samples, "
+                           "dL/dZ = (softmax(Z) - Y) / S", forbid=("helpers.losses.softmax_cross_entropy",) + NUMERIC, mistakes=[
     Mistake("the -onehot(y) term is missing: it comes from the diagonal p_j delta_ij of the softmax Jacobian "
             "dp_j/dz_i = p_j (delta_ij - p_i)", lambda Z, y: softmax(Z, axis=1) / len(y)),
     Mistake("the loss is the mean over the S samples: divide every row by S",
@@ -75,6 +86,7 @@ def _penalty(W1, W2, c):
 @exercise("mnist_l2_penalty", lambda rng: [(rng.standard_normal((d, h)), rng.standard_normal((h, k)), c) for
                                            d, h, k, c in ((3, 4, 2, 0.1), (8, 5, 10, 1e-3), (2, 6, 3, 0.5))],
           function="l2_penalty", returns=("J", "dW1", "dW2"),
+          reveal="d(c |W|^2)/dW = 2 c W: a step of size eta on the penalty alone multiplies W by 1 - 2 eta c",
           numeric=lambda W1, W2, c: dict(J=_penalty(W1, W2, c),
                                             dW1=numerical_gradient(lambda W: _penalty(W, W2, c), W1),
                                             dW2=numerical_gradient(lambda W: _penalty(W1, W, c), W2)), mistakes=[
@@ -115,6 +127,8 @@ def _cost(fix):
 
 
 @exercise("mnist_forward", _nets, function="forward", points=2, returns=("J", "P"),
+          reveal="Z1 = X W1 + b1, A1 = max(Z1, 0), Z2 = A1 W2 + b2, P = softmax(Z2) row by row, "
+                 "J = -(1/S) sum_s log_softmax(Z2)[s, y_s] + c (|W1|^2 + |W2|^2)",
           forbid=("helpers.nn.MLP", "helpers.losses.softmax_cross_entropy"), mistakes=[
     Mistake("the biases are not penalized: the penalty is c (|W1|^2 + |W2|^2) only",
             _cost(lambda data, pen, bias_pen, S: data + pen + bias_pen)),
@@ -150,6 +164,8 @@ def _numeric(X, y, W1, b1, W2, b2, c):
 
 
 @exercise("mnist_backward", _nets, numeric=_numeric, function="backward", points=3, returns=KEYS,
+          reveal="Delta2 = (P - Y)/S, dW2 = A1.T Delta2 + 2c W2, db2 = column sums of Delta2, "
+                 "Delta1 = (Delta2 W2.T) * (Z1 > 0), dW1 = X.T Delta1 + 2c W1, db1 = column sums of Delta1",
           forbid=("helpers.nn.MLP",) + NUMERIC, mistakes=[
     Mistake("the data term is a mean: Delta2 = (P - Y) / S; the 1/S is missing",
             _grads(lambda d, pen, S: {k: S * d[k] + (k[0] == "W") * pen[k] for k in KEYS})),
@@ -184,3 +200,161 @@ def mnist_momentum_step(p, g, v, lr, beta):
     rule.state["p"] = [np.empty_like(p), v]  # the rule's state for "p": a scratch array, then the velocity
     rule.step({"p": p}, {"p": g})
     return p, v
+
+
+# ----------------------------------------------------------------------------- task 2: training and measuring
+
+TRAINERS = ("helpers.nn.MLP", "helpers.train.fit", "helpers.optim.Momentum", "helpers.optim.GD",
+            "helpers.optim.descend")  # the training loop is the exercise
+
+
+def _train(X, y, W1, b1, W2, b2, c, lrs, beta, batch_size, seed, slip=None):
+    """Mini-batch SGD with heavy-ball momentum, as the notebook specifies it, or one catalogued slip of it."""
+    P = [np.array(p, dtype=np.float64) for p in (W1, b1, W2, b2)]
+    V = [np.zeros_like(p) for p in P]
+    S, B = len(y), int(batch_size)
+    rng = np.random.default_rng(seed)
+    losses, accuracies = [], []
+    for e, lr in enumerate(lrs):
+        if slip == "reseed":
+            rng = np.random.default_rng(seed)
+        if slip == "reset":
+            V = [np.zeros_like(p) for p in P]
+        order = np.arange(S) if slip == "no shuffle" else rng.permutation(S)
+        lr = lrs[0] if slip == "first lr" else lr
+        total, right, batches = 0.0, 0, 0
+        for i in range(0, S - S % B if slip == "drop last" else S, B):
+            idx = order[i:i + B]
+            net = MLP.from_params(dict(zip(KEYS, P)))
+            J, g = net.loss_and_grads(X[idx], y[idx], c)
+            right += int(np.sum(net.predict(X[idx]) == y[idx]))
+            total, batches = total + (J if slip == "unweighted" else J * len(idx)), batches + 1
+            for k, name in enumerate(KEYS):
+                if slip == "ema":
+                    V[k] = beta * V[k] + (1 - beta) * g[name]
+                    P[k] = P[k] - lr * V[k]
+                else:
+                    V[k] = (0.0 if slip == "gd" else beta) * V[k] - lr * g[name]
+                    P[k] = P[k] + V[k]
+        if slip == "after":  # the cost and accuracy on all images once the epoch is over
+            net = MLP.from_params(dict(zip(KEYS, P)))
+            losses.append(net.loss_and_grads(X, y, c)[0])
+            accuracies.append(float(np.mean(net.predict(X) == y)))
+            continue
+        losses.append(total / (batches if slip == "unweighted" else S))
+        accuracies.append(right / S)
+    return (*P, np.array(losses), np.array(accuracies))
+
+
+def _train_cases(rng):
+    """Batches that do not divide S (a smaller last batch), one full batch with beta = 0, a decaying schedule,
+    c = 0 once; several seeds, sizes and learning rates."""
+    out = []
+    for S, D, H, K, c, lrs, beta, B in ((12, 5, 4, 3, 0.01, [0.5, 0.5, 0.5], 0.9, 5),
+                                        (10, 3, 6, 4, 0.0, [0.3, 0.2, 0.1, 0.05], 0.5, 3),
+                                        (8, 4, 3, 2, 0.1, [1.0, 1.0], 0.0, 8),
+                                        (9, 6, 5, 3, 0.001, [0.2, 0.1, 0.2], 0.9, 4)):
+        y = rng.permutation(np.arange(S) % K)
+        X = rng.standard_normal((K, D))[y] + rng.standard_normal((S, D))
+        out.append((X, y, rng.standard_normal((D, H)) * np.sqrt(2 / D), 0.1 * rng.standard_normal(H),
+                    rng.standard_normal((H, K)) * np.sqrt(2 / H), 0.1 * rng.standard_normal(K), c, lrs, beta, B,
+                    int(rng.integers(1000))))
+    return out
+
+
+@exercise("mnist_train", _train_cases, function="train_sgd", points=3,
+          returns=("W1", "b1", "W2", "b2", "losses", "accuracies"), forbid=TRAINERS, time_limit=20.0, mistakes=[
+    Mistake("make the generator once, before the first epoch: a new default_rng(seed) in every epoch visits the "
+            "images in the same order each time", lambda *a: _train(*a, slip="reseed")),
+    Mistake("each epoch visits the images in the order rng.permutation(S), not in their stored order",
+            lambda *a: _train(*a, slip="no shuffle")),
+    Mistake("the velocities start at 0 once, before the first epoch, and carry over from epoch to epoch",
+            lambda *a: _train(*a, slip="reset")),
+    Mistake("the last batch keeps the remainder when batch_size does not divide S: range(0, S, batch_size)",
+            lambda *a: _train(*a, slip="drop last")),
+    Mistake("epoch e uses its own learning rate, lrs[e]", lambda *a: _train(*a, slip="first lr")),
+    Mistake("weight each batch's cost J by its number of images, then divide by S: the last batch may be smaller",
+            lambda *a: _train(*a, slip="unweighted")),
+    Mistake("losses[e] and accuracies[e] are measured on each batch as it comes, before its step (J and P of your "
+            "forward), not on all images once the epoch is over", lambda *a: _train(*a, slip="after")),
+    Mistake("beta is ignored: with beta > 0 the velocity v = beta v - lr g carries over from step to step",
+            lambda *a: _train(*a, slip="gd")),
+    Mistake("heavy-ball momentum sums the gradients: v = beta v - lr g, then p = p + v (no factor 1 - beta)",
+            lambda *a: _train(*a, slip="ema"))])
+def mnist_train(X, y, W1, b1, W2, b2, c, lrs, beta, batch_size, seed):
+    return _train(X, y, W1, b1, W2, b2, c, lrs, beta, batch_size, seed)
+
+
+def _scores(X, W1, b1, W2, b2):
+    return relu(X @ W1 + b1) @ W2 + b2
+
+
+def _predict_cases(rng):
+    """Chunks that do not divide N, one chunk larger than N, chunks of one row."""
+    out = []
+    for N, D, H, K, chunk in ((10, 5, 4, 3, 4), (7, 3, 6, 10, 100), (12, 4, 5, 4, 3), (3, 2, 3, 2, 1)):
+        out.append((rng.standard_normal((N, D)), rng.standard_normal((D, H)), rng.standard_normal(H),
+                    rng.standard_normal((H, K)), rng.standard_normal(K), chunk))
+    return out
+
+
+@exercise("mnist_predict", _predict_cases, function="predict", forbid=("helpers.nn.MLP",), mistakes=[
+    Mistake("the last chunk keeps the remainder when chunk does not divide N: range(0, N, chunk)",
+            lambda X, W1, b1, W2, b2, chunk: np.argmax(_scores(X[:len(X) - len(X) % chunk], W1, b1, W2, b2), axis=1)),
+    Mistake("each image gets the class of its row's largest logit: argmax over axis=1",
+            lambda X, W1, b1, W2, b2, chunk: np.argmax(_scores(X, W1, b1, W2, b2), axis=0)),
+    Mistake("return the class labels (N,), the argmax of each row, not the probabilities",
+            lambda X, W1, b1, W2, b2, chunk: softmax(_scores(X, W1, b1, W2, b2), axis=1)),
+    Mistake("the hidden layer applies the ReLU before W2", lambda X, W1, b1, W2, b2, chunk: np.argmax(
+        (X @ W1 + b1) @ W2 + b2, axis=1))])
+def mnist_predict(X, W1, b1, W2, b2, chunk):
+    return np.argmax(_scores(X, W1, b1, W2, b2), axis=1)
+
+
+def _wilson(k, n, z, slip=None):
+    p = k / n
+    if slip == "wald":
+        half = z * math.sqrt(p * (1 - p) / n)
+        return p - half, p + half
+    centre = p if slip == "centre" else (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + (0 if slip == "no z2" else z * z / (4 * n * n)))
+    return centre - half, centre + half
+
+
+@exercise("mnist_wilson", lambda rng: [(349, 359, 1.96), (0, 10, 1.96), (10, 10, 1.96), (9773, 9999, 1.96),
+                                       (42, 45, 2.576), (int(rng.integers(1, 30)), 30, 1.0)],
+          function="wilson", returns=("low", "high"), mistakes=[
+    Mistake("that is the textbook (Wald) interval p +- z sqrt(p(1-p)/n), which collapses to a point at k = 0 and "
+            "k = n: use Wilson's centre and half-width", lambda k, n, z: _wilson(k, n, z, "wald")),
+    Mistake("Wilson's interval is centred at (p + z^2/(2n)) / (1 + z^2/n), not at p = k/n",
+            lambda k, n, z: _wilson(k, n, z, "centre")),
+    Mistake("the square root holds p(1-p)/n + z^2/(4n^2): the second term is missing",
+            lambda k, n, z: _wilson(k, n, z, "no z2"))])
+def mnist_wilson(k, n, z):
+    return _wilson(k, n, z)
+
+
+def _mcnemar(b, c, slip=None):
+    n = b + c
+    if slip in ("chi2", "chi2 cc"):
+        if n == 0:
+            return 1.0
+        chi2 = (max(abs(b - c) - 1, 0) if slip == "chi2 cc" else abs(b - c)) ** 2 / n
+        return math.erfc(math.sqrt(chi2 / 2))
+    tail = sum(math.comb(n, i) for i in range((max(b, c) if slip == "max" else min(b, c)) + 1)) / 2**n
+    return tail if slip == "one-sided" else (2 * tail if slip == "uncapped" else min(1.0, 2 * tail))
+
+
+@exercise("mnist_mcnemar", lambda rng: [(4, 0), (7, 1), (0, 0), (3, 3), (10, 12), (30, 5), (0, 9), (60, 41),
+                                        (int(rng.integers(0, 20)), int(rng.integers(0, 20)))],
+          function="mcnemar_p", mistakes=[
+    Mistake("the test is two-sided: double the tail, P(K <= min(b, c)) times 2", lambda b, c: _mcnemar(b, c,
+                                                                                                       "one-sided")),
+    Mistake("a p-value is at most 1: when b = c the doubled tail passes 1, so take min(1, 2 * tail)",
+            lambda b, c: _mcnemar(b, c, "uncapped")),
+    Mistake("the tail runs from 0 to the smaller of the two counts, min(b, c)", lambda b, c: _mcnemar(b, c, "max")),
+    *(Mistake("that is the chi-square approximation of McNemar's test; with this few disagreements use the exact "
+              "binomial tail: 2 sum_{i <= min(b, c)} C(b + c, i) / 2^(b + c)", lambda b, c, s=s: _mcnemar(b, c, s))
+      for s in ("chi2", "chi2 cc"))])
+def mnist_mcnemar(only_first, only_second):
+    return _mcnemar(only_first, only_second)
