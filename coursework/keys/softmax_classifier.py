@@ -358,3 +358,80 @@ def _mcnemar(b, c, slip=None):
       for s in ("chi2", "chi2 cc"))])
 def mnist_mcnemar(only_first, only_second):
     return _mcnemar(only_first, only_second)
+
+
+def _cosine(lr, epochs, slip=None):
+    e = np.arange(epochs, dtype=float)
+    if slip == "from one":
+        e = e + 1
+    if slip == "to zero":
+        return lr * 0.5 * (1 + np.cos(np.pi * e / max(epochs - 1, 1)))
+    if slip == "full":
+        return lr * np.cos(np.pi * e / epochs)
+    return lr * 0.5 * (1 + np.cos(np.pi * e / epochs))
+
+
+@exercise("mnist_cosine", lambda rng: [(0.1, 5), (0.03, 1), (0.5, 4), (1.0, 30), (float(rng.uniform(0.01, 1)), 7)],
+          function="cosine_lrs", forbid=("helpers.optim.cosine",), mistakes=[
+    Mistake("epochs count from 0: the first epoch, e = 0, runs at the full rate lr", lambda lr, E: _cosine(lr, E, "from one")),
+    Mistake("the factor is (1 + cos(pi e / E)) / 2 for e = 0, ..., E - 1: it reaches 0 only after the last epoch, "
+            "not at it", lambda lr, E: _cosine(lr, E, "to zero")),
+    Mistake("half a cosine from 1 down to 0: (1 + cos(pi e / E)) / 2, not cos(pi e / E), which turns negative",
+            lambda lr, E: _cosine(lr, E, "full"))])
+def mnist_cosine(lr, epochs):
+    return _cosine(lr, epochs)
+
+
+def _influence(X, W1, b1, W2, chunk, slip=None):
+    Z = X @ W1 + b1
+    A = Z if slip == "no relu" else np.maximum(Z, 0)
+    size = np.linalg.norm(W1, axis=0) if slip == "incoming" else np.linalg.norm(W2, axis=1)
+    return (A.sum(axis=0) if slip == "sum" else A.mean(axis=0)) * size
+
+
+def _influence_cases(rng):
+    """Chunks that do not divide N and a chunk larger than N; hidden units that are never active."""
+    out = []
+    for N, D, H, K, chunk in ((10, 5, 4, 3, 4), (7, 3, 6, 10, 100), (12, 4, 5, 4, 5), (3, 2, 3, 2, 1)):
+        b1 = rng.standard_normal(H)
+        b1[0] = -50.0  # unit 0 is never active
+        out.append((rng.standard_normal((N, D)), rng.standard_normal((D, H)), b1, rng.standard_normal((H, K)), chunk))
+    return out
+
+
+@exercise("mnist_influence", _influence_cases, function="unit_influence", mistakes=[
+    Mistake("a unit's outgoing weights are its row of W2, to the logits: np.linalg.norm(W2, axis=1), not the column of "
+            "W1", lambda *a: _influence(*a, slip="incoming")),
+    Mistake("its mean activation over the images, not the sum: divide by N (chunks of different sizes included)",
+            lambda *a: _influence(*a, slip="sum")),
+    Mistake("the activation is the ReLU of the pre-activation, max(X W1 + b1, 0): a unit that is never active "
+            "contributes 0", lambda *a: _influence(*a, slip="no relu"))])
+def mnist_influence(X, W1, b1, W2, chunk):
+    return _influence(X, W1, b1, W2, chunk)
+
+
+def _confusion(y_true, y_pred, K, slip=None):
+    counts = np.zeros((K, K), dtype=int)
+    np.add.at(counts, (y_true, y_pred), 1)
+    if slip == "transposed":
+        return counts.T
+    if slip == "fractions":
+        return counts / counts.sum()
+    if slip == "max label":
+        k = int(max(y_true.max(), y_pred.max())) + 1
+        return counts[:k, :k]
+    return counts
+
+
+@exercise("mnist_confusion", lambda rng: [(rng.integers(0, 4, 30), rng.integers(0, 4, 30), 4),
+                                         (np.array([0, 1, 1, 2, 2, 2]), np.array([0, 2, 1, 2, 1, 2]), 5),
+                                         (rng.integers(0, 10, 100), rng.integers(0, 10, 100), 10),
+                                         (np.array([3]), np.array([0]), 4)],
+          function="confusion_counts", forbid=("helpers.plots.confusion_matrix",), mistakes=[
+    Mistake("rows are the true classes and columns the predicted ones: counts[t, p], not counts[p, t]",
+            lambda *a: _confusion(*a, slip="transposed")),
+    Mistake("return the counts (integers), not fractions", lambda *a: _confusion(*a, slip="fractions")),
+    Mistake("the matrix is K x K even when a class does not occur in y_true or y_pred",
+            lambda *a: _confusion(*a, slip="max label"))])
+def mnist_confusion(y_true, y_pred, K):
+    return _confusion(y_true, y_pred, K)
