@@ -435,3 +435,100 @@ def _confusion(y_true, y_pred, K, slip=None):
             lambda *a: _confusion(*a, slip="max label"))])
 def mnist_confusion(y_true, y_pred, K):
     return _confusion(y_true, y_pred, K)
+
+
+def _validate(X, y, X_val, y_val, W1, b1, W2, b2, c, settings, epochs, beta, batch_size, seed, slip=None):
+    right, cost, losses = [], [], []
+    start = (W1, b1, W2, b2)
+    for lr, decay in settings:
+        lrs = _cosine(lr, epochs) if decay and slip != "constant" else np.full(epochs, float(lr))
+        *P, L, _ = _train(X, y, *start, c, lrs, beta, batch_size, seed)
+        if slip == "chained":
+            start = P
+        Xm, ym = (X, y) if slip == "training" else (X_val, y_val)
+        right.append(np.argmax(_scores(Xm, *P), axis=1) == ym)
+        cost.append(MLP.from_params(dict(zip(KEYS, P))).loss_and_grads(X_val, y_val, 0.0 if slip == "no penalty" else c)[0])
+        losses.append(L)
+    return np.array(right), np.array(cost), np.array(losses)
+
+
+def _validate_cases(rng):
+    out = []
+    for S, V, D, H, K, c, settings, E, beta, B in (
+            (12, 6, 5, 4, 3, 0.01, [(0.5, False), (0.5, True), (0.1, False)], 3, 0.9, 5),
+            (10, 10, 3, 6, 4, 0.1, [(0.3, True), (0.05, False)], 2, 0.5, 4)):
+        y = rng.permutation(np.arange(S) % K)
+        centres = rng.standard_normal((K, D))
+        X = centres[y] + rng.standard_normal((S, D))
+        y_val = rng.permutation(np.arange(V) % K)
+        X_val = centres[y_val] + rng.standard_normal((V, D))
+        out.append((X, y, X_val, y_val, rng.standard_normal((D, H)), 0.1 * rng.standard_normal(H),
+                    rng.standard_normal((H, K)), 0.1 * rng.standard_normal(K), c, settings, E, beta, B,
+                    int(rng.integers(1000))))
+    return out
+
+
+@exercise("mnist_validate", _validate_cases, function="validate_grid", points=2, returns=("right", "cost", "losses"),
+          forbid=TRAINERS, time_limit=20.0, mistakes=[
+    Mistake("every setting starts from the parameters it is given, not from where the previous setting ended",
+            lambda *a: _validate(*a, slip="chained")),
+    Mistake("right[i] compares the predictions on the validation images with y_val, not on the training images",
+            lambda *a: _validate(*a, slip="training")),
+    Mistake("a setting (lr, True) runs the cosine decay of your cosine_lrs, (lr, False) the constant rate",
+            lambda *a: _validate(*a, slip="constant")),
+    Mistake("cost[i] is the validation cost J of your forward, with the penalty c", lambda *a: _validate(
+        *a, slip="no penalty"))])
+def mnist_validate(X, y, X_val, y_val, W1, b1, W2, b2, c, settings, epochs, beta, batch_size, seed):
+    return _validate(X, y, X_val, y_val, W1, b1, W2, b2, c, settings, epochs, beta, batch_size, seed)
+
+
+def _seeds(X, y, X_test, y_test, hidden, c, lrs, beta, batch_size, seeds, slip=None):
+    out = []
+    for s in seeds:
+        start = MLP([X.shape[1], hidden, 10], seed=seeds[0] if slip == "one start" else s).params.values()
+        *P, _, _ = _train(X, y, *start, c, lrs, beta, batch_size, seeds[0] if slip == "one order" else s)
+        right = int(np.sum(np.argmax(_scores(X_test, *P), axis=1) == y_test))
+        out.append(right / len(y_test) if slip == "fraction" else right)
+    return np.array(out)
+
+
+def _seed_cases(rng):
+    out = []
+    for S, T, D, H, lrs, seeds in ((14, 8, 5, 4, [0.3, 0.3, 0.1], [0, 1, 2]), (10, 12, 3, 6, [0.5, 0.2], [5, 3])):
+        y = rng.permutation(np.arange(S) % 10)
+        centres = 2 * rng.standard_normal((10, D))
+        y_test = rng.integers(0, 10, T)
+        out.append((centres[y] + rng.standard_normal((S, D)), y, centres[y_test] + rng.standard_normal((T, D)), y_test,
+                    H, 0.01, lrs, 0.9, 4, seeds))
+    return out
+
+
+@exercise("mnist_seeds", _seed_cases, function="seed_study", forbid=TRAINERS[1:], time_limit=20.0, mistakes=[
+    Mistake("seed s starts its own network, MLP([D, hidden, 10], seed=s): the seed moves the initialization too",
+            lambda *a: _seeds(*a, slip="one start")),
+    Mistake("pass the seed s to train_sgd as well: it orders the batches", lambda *a: _seeds(*a, slip="one order")),
+    Mistake("return the number of test images right for each seed (integers), not the accuracy",
+            lambda *a: _seeds(*a, slip="fraction"))])
+def mnist_seeds(X, y, X_test, y_test, hidden, c, lrs, beta, batch_size, seeds):
+    return _seeds(X, y, X_test, y_test, hidden, c, lrs, beta, batch_size, seeds)
+
+
+def _fraction(x, max_n, slip=None):
+    ns = range(max_n, 0, -1) if slip == "largest" else range(1, max_n + 1)
+    for n in ns:
+        k = round(x * n)
+        if (abs(k / n - x) < 1e-4) if slip == "close" else (k / n == x):
+            return k, n
+    return 0, 0
+
+
+@exercise("mnist_fraction", lambda rng: [(0.9773977397739774, 10_000), (0.75, 100), (1 / 3, 50), (349 / 359, 1000),
+                                        (0.1, 10), (0.3, 1000)] + [(k / n, 500) for n in rng.integers(20, 500, 2)
+                                                                    for k in rng.integers(1, 20, 1)],
+          function="as_fraction", returns=("k", "n"), mistakes=[
+    Mistake("k / n must equal x exactly (==), not only to a few decimals: 0.9774 rounded hides which n it was",
+            lambda x, m: _fraction(x, m, "close")),
+    Mistake("search n upwards from 1: the smallest n gives the fraction in lowest terms",
+            lambda x, m: _fraction(x, m, "largest"))])
+def mnist_fraction(x, max_n):
+    return _fraction(x, max_n)
