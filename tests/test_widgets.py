@@ -25,10 +25,10 @@ def test_descent_explorer_first_step_and_redraw(capsys):
     ex = DescentExplorer(ROSENBROCK, lr=1e-3, beta=0.0, steps=50, start=(-1.2, 1.0))
     frame = ex.image.value
     assert frame[:8] == b"\x89PNG\r\n\x1a\n"  # a PNG frame
-    ex.controls["lr"].value = 2e-3
+    ex.controls["lr"].value = 10**-2.7  # a point of the slider's grid, 10 ** (-3 + 6 * 0.05)
     xs, ys = ex.line.get_xdata(), ex.line.get_ydata()
     x0 = np.array([-1.2, 1.0])
-    np.testing.assert_allclose([xs[1], ys[1]], x0 - 2e-3 * ROSENBROCK.grad(x0))
+    np.testing.assert_allclose([xs[1], ys[1]], x0 - 10**-2.7 * ROSENBROCK.grad(x0))
     assert len(xs) == 51 and ex.image.value != frame
     ex.controls["x0"].value = 0.5
     assert ex.line.get_xdata()[0] == 0.5 and tuple(ex.start_marker.get_xdata()) == (0.5,)
@@ -37,7 +37,7 @@ def test_descent_explorer_first_step_and_redraw(capsys):
     # momentum: the second step adds beta times the first
     ex.controls["beta"].value = 0.5
     p = ex.path
-    np.testing.assert_allclose(p[2] - p[1], 0.5 * (p[1] - p[0]) - 2e-3 * ROSENBROCK.grad(p[1]))
+    np.testing.assert_allclose(p[2] - p[1], 0.5 * (p[1] - p[0]) - 10**-2.7 * ROSENBROCK.grad(p[1]))
     assert ex.frames == 5
     assert capsys.readouterr().err == ""
 
