@@ -15,11 +15,16 @@ Each of the 12 notebooks (notebooks/ and exercises/) gets a kernel of its own (n
 4. the kernel is restarted (a new one) and the notebook run all again.
 
 No cell may show an error output at any point. The number of controls moved and cells run
-again is printed in pytest's summary ("student sessions").
+again is printed in pytest's summary ("student sessions"), with the time of each phase.
+
+The sessions run SESSION_JOBS at a time (default: 2, or 1 on a one-core machine): most of the
+work is in the kernels, one process each, while this process mostly waits.
 """
 
 import json
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -31,6 +36,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
     (ROOT / "exercises").glob("[0-9][0-9]_*.ipynb"))
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 TIMEOUT = 600  # one cell, seconds: the machine is small and shared
+JOBS = max(1, int(os.environ.get("SESSION_JOBS") or min(2, os.cpu_count() or 1)))
 
 # The browser's side (tests/_browser.py), sent whole into each kernel as a module of its own.
 KERNEL_CODE = f"""import types as _types
@@ -97,6 +103,7 @@ def student_session(path):
                 echo = _run_code(client, nb, f"_session.on_display(globals(), {sorted(ids)!r})")
                 errors += _errors(echo, f"display of cell {i}")
                 figures["echoes"] += _last_json(echo).get("echoes", 0)
+        t1 = time.perf_counter()
         # 2. every control of every explorer
         moved = _run_code(client, nb, "_session.move_all(globals())")
         errors += _errors(moved, "moving the controls")
@@ -104,6 +111,7 @@ def student_session(path):
         for key in ("controls", "moves", "presses"):
             figures[key] += report.get(key, 0)
         shown = set(report.get("ui", []))
+        t2 = time.perf_counter()
         # 3. every cell that does not display an explorer, again
         for i in code:
             if _widget_ids(nb.cells[i]) & shown:
@@ -111,12 +119,14 @@ def student_session(path):
             client.execute_cell(nb.cells[i], i)
             figures["rerun"] += 1
             errors += _errors(nb.cells[i], f"run again after the moves, cell {i}")
-    # 4. restart (a new kernel) and run all
+    t3 = time.perf_counter()
+    # 4. restart (a new kernel, as Kernel > Restart gives) and run all
     fresh = nbformat.read(path, as_version=4)
     _client(fresh, path).execute()
     for i, cell in enumerate(fresh.cells):
         errors += _errors(cell, f"restart and run all, cell {i}")
-    figures["seconds"] = time.perf_counter() - t0
+    t4 = time.perf_counter()
+    figures.update(seconds=t4 - t0, run_all=t1 - t0, moving=t2 - t1, again=t3 - t2, restart=t4 - t3)
     return errors, figures
 
 
@@ -131,28 +141,37 @@ class _Summary:
             return
         tr = terminalreporter
         tr.section("student sessions")
-        total = dict.fromkeys(("controls", "moves", "presses", "echoes", "rerun", "seconds"), 0)
-        for name, f in FIGURES.items():
+        keys = ("controls", "moves", "presses", "echoes", "rerun", "seconds", "run_all", "moving", "again", "restart")
+        total = dict.fromkeys(keys, 0)
+        for name, f in sorted(FIGURES.items()):
             tr.write_line(f"{name:45s} {f['controls']:3d} controls ({f['moves']} moves, {f['presses']} presses, "
-                          f"{f['echoes']} display echoes), {f['rerun']:3d} cells run again, {f['seconds']:5.0f} s")
+                          f"{f['echoes']} display echoes), {f['rerun']:3d} cells run again; {f['seconds']:4.0f} s "
+                          f"(run all {f['run_all']:.0f}, moves {f['moving']:.0f}, again {f['again']:.0f}, "
+                          f"restart and run all {f['restart']:.0f})")
             for key in total:
                 total[key] += f[key]
         tr.write_line(f"{len(FIGURES)} notebooks: {total['controls']} controls moved ({total['moves']} moves, "
-                      f"{total['presses']} button presses), {total['rerun']} cells run again, "
-                      f"{total['seconds']:.0f} s")
+                      f"{total['presses']} button presses), {total['rerun']} cells run again; "
+                      f"{time.perf_counter() - self.start:.0f} s with {JOBS} at a time "
+                      f"({total['seconds']:.0f} s of sessions)")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _summary(request):
-    plugin = _Summary()
-    if not request.config.pluginmanager.is_registered(plugin):
-        request.config.pluginmanager.register(plugin, "student-sessions-summary")
-    yield
+@pytest.fixture(scope="module")
+def sessions(request):
+    """The session of every selected notebook, started at once, JOBS at a time: path -> future."""
+    summary = _Summary()
+    summary.start = time.perf_counter()
+    request.config.pluginmanager.register(summary, "student-sessions-summary")
+    paths = [item.callspec.params["path"] for item in request.session.items
+             if item.module is request.module and "path" in getattr(getattr(item, "callspec", None), "params", {})]
+    pool = ThreadPoolExecutor(JOBS, thread_name_prefix="session")
+    yield {path: pool.submit(student_session, path) for path in paths}
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[f"{p.parent.name}/{p.stem}" for p in NOTEBOOKS])
-def test_a_students_session_leaves_no_error(path):
-    errors, figures = student_session(path)
+def test_a_students_session_leaves_no_error(path, sessions):
+    errors, figures = sessions[path].result()
     FIGURES[f"{path.parent.name}/{path.name}"] = figures
     assert figures["controls"] > 0, "no explorer control was found to move"
     assert not errors, f"{len(errors)} error output(s):\n" + "\n".join(errors)
