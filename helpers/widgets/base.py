@@ -41,8 +41,6 @@ def log_slider(description, value, min_exp, max_exp, step=0.05, continuous_updat
     moves down by less than a step so that ``value`` lies on the browser's grid (readout 0.5, not 0.501).
     ``widen`` names the argument that widens the range, for the error on a value outside it."""
     _in_range(description, value, 10.0**min_exp, 10.0**max_exp, widen)
-    if not value > 0:
-        raise ValueError(f"{description} = {value:g} must be positive on a log scale")
     exp = float(np.log10(value))
     lo = exp - np.ceil((exp - min_exp) / step - 1e-9) * step
     return W.FloatLogSlider(value=value, base=10, min=lo, max=max_exp, step=step, description=description,
