@@ -17,8 +17,8 @@ Each of the 12 notebooks (notebooks/ and exercises/) gets a kernel of its own (n
 No cell may show an error output at any point. The number of controls moved and cells run
 again is printed in pytest's summary ("student sessions"), with the time of each phase.
 
-The sessions run SESSION_JOBS at a time (default: 2, or 1 on a one-core machine): most of the
-work is in the kernels, one process each, while this process mostly waits.
+The sessions run SESSION_JOBS at a time (default: the number of cores): the work is in the
+kernels, one process each, while this process mostly waits.
 """
 
 import json
@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_core.utils import ensure_event_loop
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +37,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
     (ROOT / "exercises").glob("[0-9][0-9]_*.ipynb"))
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 TIMEOUT = 600  # one cell, seconds: the machine is small and shared
-JOBS = max(1, int(os.environ.get("SESSION_JOBS") or min(2, os.cpu_count() or 1)))
+JOBS = max(1, int(os.environ.get("SESSION_JOBS") or os.cpu_count() or 1))
 
 # The browser's side (tests/_browser.py), sent whole into each kernel as a module of its own.
 KERNEL_CODE = f"""import types as _types
@@ -130,6 +131,14 @@ def student_session(path):
     return errors, figures
 
 
+def _session_in_thread(path):
+    """:func:`student_session` in a worker thread; the thread's event loop (nbclient's) is closed after it."""
+    try:
+        return student_session(path)
+    finally:
+        ensure_event_loop().close()
+
+
 FIGURES = {}
 
 
@@ -165,7 +174,7 @@ def sessions(request):
     paths = [item.callspec.params["path"] for item in request.session.items
              if item.module is request.module and "path" in getattr(getattr(item, "callspec", None), "params", {})]
     pool = ThreadPoolExecutor(JOBS, thread_name_prefix="session")
-    yield {path: pool.submit(student_session, path) for path in paths}
+    yield {path: pool.submit(_session_in_thread, path) for path in paths}
     pool.shutdown(wait=True, cancel_futures=True)
 
 
