@@ -328,7 +328,7 @@ def standardize(X, mean=None, std=None, axis=0, out=None):
         if X.shape[0] == 0:
             raise ValueError("cannot compute mean and std of an empty X; pass mean and std")
         mean = X.mean(axis=axis, dtype=np.float64)
-        squares = 0.0  # X.std(axis, dtype=float64) with the same operations, but one block at a time
+        squares = 0.0  # X.std(axis, dtype=float64) a block at a time: the same on one block, else last bits may move
         for b in blocks:
             d = X[b] - mean
             squares = squares + np.square(d, out=d).sum(axis=axis)
