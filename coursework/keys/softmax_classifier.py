@@ -482,11 +482,13 @@ def mnist_validate(X, y, X_val, y_val, W1, b1, W2, b2, c, settings, epochs, beta
     return _validate(X, y, X_val, y_val, W1, b1, W2, b2, c, settings, epochs, beta, batch_size, seed)
 
 
-def _seeds(X, y, X_test, y_test, hidden, c, lrs, beta, batch_size, seeds, slip=None):
+def _seeds(X, y, X_test, y_test, hidden, c, lrs, beta, batch_size, seeds, slip=None, fixed=None):
+    """fixed: the one seed a slip uses in place of s (the first of seeds when None)."""
     out = []
     for s in seeds:
-        start = MLP([X.shape[1], hidden, 10], seed=seeds[0] if slip == "one start" else s).params.values()
-        *P, _, _ = _train(X, y, *start, c, lrs, beta, batch_size, seeds[0] if slip == "one order" else s)
+        one = seeds[0] if fixed is None else fixed
+        start = MLP([X.shape[1], hidden, 10], seed=one if slip == "one start" else s).params.values()
+        *P, _, _ = _train(X, y, *start, c, lrs, beta, batch_size, one if slip == "one order" else s)
         right = int(np.sum(np.argmax(_scores(X_test, *P), axis=1) == y_test))
         out.append(right / len(y_test) if slip == "fraction" else right)
     return np.array(out)
@@ -504,9 +506,10 @@ def _seed_cases(rng):
 
 
 @exercise("mnist_seeds", _seed_cases, function="seed_study", forbid=TRAINERS[1:], time_limit=20.0, mistakes=[
-    Mistake("seed s starts its own network, MLP([D, hidden, 10], seed=s): the seed moves the initialization too",
-            lambda *a: _seeds(*a, slip="one start")),
-    Mistake("pass the seed s to train_sgd as well: it orders the batches", lambda *a: _seeds(*a, slip="one order")),
+    *(Mistake("seed s starts its own network, MLP([D, hidden, 10], seed=s): the seed moves the initialization too",
+              lambda *a, f=f: _seeds(*a, slip="one start", fixed=f)) for f in (None, 0)),
+    *(Mistake("pass the seed s to train_sgd as well: it orders the batches",
+              lambda *a, f=f: _seeds(*a, slip="one order", fixed=f)) for f in (None, 0)),
     Mistake("return the number of test images right for each seed (integers), not the accuracy",
             lambda *a: _seeds(*a, slip="fraction"))])
 def mnist_seeds(X, y, X_test, y_test, hidden, c, lrs, beta, batch_size, seeds):
@@ -523,7 +526,7 @@ def _fraction(x, max_n, slip=None):
 
 
 @exercise("mnist_fraction", lambda rng: [(0.9773977397739774, 10_000), (0.75, 100), (1 / 3, 50), (349 / 359, 1000),
-                                        (0.1, 10), (0.3, 1000)] + [(k / n, 500) for n in rng.integers(20, 500, 2)
+                                        (0.1, 10), (0.3, 1000), (0.29, 100), (0.57, 1000)] + [(k / n, 500) for n in rng.integers(20, 500, 2)
                                                                     for k in rng.integers(1, 20, 1)],
           function="as_fraction", returns=("k", "n"), mistakes=[
     Mistake("k / n must equal x exactly (==), not only to a few decimals: 0.9774 rounded hides which n it was",
