@@ -7,7 +7,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-for name in ("bench_size", "bench_train", "bench_explorers"):
+for name in ("bench_size", "bench_train", "bench_explorers", "bench_memory"):
     path = HERE / f"{name}.py"
     if path.exists():
         print(f"== {name}")

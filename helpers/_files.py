@@ -8,6 +8,7 @@ import hashlib
 import http.client
 import math
 import os
+import signal
 import socket
 import tempfile
 import threading
@@ -37,6 +38,23 @@ _DATASETS = {
         MNIST_FILES, ("8d4fb7e6c68d591d4c3dfef9ec88bf0d", "25c81989df183df01b3e8a0aad5dffbe",
                       "bef4ecab320f06d8554ea6380940ec79", "bb300cfdad3c16e7a12a480ee83cd310")))),
 }
+# the published files' sizes in bytes, in the order of MNIST_FILES: a download stops past size + _SIZE_MARGIN
+_SIZES = {"mnist": dict(zip(MNIST_FILES, (9912422, 28881, 1648877, 4542))),
+          "fashion-mnist": dict(zip(MNIST_FILES, (26421880, 29515, 4422102, 5148)))}
+_SIZE_MARGIN = 1 << 16
+# MD5 of the first _PREFIX bytes of each file's IDX content (after gunzip; all of a label file): the data set
+# whatever the compression (Debian's Fashion-MNIST files are the published ones with another gzip header).
+# Taken from real copies; MNIST's training images have no entry (data/README.md, "Which data set is it?").
+_PREFIX = 1 << 16
+_FINGERPRINTS = {
+    "f090e00f30b9f99ed87cc27c8acc7de8": ("fashion-mnist", MNIST_FILES[0]),
+    "9018921c3c673c538a1fc5bad174d6f9": ("fashion-mnist", MNIST_FILES[1]),
+    "b2b93712ddad2ca0ca2d8ce7538095e4": ("fashion-mnist", MNIST_FILES[2]),
+    "15d484375f8d13e6eb1aabb0c3f46965": ("fashion-mnist", MNIST_FILES[3]),
+    "a25bea736e30d166cdddb491f175f624": ("mnist", MNIST_FILES[1]),
+    "1ca09cef3876ebda74d0d80e4cbc81d4": ("mnist", MNIST_FILES[2]),
+    "27ae3e4e09519cfbb04c329615203637": ("mnist", MNIST_FILES[3]),
+}
 DEBIAN_FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 STALE_AFTER = 60  # seconds: a younger partial file may belong to a download that is just starting
 _CHUNK = 1 << 20
@@ -61,10 +79,11 @@ def fetch_advice(repo=REPO_ROOT) -> str:
 
 
 def _resolve_root(root) -> Path:
-    """``root`` as a Path; a relative one missing from the CWD is the repository's (so notebooks/ works)."""
+    """``root`` as a Path, ``~`` expanded; a relative one missing from the CWD is the repository's (so
+    notebooks/ works)."""
     if not isinstance(root, (str, os.PathLike)):  # ValueError: every bad input in helpers is one
         raise ValueError(f"root must be a path (str or os.PathLike), got {type(root).__name__}")
-    path = Path(root)
+    path = Path(root).expanduser()
     if path.is_absolute() or path.exists() or not in_checkout():
         return path
     return REPO_ROOT / path if path == Path("data") or (REPO_ROOT / path).exists() else path
@@ -76,25 +95,65 @@ def _check_name(name) -> str:
     return name
 
 
+def _umask() -> int:
+    """The process's umask (Linux reports it in /proc; elsewhere set and restored at once)."""
+    with contextlib.suppress(OSError, ValueError, StopIteration):
+        with open("/proc/self/status", encoding="ascii") as f:
+            return int(next(line for line in f if line.startswith("Umask:")).split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_HELD = tuple(getattr(signal, s) for s in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, s))
+
+
+@contextlib.contextmanager
+def held_signals():
+    """Run the block with the Python handlers of SIGINT, SIGTERM and SIGHUP held back: a signal that
+    arrives meanwhile is handled (KeyboardInterrupt, ...) when the block ends. Around "create a file or
+    folder and note it for clean-up", so that no signal lands between the two. Main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held, handlers = [], {}
+    try:
+        for s in _HELD:
+            if callable(handler := signal.getsignal(s)):  # SIG_DFL / SIG_IGN: the OS acts, no Python runs
+                handlers[s] = handler
+                signal.signal(s, lambda signum, frame: held.append((signum, frame)))
+        yield
+    finally:
+        for s, handler in handlers.items():
+            signal.signal(s, handler)
+        for signum, frame in held[:1]:
+            handlers[signum](signum, frame)
+
+
 def atomic_write(path, write) -> None:
     """Call ``write(f)`` on a new temp file ``.<name>.XXXXXXXX.part`` beside ``path``, fsync it, rename it to ``path``.
 
     mkstemp makes it exclusively (a planted link is never followed) and it stays locked while open, which
-    tells :func:`download` it is alive. If ``write`` raises, it goes and ``path`` is untouched.
+    tells :func:`download` it is alive. If ``write`` raises, or a signal stops the process anywhere, it
+    goes and ``path`` is untouched. The final file gets the mode the umask gives a new file (0644 under 022).
     """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    path, tmp = Path(path), None
     try:
+        with held_signals():  # the temp file exists only once its name is in tmp
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
         with os.fdopen(fd, "wb") as f:
             if fcntl:
                 fcntl.flock(f, fcntl.LOCK_EX)
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), 0o666 & ~_umask())
             write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        if tmp is not None:
+            with held_signals(), contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
 
 
 # IDX: type code -> dtype on disk (big-endian), and back from the native dtype's name
@@ -245,11 +304,12 @@ def _opener(socks: list):
     return urllib.request.build_opener(HTTP, HTTPS)
 
 
-def _fetch(url, final: Path, md5, pretty, timeout, deadline, created) -> int:
+def _fetch(url, final: Path, md5, pretty, timeout, deadline, created, size=None) -> int:
     """Stream ``url`` into ``final`` through atomic_write, checked against ``md5``; returns the size.
 
     ``timeout`` bounds each network operation; at the ``deadline`` a timer shuts the sockets down,
-    which ends a read blocked on a trickling server (headers or body)."""
+    which ends a read blocked on a trickling server (headers or body). ``size``: the published size;
+    more than size + _SIZE_MARGIN bytes (announced or sent) stops the download."""
     socks, expired, h = [], threading.Event(), hashlib.md5(usedforsecurity=False)
 
     def failed(exc):  # the error for a network failure
@@ -270,10 +330,16 @@ def _fetch(url, final: Path, md5, pretty, timeout, deadline, created) -> int:
         except (OSError, http.client.HTTPException) as exc:
             raise failed(exc) from None
 
+    def too_large(what):
+        return DownloadError(f"Could not download {url}: the server {what}, but the published {final.name} has "
+                             f"{size} bytes; nothing was saved, check the mirror (--base-url) or try again later.")
+
     def write(f):
         while chunk := read():
             f.write(chunk)
             h.update(chunk)
+            if size is not None and f.tell() > size + _SIZE_MARGIN:
+                raise too_large(f"sent more than {size + _SIZE_MARGIN} bytes")
         if expired.is_set():
             raise failed(None)
         announced = response.headers.get("Content-Length")  # http.client takes a short body silently
@@ -304,9 +370,13 @@ def _fetch(url, final: Path, md5, pretty, timeout, deadline, created) -> int:
         except (OSError, http.client.HTTPException) as exc:
             raise failed(exc) from None
         with response:
+            announced = response.headers.get("Content-Length", "")
+            if size is not None and announced.isdigit() and int(announced) > size + _SIZE_MARGIN:
+                raise too_large(f"announces {announced} bytes")
             missing = [p for p in (final.parent, *final.parent.parents) if not p.exists()]
-            final.parent.mkdir(parents=True, exist_ok=True)  # only now that data arrive
-            created.extend(reversed(missing))
+            with held_signals():  # noted for clean-up as they are made
+                created.extend(reversed(missing))
+                final.parent.mkdir(parents=True, exist_ok=True)  # only now that data arrive
             atomic_write(final, write)
     finally:
         timer.cancel()
@@ -318,17 +388,34 @@ def _md5(path: Path) -> str:
         return hashlib.file_digest(f, lambda: hashlib.md5(usedforsecurity=False)).hexdigest()
 
 
+def fingerprint(path) -> str | None:
+    """MD5 of the first _PREFIX bytes of the IDX content of ``path`` (gzip or plain); None if unreadable."""
+    with contextlib.suppress(OSError, EOFError, zlib.error), open(path, "rb") as f:
+        gz = f.read(2) == b"\x1f\x8b"
+        f.seek(0)
+        return hashlib.md5((_gunzip(f) if gz else f.read)(_PREFIX), usedforsecurity=False).hexdigest()
+    return None
+
+
+def identify(paths) -> dict:
+    """{path: (data set, published file name) or None}: the published file each IDX file is, by
+    :func:`fingerprint` (None: not a published file, or one the table has no entry for)."""
+    return {Path(p): _FINGERPRINTS.get(fingerprint(p)) for p in paths}
+
+
 def download(name, root="data", *, base_url=None, files=None, timeout=30, deadline=900, log=None):
     """Fetch the four IDX files of MNIST or Fashion-MNIST into ``root/name/``, each checked against its MD5.
 
     Each streams into an :func:`atomic_write` temp file, renamed into place once complete and verified; a
     valid file already there is skipped, partial files of a download that died are removed (data/README.md),
     and a failed call removes the folders it made. Returns the final paths. Raises DownloadError (network,
-    HTTP, deadline, MD5), ValueError (a bad argument) or OSError (the disk: full, read-only, in the way).
+    HTTP, deadline, MD5, a file past its published size), ValueError (a bad argument) or OSError (the disk:
+    full, read-only, in the way).
 
     root : the parent folder, resolved as in ``load_mnist``
     base_url : str, the http(s) address of another mirror
-    files : dict {file name: MD5 hex}, replaces the table (tests serve small files)
+    files : dict {file name: MD5 hex}, replaces the table (tests serve small files); a file named as a
+        published one is still capped at its published size plus 64 KiB
     timeout : float, seconds to wait for the server in each network operation (connect, read)
     deadline : float, seconds one file may take in all, however slowly the server trickles
     log : callable(str), called with one line per file (e.g. ``print``)
@@ -356,14 +443,16 @@ def download(name, root="data", *, base_url=None, files=None, timeout=30, deadli
             if final.is_file() and _md5(final) == md5:
                 message = f"already present and valid (MD5 {md5})"
             else:
-                size = _fetch(base.rstrip("/") + "/" + fname, final, md5, pretty, timeout, deadline, created)
+                size = _fetch(base.rstrip("/") + "/" + fname, final, md5, pretty, timeout, deadline, created,
+                              _SIZES[name].get(fname))
                 message = f"downloaded {size} bytes, MD5 {md5} verified"
             if log:
                 log(f"{name}/{fname}: {message}")
             paths.append(final)
     except BaseException:
-        for folder in reversed(created):  # a failed call leaves no folder of its own behind
-            with contextlib.suppress(OSError):
-                folder.rmdir()
+        with held_signals():  # a second Ctrl-C does not cut the clean-up short
+            for folder in reversed(created):  # a failed call leaves no folder of its own behind
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
         raise
     return paths

@@ -19,8 +19,8 @@ from ._files import DatasetMissing, DownloadError, atomic_write, download, read_
 MNIST_FILES, _DATASETS, DEBIAN_FASHION_MNIST = _files.MNIST_FILES, _files._DATASETS, _files.DEBIAN_FASHION_MNIST
 _check_name, _resolve_root = _files._check_name, _files._resolve_root
 __all__ = ["IRIS_CLASSES", "IRIS_FEATURES", "MNIST_FILES", "DatasetMissing", "DownloadError", "atomic_write",
-           "download", "load_dataset", "load_digits", "load_iris", "load_mnist", "make_xor", "minibatches", "one_hot",
-           "read_idx", "standardize", "train_test_split", "write_idx"]
+           "download", "identify_mnist", "load_dataset", "load_digits", "load_iris", "load_mnist", "make_xor",
+           "minibatches", "one_hot", "read_idx", "standardize", "train_test_split", "write_idx"]
 
 # The shipped tables have one copy, in data/ beside helpers/: an install carries them as the package
 # data of helpers._shipped (pyproject.toml maps it to data/), a checkout never installed reads data/.
@@ -79,7 +79,11 @@ def _read_table(name: str, header: tuple[str, ...], rows: int, ok, what: str):
             if tuple(first.split(",")) != header:
                 raise ValueError(f"{path}: unexpected header {first[:80]!r}; the file is not the one "
                                  f"shipped with the bundle; {_restore_advice(path)}")
-            table = np.loadtxt(f, delimiter=",", dtype=np.float64, ndmin=2)
+            try:
+                table = np.loadtxt(f, delimiter=",", dtype=np.float64, ndmin=2)
+            except ValueError:  # numpy's message names neither the file nor the fix: find the line
+                raise ValueError(f"{path}, {_bad_line(path, len(header))}; the file is not the one shipped "
+                                 f"with the bundle; {_restore_advice(path)}") from None
     except FileNotFoundError:
         raise DatasetMissing(f"{path} is missing; {_restore_advice(path)}") from None
     except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
@@ -90,6 +94,24 @@ def _read_table(name: str, header: tuple[str, ...], rows: int, ok, what: str):
     if table.shape[0] != rows or not ok(X, y):
         raise ValueError(f"{path}: expected {rows} rows with {what}; {_restore_advice(path)}")
     return X, y.astype(np.int64)
+
+
+def _bad_line(path: Path, columns: int) -> str:
+    """'line N: what is wrong with it', for the first line of a CSV table that is not ``columns`` numbers."""
+    with (gzip.open if path.suffix == ".gz" else open)(path, "rt", encoding="ascii", newline="") as f:
+        for number, line in enumerate(f, 1):
+            cells = line.rstrip("\r\n").split(",")
+            if number == 1 or not line.strip():
+                continue
+            if len(cells) != columns:
+                return f"line {number}: {len(cells)} cells, expected {columns}"
+            for column, cell in enumerate(cells, 1):
+                try:
+                    float(cell)
+                except ValueError:
+                    what = "an empty cell" if not cell.strip() else f"{cell[:20]!r}, not a number"
+                    return f"line {number}, column {column}: {what}"
+    return "a line that is not numbers"
 
 
 def load_iris():
@@ -137,15 +159,8 @@ def _images_labels(img_path: Path, lab_path: Path):
     return X, labels.astype(np.int64)
 
 
-def load_mnist(name="mnist", root="data"):
-    """MNIST or Fashion-MNIST (``name``): ``X_train`` (60000, 784), ``y_train`` (60000,), ``X_test``
-    (10000, 784), ``y_test`` (10000,); X float32 in [0, 1], y int64 in 0..9.
-
-    The four IDX files (.gz or plain) are looked for in ``root/name/``, then in ``root`` (so Debian's
-    /usr/share/datasets/fashion-mnist works); a relative ``root`` missing from the CWD is the
-    repository's. Raises DatasetMissing, or ValueError / OSError for a damaged, foreign or
-    unreadable file: one line naming the file and the fix.
-    """
+def _mnist_paths(name, root):
+    """The four IDX files load_mnist reads: in ``root/name/``, else in ``root``; .gz or plain."""
     folder = _resolve_root(root)
     found = [[next((p for p in (f / n, f / n[:-3]) if p.is_file()), None) for n in MNIST_FILES]  # .gz or plain
              for f in (folder / _check_name(name), folder)]
@@ -156,6 +171,37 @@ def load_mnist(name="mnist", root="data"):
         raise DatasetMissing(f"{_DATASETS[name][0]} not found: looked in {folder / name} and {folder} for "
                              f"{', '.join(MNIST_FILES)} (or the same names without .gz); {_fetch_advice()} (needs a "
                              f"network) or point --data-dir at a folder holding the four IDX files{hint}")
+    return paths
+
+
+def identify_mnist(name="mnist", root="data"):
+    """Which published data set the files ``load_mnist(name, root)`` reads are, from their contents:
+    ``name`` itself, or None when they are not all its published files (a subset, another set in the
+    same format). Files of the other data set raise ValueError (one line naming both); missing files
+    raise DatasetMissing. Costs about a millisecond: 64 KiB of each file are read."""
+    paths = _mnist_paths(name, root)
+    found = _files.identify(paths)
+    for path, (owner, _) in ((p, f) for p, f in found.items() if f and f[0] != name):
+        pretty, other = _DATASETS[name][0], _DATASETS[owner][0]
+        raise ValueError(f"{path.parent} holds {other}, not {pretty}: {path.name} is {other}'s; load it as "
+                         f"{owner} (--dataset {owner}), or point --data-dir at {pretty}'s files ({_fetch_advice()})")
+    listed = {f for n, f in _files._FINGERPRINTS.values() if n == name}  # MNIST's training images are not
+    ok = all(found[p] == (name, f) or (found[p] is None and f not in listed) for p, f in zip(paths, MNIST_FILES))
+    return name if ok else None
+
+
+def load_mnist(name="mnist", root="data"):
+    """MNIST or Fashion-MNIST (``name``): ``X_train`` (60000, 784), ``y_train`` (60000,), ``X_test``
+    (10000, 784), ``y_test`` (10000,); X float32 in [0, 1], y int64 in 0..9.
+
+    The four IDX files (.gz or plain) are looked for in ``root/name/``, then in ``root`` (so Debian's
+    /usr/share/datasets/fashion-mnist works); ``~`` is expanded, and a relative ``root`` missing from the
+    CWD is the repository's. Files of the other data set are refused (see :func:`identify_mnist`).
+    Raises DatasetMissing, or ValueError / OSError for a damaged, foreign or unreadable file: one line
+    naming the file and the fix.
+    """
+    identify_mnist(name, root)
+    paths = _mnist_paths(name, root)
     X_train, y_train = _images_labels(paths[0], paths[1])
     X_test, y_test = _images_labels(paths[2], paths[3])
     if X_train.shape[1] != X_test.shape[1]:
@@ -250,38 +296,60 @@ def minibatches(X, y, batch_size, seed=None, shuffle=True):
     return ((X[idx], y[idx]) for idx in (order[start : start + b] for start in range(0, n, b)))
 
 
-def standardize(X, mean=None, std=None):
-    """Scale the columns of ``X`` (N, D) to zero mean and unit variance: returns ``(Xs, mean, std)``.
+def _row_blocks(X, values=1 << 20):
+    """Slices of rows of X holding about ``values`` numbers each (8 MB as float64)."""
+    step = max(1, values // max(1, X[:1].size))
+    return [slice(i, i + step) for i in range(0, X.shape[0], step)]
 
-    ``Xs = (X - mean) / std``, float32 if ``X`` is, else float64; ``mean``, ``std`` (D,) come from
-    ``X`` unless both are given. Fit on the training set, then reuse: ``Xtr, mean, std =
-    standardize(X_train)``, ``Xte = standardize(X_test, mean, std)[0]``. A column with zero spread
-    gets std 1 (it becomes zeros, not NaN).
+
+def standardize(X, mean=None, std=None, axis=0, out=None):
+    """Scale ``X`` (N, D) to zero mean and unit variance: returns ``(Xs, mean, std)``.
+
+    ``mean``, ``std``: float64, per column (D,) with ``axis=0``, one number for all values with
+    ``axis=None``; from ``X`` unless both are given. Fit on the training set, then reuse: ``Xtr, mean,
+    std = standardize(X_train)``, ``Xte = standardize(X_test, mean, std)[0]``. A column with zero
+    spread gets std 1 (it becomes zeros, not NaN). ``Xs = (X - mean) / std`` is computed in float64 a
+    block of rows at a time (no float64 copy of a large X) and stored as float32 if ``X`` is, else
+    float64, or into ``out`` (``out=X`` standardizes in place).
     """
     X = np.asarray(X)
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (N, D), got shape {X.shape}; reshape it with X.reshape(len(X), -1)")
     if not np.issubdtype(X.dtype, np.number) or X.dtype == bool:
         raise ValueError(f"X must be numeric, got dtype {X.dtype}")
-    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
-    X = X.astype(dtype, copy=False)
-    if not np.isfinite(X).all():
+    if axis not in (0, None):
+        raise ValueError(f"axis must be 0 (per column) or None (one mean and std for all values), got {axis!r}")
+    blocks = _row_blocks(X)
+    if X.dtype.kind == "f" and not all(np.isfinite(X[b]).all() for b in blocks):
         raise ValueError("X contains NaN or infinite values; clean or impute them before standardizing")
     if (mean is None) != (std is None):
         raise ValueError("pass both mean and std (statistics of the training set) or neither")
     if mean is None:
         if X.shape[0] == 0:
             raise ValueError("cannot compute mean and std of an empty X; pass mean and std")
-        mean, std = X.mean(axis=0), X.std(axis=0)
+        mean = X.mean(axis=axis, dtype=np.float64)
+        squares = 0.0  # X.std(axis, dtype=float64) a block at a time: the same on one block, else last bits may move
+        for b in blocks:
+            d = X[b] - mean
+            squares = squares + np.square(d, out=d).sum(axis=axis)
+            del d  # else the next block's difference is made while this one is held
+        std = np.sqrt(squares / (X.size if axis is None else X.shape[0]))
     else:
-        mean, std = np.asarray(mean, dtype=dtype), np.asarray(std, dtype=dtype)
+        mean, std = np.asarray(mean, dtype=np.float64), np.asarray(std, dtype=np.float64)
         for label, stat in (("mean", mean), ("std", std)):
-            if stat.shape != (X.shape[1],):
-                raise ValueError(f"{label} must have shape ({X.shape[1]},) to match X, got {stat.shape}")
+            if stat.shape not in ((X.shape[1],), ()):
+                raise ValueError(f"{label} must have shape ({X.shape[1]},) to match X, or be one number, got "
+                                 f"{stat.shape}")
         if (std < 0).any():
             raise ValueError("std must be >= 0")
-    std = np.where(std == 0, np.ones((), dtype=dtype), std).astype(dtype)
-    return (X - mean) / std, mean.astype(dtype), std
+    std = np.where(std == 0, 1.0, std)
+    if out is None:
+        out = np.empty(X.shape, X.dtype if X.dtype in (np.float32, np.float64) else np.float64)
+    elif out.shape != X.shape:
+        raise ValueError(f"out must have the shape of X, {X.shape}, got {out.shape}")
+    for b in blocks:
+        out[b] = (X[b] - mean) / std
+    return out, mean, std
 
 
 _standardize = standardize  # load_dataset's flag of the same name hides the function
@@ -303,11 +371,8 @@ def load_dataset(name, data_dir="data", seed=0, dtype=np.float32, standardize=Tr
         X_tr, y_tr, X_te, y_te = load_mnist(name, root=data_dir)
     else:
         raise ValueError(f"unknown data set {name!r}; choose one of digits, {', '.join(_DATASETS)}")
-    if standardize and name == "digits":
-        X_tr, mean, std = _standardize(X_tr)
-        X_te = _standardize(X_te, mean, std)[0]
-    elif standardize:
-        mean, std = X_tr.mean(dtype=np.float64), X_tr.std(dtype=np.float64)
-        std = std or 1.0  # images all of one grey: shift them, do not divide by 0
-        X_tr, X_te = (X_tr - mean) / std, (X_te - mean) / std
-    return X_tr.astype(dtype), y_tr, X_te.astype(dtype), y_te
+    if standardize:  # written over the pixels when they have the dtype asked for: no second copy of the images
+        out = [X if X.dtype == dtype else np.empty(X.shape, dtype) for X in (X_tr, X_te)]
+        X_tr, mean, std = _standardize(X_tr, axis=0 if name == "digits" else None, out=out[0])
+        X_te = _standardize(X_te, mean, std, out=out[1])[0]
+    return X_tr.astype(dtype, copy=False), y_tr, X_te.astype(dtype, copy=False), y_te

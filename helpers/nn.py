@@ -168,6 +168,15 @@ class MLP:
 
     def check_X(self, X):
         """X as an array of this network's dtype, shape (S, sizes[0]), finite; else a ValueError."""
+        X = np.asarray(X)
+        if X.dtype.kind == "f" and X.dtype.itemsize > self.dtype.itemsize:  # e.g. float64 into float32
+            with np.errstate(over="ignore"):
+                narrow = X.astype(self.dtype)
+            if not np.isfinite(narrow).all() and np.isfinite(X).all():
+                raise ValueError(f"X has values up to {np.abs(X).max():.3g}, beyond {self.dtype.name}'s range "
+                                 f"(+-{np.finfo(self.dtype).max:.3g}); rescale X (e.g. standardize it) or build "
+                                 "the network with dtype=np.float64")
+            X = narrow
         X = as_float_array(X, "X", dtype=self.dtype)
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
             raise ValueError(
@@ -216,6 +225,8 @@ class MLP:
     def _logits(self, X):
         """Output pre-activation Z_L for a checked X (no trace kept)."""
         act = ACTIVATIONS[self.hidden][0]
+        if self.hidden == "relu":  # in place on this pass's own Z: one (S, H) array less at a time
+            act = lambda Z: np.maximum(Z, 0, out=Z)  # noqa: E731
         for l in range(1, self.n_layers + 1):
             Z, _ = dense_forward(X, self.params[f"W{l}"], self.params[f"b{l}"])
             X = (act(Z) + X if self._skips[l] else act(Z)) if l < self.n_layers else Z
@@ -270,8 +281,8 @@ class MLP:
         if check:
             X = self.check_X(X)
             y = self.check_targets(y, X.shape[0])
-            if not np.isfinite(l2) or l2 < 0:
-                raise ValueError(f"l2 must be a finite number >= 0, got {l2}")
+            if np.ndim(l2) or np.asarray(l2).dtype.kind not in "iuf" or not np.isfinite(l2) or l2 < 0:
+                raise ValueError(f"l2 must be a finite number >= 0 (the L2 factor c), got {l2!r}")
             for k, p in self.params.items() if out is not None else ():
                 if k not in out or out[k].shape != p.shape or out[k].dtype != p.dtype:
                     raise ValueError(f"out[{k!r}] must be a {p.dtype} array of shape {p.shape}")

@@ -49,14 +49,24 @@ class Objective:
         return X1, X2, self.f(np.stack([X1, X2], axis=-1))
 
 
-def _of_xy(fn):
-    """fn(x1, x2) as a function of points (..., 2)."""
-    def of_points(x):
-        x = np.asarray(x, dtype=np.float64)
-        if x.ndim == 1:  # one point: plain floats, several times faster than 0-d arrays (descent paths)
-            return fn(float(x[0]), float(x[1]))
-        return fn(x[..., 0], x[..., 1])
-    return of_points
+def _points_2d(name, *fns):
+    """fns of points x (..., 2) that refuse any other shape in one ValueError line naming the objective."""
+    def checked(fn):
+        def of_points(x):
+            x = np.asarray(x, dtype=np.float64)
+            if x.ndim == 0 or x.shape[-1] != 2:
+                raise ValueError(f"{name} is a function of 2 coordinates: pass a point of shape (2,) or points "
+                                 f"(..., 2), got shape {x.shape}")
+            return fn(x)
+        return of_points
+    return tuple(map(checked, fns))
+
+
+def _of_xy(name, *fns):
+    """fn(x1, x2) for each fn as functions of points (..., 2), checked as in _points_2d."""
+    def of_xy(fn):  # one point: plain floats, several times faster than 0-d arrays (descent paths)
+        return lambda x: fn(float(x[0]), float(x[1])) if x.ndim == 1 else fn(x[..., 0], x[..., 1])
+    return _points_2d(name, *map(of_xy, fns))
 
 
 def _pair(a, b):
@@ -65,17 +75,19 @@ def _pair(a, b):
 
 
 # f(x) = 100 (x2 - x1^2)^2 + (1 - x1)^2, minimum 0 at (1, 1)
-ROSENBROCK = Objective(
-    _of_xy(lambda x1, x2: 100.0 * (x2 - x1**2) ** 2 + (1.0 - x1) ** 2),
-    _of_xy(lambda x1, x2: _pair(-400.0 * x1 * (x2 - x1 * x1) - 2.0 * (1.0 - x1), 200.0 * (x2 - x1 * x1))),
-    _of_xy(lambda x1, x2: np.array([[1200.0 * x1**2 - 400.0 * x2 + 2.0, -400.0 * x1], [-400.0 * x1, 200.0]])),
+ROSENBROCK = Objective(*_of_xy(
+    "Rosenbrock",
+    lambda x1, x2: 100.0 * (x2 - x1**2) ** 2 + (1.0 - x1) ** 2,
+    lambda x1, x2: _pair(-400.0 * x1 * (x2 - x1 * x1) - 2.0 * (1.0 - x1), 200.0 * (x2 - x1 * x1)),
+    lambda x1, x2: np.array([[1200.0 * x1**2 - 400.0 * x2 + 2.0, -400.0 * x1], [-400.0 * x1, 200.0]])),
     "Rosenbrock", bounds=((-2.0, 2.0), (-1.0, 3.0)), minima=((1.0, 1.0),))
 
 # the saddle g(x) = x1^2 + 8 x1 - 2 x2^2 + 12 x2, grad (2 x1 + 8, -4 x2 + 12)
-SADDLE = Objective(
-    _of_xy(lambda x1, x2: x1**2 + 8.0 * x1 - 2.0 * x2**2 + 12.0 * x2),
-    _of_xy(lambda x1, x2: _pair(2.0 * x1 + 8.0, -4.0 * x2 + 12.0)),
-    lambda x: np.array([[2.0, 0.0], [0.0, -4.0]]),
+SADDLE = Objective(*_of_xy(
+    "saddle g",
+    lambda x1, x2: x1**2 + 8.0 * x1 - 2.0 * x2**2 + 12.0 * x2,
+    lambda x1, x2: _pair(2.0 * x1 + 8.0, -4.0 * x2 + 12.0)),
+    lambda x: np.array([[2.0, 0.0], [0.0, -4.0]]),  # constant: any x, even None (notebook 01 solves with it)
     "saddle g", bounds=((-9.0, 1.0), (-2.0, 8.0)))
 
 
@@ -92,15 +104,16 @@ def _plateau_hess(x):
 
 # a plateau: two sigmoid units asked for 0.9 each, f(x) = 1/2 sum_i (sigma(x_i) - 0.9)^2. Saturated
 # (x_i << 0) the gradient is about -0.9 e^{x_i}; the minimum (ln 9, ln 9) is round, H = 0.0081 I.
-PLATEAU = Objective(lambda x: 0.5 * np.sum((sigmoid(x) - 0.9) ** 2, axis=-1), _plateau_grad, _plateau_hess,
-                    "plateau (two saturated units)", bounds=((-8.0, 5.0), (-8.0, 5.0)),
+PLATEAU = Objective(*_points_2d("plateau", lambda x: 0.5 * np.sum((sigmoid(x) - 0.9) ** 2, axis=-1), _plateau_grad,
+                               _plateau_hess), "plateau (two saturated units)", bounds=((-8.0, 5.0), (-8.0, 5.0)),
                     minima=((np.log(9.0), np.log(9.0)),))
 
 # the ReLU notebook's valley f(x, y) = (3 - x^3) + 50 (2 y^2 - x)^2: no minimum at all
-VALLEY = Objective(
-    _of_xy(lambda x, y: (3.0 - x**3) + 50.0 * (2.0 * y**2 - x) ** 2),
-    _of_xy(lambda x, y: _pair(-3.0 * x**2 - 100.0 * (2.0 * y**2 - x), 400.0 * y * (2.0 * y**2 - x))),
-    _of_xy(lambda x, y: np.array([[100.0 - 6.0 * x, -400.0 * y], [-400.0 * y, 400.0 * (6.0 * y**2 - x)]])),
+VALLEY = Objective(*_of_xy(
+    "valley f",
+    lambda x, y: (3.0 - x**3) + 50.0 * (2.0 * y**2 - x) ** 2,
+    lambda x, y: _pair(-3.0 * x**2 - 100.0 * (2.0 * y**2 - x), 400.0 * y * (2.0 * y**2 - x)),
+    lambda x, y: np.array([[100.0 - 6.0 * x, -400.0 * y], [-400.0 * y, 400.0 * (6.0 * y**2 - x)]])),
     "valley f", bounds=((-1.5, 3.0), (-1.5, 1.5)))
 
 

@@ -118,24 +118,26 @@ def _png_for_notebook(fig, scale=1.5):
     fig.savefig(buf, format="png", dpi=scale * fig.dpi, bbox_inches="tight",
                 facecolor=fig.get_facecolor(), edgecolor=fig.get_edgecolor())
     drawn = Image.open(buf).convert("RGBA")
-    image = Image.alpha_composite(Image.new("RGBA", drawn.size, "white"), drawn).convert("RGB")
+    image = Image.alpha_composite(Image.new("RGBA", drawn.size, "white"), drawn)  # opaque: alpha 255
+    del drawn
     colors = 256 if any(ax.images or any(isinstance(c, QuadMesh) for c in ax.collections) for ax in fig.axes) else 64
-    rgb = np.asarray(image, dtype=np.uint8).reshape(-1, 3)
-    _, first, inverse = np.unique(rgb.astype(np.int64) @ [1 << 16, 1 << 8, 1], return_index=True,
-                                  return_inverse=True)
-    uniq = rgb[first].astype(np.float32)
+    # each pixel's colour as one number R << 16 | G << 8 | B, 4 bytes a pixel (a figure has about a million
+    # pixels: int64 keys and np.unique's index and inverse took ~80 bytes a pixel), and the distinct ones, sorted
+    key = np.asarray(image).view(">u4")[..., 0] >> 8
+    keys = np.unique(key)
+    uniq = (keys[:, None] >> np.array([16, 8, 0], np.uint32) & 255).astype(np.float32)
     if len(uniq) <= colors:
         palette = uniq
     else:
         known = _artist_colours(fig, colors - 16)
         n_cut = colors - len(known)
-        cut = image.quantize(n_cut, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        cut = image.convert("RGB").quantize(n_cut, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
         palette = np.concatenate([known, np.reshape(cut.getpalette()[: 3 * n_cut], (-1, 3))]).astype(np.float32)
     nearest = np.empty(len(uniq), dtype=np.uint8)
     sq = (palette**2).sum(axis=1)
     for i in range(0, len(uniq), 16384):  # distances in blocks: (block, colours) floats
         nearest[i:i + 16384] = np.argmin(sq - 2.0 * uniq[i:i + 16384] @ palette.T, axis=1)
-    out = Image.fromarray(nearest[inverse].reshape(image.height, image.width), mode="P")
+    out = Image.fromarray(nearest[np.searchsorted(keys, key)], mode="P")
     out.putpalette(palette.astype(np.uint8).ravel().tolist())
     buf = io.BytesIO()
     out.save(buf, format="PNG", optimize=True)

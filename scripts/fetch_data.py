@@ -13,8 +13,10 @@ ignores (as nohup ignores SIGHUP) stays ignored.
 from __future__ import annotations
 
 import argparse
+import difflib
 import errno
 import importlib
+import os
 import signal
 import sys
 from pathlib import Path
@@ -56,7 +58,7 @@ def main(argv=None) -> int:
                     "verified against the published MD5 checksums.")
     parser.add_argument("names", nargs="*", metavar="NAME",
                         help="data sets to fetch: mnist, fashion-mnist (default: both)")
-    parser.add_argument("--root", "--data-dir", dest="root", default="data",
+    parser.add_argument("--root", "--data-dir", dest="root", default="data", type=os.path.expanduser,
                         help="folder that receives NAME/ sub-folders (default: data)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per network operation (default: 30)")
     parser.add_argument("--deadline", type=float, default=900.0,
@@ -65,7 +67,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     for name in args.names:  # checked here: with choices=, argparse rejects an empty list
         if name not in NAMES:
-            parser.error(f"unknown data set {name!r}; choose from {', '.join(NAMES)}")
+            close = difflib.get_close_matches(name, NAMES, 1, 0.5)
+            parser.error(f"unknown data set {name!r}; choose from {', '.join(NAMES)}"
+                         + (f" (did you mean {close[0]}?)" if close else ""))
 
     previous = {s: signal.getsignal(s) for s in STOP_SIGNALS}
     for s, handler in previous.items():

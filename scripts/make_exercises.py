@@ -36,6 +36,9 @@ from nbgrader.preprocessors import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import notebook_header  # noqa: E402
+
 STUB = 'raise NotImplementedError("write this function, then run the check below it")'
 TEXT_STUB = "*Your answer here (double-click to edit).*"
 #: the course settings nbgrader needs to write the same stubs (also written into nbgrader_config.py)
@@ -57,6 +60,8 @@ def student_version(path):
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.execution_count = None
+        if cell.get("id") == notebook_header.BADGE_ID:  # a student notebook's links open student notebooks
+            cell.source = notebook_header.badge_cell(notebook_header.repository_url(), Path(path).name, "exercises")
     nb.metadata.pop("widgets", None)
     return nbformat.writes(nb) + "\n"
 

@@ -18,12 +18,13 @@ and the source notebooks.
 """
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+import nbformat  # noqa: E402
+import notebook_header  # noqa: E402
 from make_exercises import STUB, TEXT_STUB  # noqa: E402
 
 CONFIG = '''\
@@ -67,7 +68,11 @@ def main(argv=None):
             continue
         target = course / "source" / path.stem / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:  # the release is a student notebook: its links open student notebooks
+            if cell.get("id") == notebook_header.BADGE_ID:
+                cell.source = notebook_header.badge_cell(notebook_header.repository_url(), path.name, "exercises")
+        nbformat.write(nb, target)
         print(f"source/{path.stem}/{path.name}")
     print(f"course {args.course_id!r} in {course}; exchange {exchange}")
     return 0

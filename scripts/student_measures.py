@@ -10,7 +10,8 @@ Per notebook, from the solution notebook and its student version in exercises/:
   a checked function (``check:NAME``) or a written answer (``answer:CELL-ID``);
 - exercises: check cells; answer cells: Markdown cells the student writes (graded by hand);
 - lines the student writes: non-blank code lines inside the solution regions;
-- given code lines: non-blank, non-comment code lines of the student version (stubs excluded);
+- given code lines: non-blank, non-comment code lines of the student version (stubs excluded,
+  and the generated set-up cell, which only finds helpers wherever the notebook runs);
 - share: written / (written + given), the part of the finished notebook's code that is the
   student's (aim: at least a quarter);
 - words to read: the words of the student version's Markdown.
@@ -59,7 +60,8 @@ def measures(stem):
     student = nbformat.read(ROOT / "exercises" / f"{stem}.ipynb", as_version=4)
     code = [c for c in solution.cells if c.cell_type == "code"]
     written = sum(_solution_lines(c.source) for c in code)
-    given = sum(1 for c in student.cells if c.cell_type == "code" for line in c.source.splitlines()
+    given = sum(1 for c in student.cells if c.cell_type == "code" and c.get("id") != "bundle-setup"
+                for line in c.source.splitlines()
                 if line.strip() and not line.strip().startswith("#") and STUB not in line)
     tasks = tasks_of(stem)
     placed = task_map(solution)

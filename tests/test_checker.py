@@ -338,3 +338,10 @@ def test_the_checks_raise_no_warnings():
         warnings.simplefilter("error")
         toy(lambda A, B: np.exp(1e3 * (A @ B)))
     assert os.environ.get("NBGRADER_EXECUTION") is None
+
+
+def test_a_wrong_shape_on_a_later_test_is_named_not_a_crash():
+    """Right shape on one test, wrong on another: the diagnosis compares only what it can."""
+    spec = Spec(name="demo", notebook="00_toy", function="f", params=("n",))
+    v = judge(spec, lambda n: np.ones(2), lambda: [(2,), (3,)], [np.zeros(2), np.zeros(3)])
+    assert v.status == "wrong" and "\n" not in v

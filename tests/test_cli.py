@@ -10,12 +10,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_data import write_tiny
 
-from helpers import data
+from helpers import _files, data
 from helpers.train.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["--dataset", "digits", "--epochs", "1"]
+DEBIAN_FASHION = Path(_files.DEBIAN_FASHION_MNIST)
+MISSING_FOLDER = os.path.abspath("/nonexistent-folder")  # C:\nonexistent-folder on Windows
 
 
 def run(capsys, *argv):
@@ -31,7 +34,7 @@ def run(capsys, *argv):
     (["--hidden", "0"], "--hidden must be >= 1"),
     (["--plot", ""], "--plot needs a file name ending in"),
     (["--plot", "curves.gif"], "--plot needs a file name ending in"),
-    (["--plot", "/nonexistent-folder/curves.png"], "cannot write in /nonexistent-folder"),
+    (["--plot", "/nonexistent-folder/curves.png"], f"cannot write in {MISSING_FOLDER}"),
 ])
 def test_a_bad_flag_is_one_line_before_any_training(capsys, argv, message):
     code, out, err = run(capsys, *FAST, *argv)
@@ -69,6 +72,9 @@ def test_json_reports_the_batch_size_used_and_the_blas_threads(capsys, monkeypat
 @pytest.mark.parametrize("argv,cause", [
     (["--lr", "30", "--momentum", "0.9"], "lower the learning rate (now 30)"),
     (["--lr", "0.1", "--l2", "50"], "lower the L2 factor (c = 50"),
+    # the default L2 factor 1e-3 gives lr * c = 1, yet --l2 0 diverges just the same: the lr is the cause
+    (["--lr", "1000"], "lower the learning rate (now 1000: the run diverges without the L2 penalty too)"),
+    (["--lr", "1000", "--l2", "0"], "lower the learning rate (now 1000)"),
 ])
 def test_divergence_exits_1_naming_the_likely_cause(capsys, argv, cause):
     code, out, err = run(capsys, "--dataset", "digits", "--epochs", "3", *argv)
@@ -89,16 +95,23 @@ def test_unreadable_data_files_are_one_line(capsys, tmp_path):
     assert "train-images-idx3-ubyte.gz" in err
 
 
+def _sigint_as_on_a_terminal():
+    """In the child before exec: a job started in the background begins with SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT cannot be sent to another process on Windows")
 def test_ctrl_c_during_training_is_one_line_and_exit_130():
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "helpers.train", "--dataset", "digits", "--epochs", "100000"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        assert proc.stdout.readline().startswith("epoch")  # training is under way
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
+    with subprocess.Popen([sys.executable, "-m", "helpers.train", "--dataset", "digits", "--epochs", "100000"],
+                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                          preexec_fn=_sigint_as_on_a_terminal if os.name == "posix" else None) as proc:
+        try:
+            assert proc.stdout.readline().startswith("epoch")  # training is under way
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
     assert proc.returncode == 130
     assert err == "interrupted: training stopped, nothing was written\n"
 
@@ -114,3 +127,153 @@ def test_output_piped_into_a_reader_that_stops_ends_quietly():
         finally:
             proc.kill()
     assert err == "" and proc.returncode == 141
+
+
+# ------------------------------------------------------------------ typos: one line, the close match
+
+
+@pytest.mark.parametrize("argv,words", [
+    (["--dataset", "fashion_mnist"], "'fashion_mnist' is not a data set; choose from digits, fashion-mnist, mnist "
+                                     "(did you mean fashion-mnist?)"),
+    (["--rule", "sgd"], "'sgd' is not an update rule; choose from adam, gd, momentum, nesterov (did you mean gd?)"),
+    (["--schedule", "cosin"], "(did you mean cosine?)"),
+    (["--dtype", "float16"], "'float16' is not a dtype; choose from float32, float64"),
+    (["--epochs", "ten"], "argument --epochs: invalid int value: 'ten'"),
+    (["--lrate", "0.1"], "unrecognized arguments: --lrate 0.1 (did you mean --lr?)"),
+    (["--dataset", "cifar10"], "'cifar10' is not a data set; choose from digits, fashion-mnist, mnist"),
+])
+def test_a_typo_in_a_flag_is_one_line_with_the_close_match(capsys, argv, words):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.startswith("error: ") and err.count("\n") == 1, err
+    assert words in err and "usage:" not in err
+
+
+def test_help_still_lists_the_choices(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "--dataset {digits,fashion-mnist,mnist}" in out and "{adam,gd,momentum,nesterov}" in out
+
+
+# ------------------------------------------------------------------ ~ in paths
+
+
+def test_tilde_in_data_dir_and_plot_is_the_home_folder(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    write_tiny(tmp_path / "fm" / "mnist")
+    code, out, err = run(capsys, "--dataset", "mnist", "--data-dir=~/fm", "--epochs", "1", "--hidden", "4",
+                         "--plot=~/c.png")
+    assert code == 0 and err == "" and "test accuracy" in out, err
+    assert (tmp_path / "c.png").read_bytes().startswith(b"\x89PNG")
+
+
+# ------------------------------------------------------------------ which data set the files are
+
+
+def test_json_says_whether_the_files_are_the_published_data_set(capsys, tmp_path):
+    write_tiny(tmp_path / "mnist")  # MNIST's format, not MNIST's files
+    code, out, _ = run(capsys, "--dataset", "mnist", "--data-dir", str(tmp_path), "--epochs", "1", "--hidden", "4",
+                       "--json")
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert code == 0 and summary["dataset"] == "mnist" and summary["data_identified"] is None
+    code, out, _ = run(capsys, *FAST, "--json")
+    assert json.loads(out.strip().splitlines()[-1])["data_identified"] == "digits"
+
+
+def test_files_of_the_other_data_set_are_refused_in_one_line_naming_both(capsys, tmp_path, monkeypatch):
+    # the tiny files stand in for Fashion-MNIST's: their fingerprints join the table
+    arrays = write_tiny(tmp_path / "mnist")
+    for stem in arrays:
+        path = tmp_path / "mnist" / f"{stem}.gz"
+        monkeypatch.setitem(_files._FINGERPRINTS, _files.fingerprint(path), ("fashion-mnist", path.name))
+    code, out, err = run(capsys, "--dataset", "mnist", "--data-dir", str(tmp_path), "--json")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "holds Fashion-MNIST, not MNIST" in err and "--dataset fashion-mnist" in err
+
+
+@pytest.mark.skipif(not DEBIAN_FASHION.is_dir(), reason="Debian's dataset-fashion-mnist is not installed")
+def test_debian_fashion_mnist_is_refused_as_mnist():
+    proc = subprocess.run([sys.executable, "-m", "helpers.train", "--dataset", "mnist", "--data-dir",
+                           str(DEBIAN_FASHION), "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and proc.stdout == "" and proc.stderr.count("\n") == 1
+    assert proc.stderr.startswith(f"error: {DEBIAN_FASHION} holds Fashion-MNIST, not MNIST:"), proc.stderr
+
+
+# ------------------------------------------------------------------ signals: one line, nothing left behind
+
+_CHILD = """
+import importlib, os, runpy, signal, sys, time
+sig, where, before = getattr(signal, sys.argv[1]), sys.argv[2], sys.argv[3]
+# as on a terminal: a background job starts with SIGINT ignored, nohup ignores SIGHUP (the CLI keeps that)
+signal.signal(signal.SIGINT, signal.default_int_handler)
+signal.signal(sig, signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL)
+module, path = where.split(":")
+owner = importlib.import_module(module)
+*parents, name = path.split(".")
+for parent in parents:
+    owner = getattr(owner, parent)
+real = getattr(owner, name)
+
+def interrupted(*args, **kwargs):  # the signal lands while this runs
+    if before == "write":  # savefig(self, file, ...): half a picture is in the file
+        args[1].write(b"half a picture")
+    elif before == "call":
+        real(*args, **kwargs)
+    os.kill(os.getpid(), sig)
+    time.sleep(60)
+    raise SystemExit("the signal did not stop the run")
+
+setattr(owner, name, interrupted)
+sys.argv = ["python -m helpers.train", *sys.argv[4:]]
+runpy.run_module("helpers.train", run_name="__main__")
+"""
+
+
+def _interrupt(sig, where, before, *argv):
+    """Run the CLI on argv in a child that gets ``sig`` inside the function ``where`` (module:name), after
+    ``before``: "write" half a picture, "call" the real function, or nothing."""
+    proc = subprocess.run([sys.executable, "-c", _CHILD, sig, where, before, *argv], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+SIGNALS = [("SIGINT", 130, "interrupted: "), ("SIGTERM", 143, "stopped by SIGTERM: "),
+           ("SIGHUP", 129, "stopped by SIGHUP: ")]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("sig,status,first", SIGNALS)
+def test_a_signal_while_the_plot_is_written_is_one_line_and_leaves_no_file(tmp_path, sig, status, first):
+    plot = tmp_path / "c.png"
+    code, out, err = _interrupt(sig, "matplotlib.figure:Figure.savefig", "write", *FAST, "--plot", str(plot))
+    assert code == status and err == f"{first}the plot was not written ({plot} is as it was)\n", err
+    assert "test accuracy" in out and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("sig,status,first", SIGNALS[:2])
+def test_a_signal_while_the_data_load_is_one_line(tmp_path, sig, status, first):
+    write_tiny(tmp_path / "mnist")
+    code, out, err = _interrupt(sig, "helpers.data:_images_labels", "", "--dataset", "mnist", "--data-dir",
+                                str(tmp_path))
+    assert code == status and out == "" and err == f"{first}loading the data stopped, nothing was written\n", err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigterm_during_training_is_one_line_and_exit_143():
+    code, out, err = _interrupt("SIGTERM", "helpers.train:descend", "", "--dataset", "digits")
+    assert code == 143 and err == "stopped by SIGTERM: training stopped, nothing was written\n", err
+def test_a_reader_that_stops_on_windows_ends_quietly_too():
+    # Windows reports a write to a pipe whose reader has gone as OSError errno 22 (EINVAL), not BrokenPipeError
+    code = ("import errno, runpy, sys\n"
+            "class Gone:\n"
+            "    def write(self, text): raise OSError(errno.EINVAL, 'Invalid argument')\n"
+            "    def flush(self): pass\n"
+            "    def fileno(self): return sys.__stdout__.fileno()\n"
+            "sys.stdout = Gone()\n"
+            "sys.argv = ['helpers.train', '--dataset', 'digits', '--epochs', '1']\n"
+            "runpy.run_module('helpers.train', run_name='__main__', alter_sys=True)\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.stderr == "" and proc.returncode == 141

@@ -1,9 +1,11 @@
 """Tests for helpers.data: shipped tables, IDX files, MNIST loading and downloading."""
 
+import contextlib
 import functools
 import gzip
 import hashlib
 import http.server
+import os
 import re
 import socket
 import ssl
@@ -845,3 +847,152 @@ def test_standardize_bad_input():
         standardize(np.zeros((3, 2)), np.zeros(3), np.ones(3))
     with pytest.raises(ValueError, match="NaN"):
         standardize(np.array([[np.nan, 1.0]]))
+
+
+# ------------------------------------------------------------- which data set the files are
+
+
+def _pretend(monkeypatch, folder, name):
+    """Add the fingerprints of the (tiny) IDX files in ``folder`` to the table, as ``name``'s published files."""
+    for path in sorted(Path(folder).iterdir()):
+        monkeypatch.setitem(data._files._FINGERPRINTS, data._files.fingerprint(path), (name, path.name))
+
+
+def test_files_of_the_other_data_set_are_refused_naming_both(tmp_path, monkeypatch):
+    write_tiny(tmp_path / "mnist")
+    _pretend(monkeypatch, tmp_path / "mnist", "fashion-mnist")
+    with pytest.raises(ValueError) as info:
+        load_mnist("mnist", root=tmp_path)
+    msg = str(info.value)
+    assert msg.startswith(f"{tmp_path / 'mnist'} holds Fashion-MNIST, not MNIST: ") and "\n" not in msg
+    assert "--dataset fashion-mnist" in msg and "make data" in msg
+    assert data.identify_mnist("fashion-mnist", tmp_path / "mnist") == "fashion-mnist"
+
+
+def test_one_file_of_the_other_data_set_is_enough_to_refuse(tmp_path, monkeypatch):
+    write_tiny(tmp_path / "mnist")
+    label = tmp_path / "mnist" / MNIST_FILES[3]
+    monkeypatch.setitem(data._files._FINGERPRINTS, data._files.fingerprint(label), ("mnist", label.name))
+    with pytest.raises(ValueError, match=r"holds MNIST, not Fashion-MNIST: t10k-labels-idx1-ubyte\.gz is MNIST's"):
+        load_mnist("fashion-mnist", root=tmp_path / "mnist")
+    assert data.identify_mnist("mnist", tmp_path) is None  # one published file of four is not MNIST
+
+
+def test_files_that_are_not_published_ones_load_and_are_not_identified(tmp_path):
+    write_tiny(tmp_path / "mnist")
+    assert data.identify_mnist("mnist", tmp_path) is None
+    assert load_mnist("mnist", root=tmp_path)[0].shape == (TINY_TRAIN, 25)
+
+
+def test_identification_does_not_depend_on_compression(tmp_path, monkeypatch):
+    write_tiny(tmp_path / "gz")
+    _pretend(monkeypatch, tmp_path / "gz", "mnist")
+    write_tiny(tmp_path / "plain", gz=False)
+    assert data.identify_mnist("mnist", tmp_path / "plain") == "mnist"
+    with pytest.raises(ValueError, match="holds MNIST, not Fashion-MNIST"):
+        load_mnist("fashion-mnist", root=tmp_path / "plain")
+
+
+def test_mnist_training_images_without_a_fingerprint_still_count_as_mnist(tmp_path, monkeypatch):
+    # the table has no entry for MNIST's training images (no copy was at hand): the other three decide
+    write_tiny(tmp_path / "mnist")
+    for fname in MNIST_FILES[1:]:
+        path = tmp_path / "mnist" / fname
+        monkeypatch.setitem(data._files._FINGERPRINTS, data._files.fingerprint(path), ("mnist", fname))
+    assert data.identify_mnist("mnist", tmp_path) == "mnist"
+    assert ("mnist", MNIST_FILES[0]) not in data._files._FINGERPRINTS.values()
+
+
+def test_fingerprint_table_has_every_published_file_but_mnist_training_images():
+    entries = sorted(data._files._FINGERPRINTS.values())
+    assert entries == sorted([("fashion-mnist", f) for f in MNIST_FILES] + [("mnist", f) for f in MNIST_FILES[1:]])
+
+
+def test_identification_costs_a_prefix_not_the_file(tmp_path, monkeypatch):
+    reads = []
+    real = data._files._gunzip
+
+    def counting(f):
+        read = real(f)
+        return lambda n: reads.append(n) or read(n)
+
+    monkeypatch.setattr(data._files, "_gunzip", counting)
+    gz = tmp_path / "big.gz"
+    write_idx(gz, np.zeros((400, 28, 28), dtype=np.uint8))
+    assert data._files.fingerprint(gz) == hashlib.md5(gzip.decompress(gz.read_bytes())[: 1 << 16]).hexdigest()
+    assert reads == [1 << 16]
+
+
+@pytest.mark.skipif(not DEBIAN_FASHION.is_dir(), reason="Debian's dataset-fashion-mnist is not installed")
+def test_debian_fashion_mnist_is_identified_and_refused_as_mnist():
+    # Debian's .gz files are not the published bytes (another gzip header), their contents are
+    assert data.identify_mnist("fashion-mnist", DEBIAN_FASHION) == "fashion-mnist"
+    found = data._files.identify(DEBIAN_FASHION / f for f in MNIST_FILES)
+    assert [found[DEBIAN_FASHION / f] for f in MNIST_FILES] == [("fashion-mnist", f) for f in MNIST_FILES]
+    with pytest.raises(ValueError, match="holds Fashion-MNIST, not MNIST"):
+        load_mnist("mnist", root=DEBIAN_FASHION)
+
+
+# ------------------------------------------------------------------- ~ and file modes
+
+
+def test_tilde_in_root_is_the_home_folder(tmp_path, monkeypatch, served):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    arrays = write_tiny(tmp_path / "fm" / "mnist")
+    _check_tiny(load_mnist("mnist", root="~/fm"), arrays)
+    server, table = served
+    fetch = _import_fetch_script()
+    monkeypatch.setitem(data._DATASETS, "mnist", ("MNIST", server.url, table))
+    assert fetch.main(["--root=~/dl", "mnist"]) == 0
+    assert files_in(tmp_path / "dl") == ["mnist"] + [f"mnist/{f}" for f in sorted(MNIST_FILES)]
+
+
+@contextlib.contextmanager
+def umask(mask):
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600), (0o027, 0o640)])
+def test_files_written_atomically_get_the_umask_mode(tmp_path, served, monkeypatch, mask, mode):
+    server, table = served
+    with umask(mask):
+        data.atomic_write(tmp_path / "a.bin", lambda f: f.write(b"x"))
+        write_idx(tmp_path / "b.idx.gz", np.arange(3, dtype=np.uint8))
+        download("mnist", tmp_path / "dl", base_url=server.url, files=table, timeout=10)
+    written = [tmp_path / "a.bin", tmp_path / "b.idx.gz", *(tmp_path / "dl" / "mnist").iterdir()]
+    assert {oct(p.stat().st_mode & 0o777) for p in written} == {oct(mode)}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_the_plot_gets_the_umask_mode(tmp_path, capsys):
+    from helpers.train.__main__ import main
+
+    with umask(0o022):
+        assert main(["--dataset", "digits", "--epochs", "1", "--plot", str(tmp_path / "c.png")]) == 0
+    assert (tmp_path / "c.png").stat().st_mode & 0o777 == 0o644
+
+
+# ----------------------------------------------------------------- a damaged shipped table
+
+
+@pytest.mark.parametrize("damage, where", [
+    (lambda lines: lines.__setitem__(3, lines[3].replace("3.2", "", 1)), "line 4, column 2: an empty cell"),
+    (lambda lines: lines.__setitem__(5, lines[5].replace(",", ",,", 1)), "line 6: 6 cells, expected 5"),
+    (lambda lines: lines.__setitem__(9, lines[9].replace("4.4", "4,4", 1)), "line 10: 6 cells, expected 5"),
+    (lambda lines: lines.__setitem__(2, lines[2].replace("4.9", "x4.9", 1)), "line 3, column 1: 'x4.9', not a number"),
+])
+def test_a_damaged_iris_csv_names_the_file_the_line_and_the_fix(tmp_path, monkeypatch, damage, where):
+    lines = (REPO / "data" / "iris.csv").read_text().splitlines(keepends=True)
+    damage(lines)
+    path = tmp_path / "iris.csv"
+    path.write_text("".join(lines))
+    monkeypatch.setattr(data, "_shipped_file", lambda name: path)
+    with pytest.raises(ValueError) as info:
+        load_iris()
+    msg = str(info.value)
+    assert msg.startswith(f"{path}, {where}; ") and "\n" not in msg and "reinstall" in msg, msg

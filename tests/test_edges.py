@@ -69,3 +69,55 @@ def test_a_finite_difference_step_must_be_positive(eps):
         numerical_gradient(lambda v: float(v @ v), np.ones(2), eps=eps)
     with pytest.raises(ValueError, match="eps"):
         numerical_jacobian(lambda v: v, np.ones(2), eps=eps)
+
+
+def test_a_float32_network_says_a_finite_input_overflows_float32():
+    # 1e300 is finite: "NaN or infinite" would send the user looking for values that are not there
+    net = MLP([2, 3, 2], dtype=np.float32)
+    with pytest.raises(ValueError) as info:
+        net.forward(np.array([[1e300, 0.0]]))
+    msg = str(info.value)
+    assert "beyond float32's range" in msg and "1e+300" in msg and "dtype=np.float64" in msg and "\n" not in msg
+    with pytest.raises(ValueError, match="NaN or infinite"):  # a true infinity keeps its own message
+        net.forward(np.array([[np.inf, 0.0]]))
+    assert MLP([2, 3, 2], dtype=np.float64).forward(np.array([[1e300, 0.0]])).shape == (1, 2)
+
+
+@pytest.mark.parametrize("l2", [None, "0.1", [0.1], True, float("nan"), -1.0])
+def test_a_bad_l2_is_named(l2):
+    net = MLP([2, 3, 2])
+    X, y = np.zeros((4, 2)), np.array([0, 1, 0, 1])
+    with pytest.raises(ValueError, match=r"^l2 must be a finite number >= 0 \(the L2 factor c\), got "):
+        net.loss_and_grads(X, y, l2=l2)
+    from helpers.optim import GD
+    from helpers.train import fit
+
+    with pytest.raises(ValueError, match=r"^l2 must be a finite number >= 0"):
+        fit(net, X, y, epochs=1, batch_size=2, rule=GD(0.1), l2=l2, progress=False)
+
+
+def test_l2_of_numpy_scalars_is_accepted():
+    net = MLP([2, 3, 2])
+    X, y = np.ones((4, 2)), np.array([0, 1, 0, 1])
+    assert net.loss_and_grads(X, y, l2=np.float32(0.5))[0] > net.loss_and_grads(X, y, l2=0)[0]
+
+
+@pytest.mark.parametrize("point", [[1.0, 1.0, 5.0], [1.0], 3.0, np.zeros((4, 3))])
+def test_a_2d_objective_refuses_other_shapes_in_one_line(point):
+    from helpers.objectives import PLATEAU, ROSENBROCK, SADDLE, VALLEY
+
+    for objective in (ROSENBROCK, SADDLE, PLATEAU, VALLEY):
+        # the saddle's Hessian is constant: it takes any x (notebook 01 passes None)
+        for fn in (objective.f, objective.grad) + ((objective.hess,) if objective is not SADDLE else ()):
+            with pytest.raises(ValueError) as info:
+                fn(point)
+            assert "is a function of 2 coordinates" in str(info.value) and "\n" not in str(info.value)
+    assert ROSENBROCK.f([1.0, 1.0]) == 0.0
+
+
+def test_minimize_from_a_3d_start_names_the_objective_and_the_shape():
+    from helpers.objectives import ROSENBROCK
+    from helpers.optim import GD, minimize
+
+    with pytest.raises(ValueError, match=r"^Rosenbrock is a function of 2 coordinates: .*got shape \(3,\)$"):
+        minimize(ROSENBROCK, [1.0, 1.0, 5.0], GD(1e-3), 10)

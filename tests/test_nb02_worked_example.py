@@ -194,3 +194,108 @@ def test_matrix_backward_matches_finite_differences_on_a_batch():
     args = (rng.normal(size=(5, 3)), rng.dirichlet(np.ones(4), 5), rng.normal(size=(3, 2)), 0.3,
             rng.normal(size=(2, 4)), -0.2)
     assert relative_error(_backward_slip(*args, slip=""), _batch_numeric(*args)) < 1e-7
+
+
+# ------------------------------------------------------------------ issues 20 and 24: what the notebook claims
+
+ASKED_FOR = ["0.5963", "0.6083", "1.1426", "1.2631", "0.4699", "0.5301", "0.1368",  # the forward pass
+             "0.10989", "0.11210", "0.00883", "0.00044", "0.00177", "0.00176", "0.001757",  # the gradients
+             "0.1002", "0.2009", "0.2002", "0.3009", "0.3451", "0.4440", "0.5549", "0.6560", "0.3044",  # the step
+             "0.11335"]  # E after it
+
+
+def test_the_student_version_gives_no_asked_for_number_away_before_the_common_mistakes():
+    import nbformat
+
+    from coursework import EXERCISES
+
+    root = __import__("pathlib").Path(__file__).resolve().parents[1]
+    nb = nbformat.read(root / "exercises" / "02_two_layer_worked_example.ipynb", as_version=4)
+    end = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## Common mistakes"))
+    for cell in nb.cells[:end]:
+        for number in ASKED_FOR:
+            assert number not in cell.source, (cell.get("id"), number)
+    # they reach the student through the checks, once the function is right
+    reveals = " ".join(EXERCISES[n].reveal for n in ("worked_forward", "worked_gradients", "worked_train"))
+    assert all(number in reveals for number in ASKED_FOR if number not in ("0.00177", "0.001757"))
+
+
+def test_the_reveals_are_the_assignments_numbers_and_helpers_reproduces_them():
+    from coursework import EXERCISES
+
+    forward = EXERCISES["worked_forward"].reveal
+    net = MLP.from_params({"W1": np.array([[0.1, 0.2], [0.2, 0.3]]).T, "b1": np.full(2, 0.3),
+                           "W2": np.array([[0.4, 0.5], [0.5, 0.6]]).T, "b2": np.full(2, 0.6)},
+                          hidden="sigmoid", output="softmax", loss="mse")
+    zs, acts = net.forward_trace(X)
+    for v in [*acts[1][0], *zs[1][0], *acts[2][0], E(THETA0)]:
+        assert f"{v:.4f}" in forward
+    _, g = tied(THETA0)
+    assert abs(g[9]) < 1e-15
+    assert "(" + ", ".join(f"{v:.5f}" for v in g[:9]) + ", 0)" in EXERCISES["worked_gradients"].reveal
+    assert "-0.00176" in EXERCISES["worked_gradients"].reveal  # not the seed's 0.00177
+    step = EXERCISES["worked_train"].reveal
+    assert "0.1002, 0.2009, 0.2002, 0.3009, 0.3451, 0.4440, 0.5549, 0.6560, 0.3044, 0.6" in step and "0.11335" in step
+
+
+def test_the_last_digit_slip_changes_neither_w4_nor_e_at_four_and_five_places():
+    _, g = tied(THETA0)
+    printed, true = 0.3 + 0.5 * 0.00177, 0.3 - 0.5 * g[3]
+    assert f"{printed:.6f}" == "0.300885" and f"{true:.6f}" == "0.300878"
+    assert f"{printed:.4f}" == f"{true:.4f}" == "0.3009"
+    theta1 = THETA0 - 0.5 * g
+    theta_printed = theta1.copy()
+    theta_printed[3] = printed
+    assert f"{E(theta_printed):.5f}" == f"{E(theta1):.5f}" == "0.11335"
+    assert 1e-8 < abs(E(theta_printed) - E(theta1)) < 5e-8  # "apart by 2e-08"
+    assert f"{abs(g[1]):.5f}" == "0.00177" and f"{abs(g[3]):.5f}" == "0.00176"  # 0.00177 is dE/dw2's size
+
+
+def test_two_output_gradients_are_parallel_and_cross_entropy_is_longer_by_one_over_2_net1_net2():
+    rng = np.random.default_rng(3)
+    for theta in [THETA0, *rng.normal(size=(10, 10))]:
+        _, gE = tied(theta)
+        _, gL = ce(theta)
+        p = MLP.from_params({"W1": theta[:4].reshape(2, 2).T, "b1": np.full(2, theta[8]),
+                             "W2": theta[4:8].reshape(2, 2).T, "b2": np.full(2, theta[9])},
+                            hidden="sigmoid", output="softmax").forward(X)[0]
+        np.testing.assert_allclose(gE, 2 * p[0] * p[1] * gL, rtol=1e-12, atol=1e-15)
+    p0 = np.array([0.46992281, 0.53007719])  # net at the given numbers
+    assert f"{1 / (2 * p0[0] * p0[1]):.4f}" == "2.0073"
+
+
+def test_the_curvature_in_the_logits_at_the_best_logits():
+    from coursework.keys.worked_example import worked_hessians
+
+    y = Y[0]
+    o_best = np.array([0.0, np.log(9.0)])
+    ce_h, se_h = worked_hessians(o_best, y)
+    # at net = y: cross-entropy's Hessian is J = 2 y1 y2 on the direction (1, -1); squared error's J J = (2 y1 y2)^2
+    np.testing.assert_allclose(np.linalg.eigvalsh(ce_h), [0, 0.18], atol=1e-12)
+    np.testing.assert_allclose(np.linalg.eigvalsh(se_h), [0, 0.0324], atol=1e-8)
+
+
+def _best_rate(g, lo=1.0, hi=15.0):
+    """The rate minimizing E after one step along -g, by golden-section search in log eta."""
+    lo, hi, r = np.log(lo), np.log(hi), (np.sqrt(5) - 1) / 2
+    for _ in range(80):
+        a, b = hi - r * (hi - lo), lo + r * (hi - lo)
+        lo, hi = (lo, b) if E(THETA0 - np.exp(a) * g) < E(THETA0 - np.exp(b) * g) else (a, hi)
+    return np.exp((lo + hi) / 2)
+
+
+def test_the_best_single_steps():
+    near = np.geomspace(2, 12, 1201)  # the notebook's rates near the best ones, 0.15 % apart
+    best = {}
+    for name, fn in {"squared error": tied, "cross-entropy": ce}.items():
+        g = fn(THETA0)[1]
+        one = np.array([E(THETA0 - a * g) for a in near])
+        best[name] = near[one.argmin()]
+        low = near[one < 1e-3]
+        below = {"squared error": ["6.4", "9.0"], "cross-entropy": ["3.2", "4.5"]}[name]
+        assert [f"{low[0]:.1f}", f"{low[-1]:.1f}"] == below
+    assert [f"{best['squared error']:.2f}", f"{best['cross-entropy']:.2f}"] == ["7.54", "3.76"]
+    # off the grid, the two best rates are in the ratio of the gradients' lengths, 1 / (2 net1 net2)
+    exact = [_best_rate(fn(THETA0)[1]) for fn in (tied, ce)]
+    assert f"{exact[0]:.2f}" == "7.54" and f"{exact[1]:.2f}" == "3.76"
+    assert exact[0] / exact[1] == pytest.approx(2.007263, rel=1e-5)

@@ -224,3 +224,77 @@ def test_playground_same_settings_same_result(xor):
     b.step(50)  # frames do not change the arithmetic
     np.testing.assert_array_equal(a.model.get_flat(), b.model.get_flat())
     np.testing.assert_array_equal(a.losses, b.losses)
+
+
+# ----------------------------------------------------------------- the notebook's claims about its experiments
+# The runs, the blow-up table, the payoff sweep and the fair comparison are the student's code in the notebook; their
+# checks prove a right answer equals the answer keys' references, and these tests prove what the text says about those.
+
+def test_the_four_learning_rates_of_gradient_descent_and_the_top_edge_of_the_explorer_panel():
+    small, good, zigzag, blowup = relu_xor.descent_runs([(lr, 0.0) for lr in (1e-5, 1e-3, 2e-3, 5e-3)], (1.0, 0.5), 250)
+    assert np.linalg.norm(small[-1] - small[0]) < 0.3 and VALLEY.f(small[-1]) > 2
+    assert VALLEY.f(good[-1]) < -10 and np.all(np.diff(VALLEY.f(good[5:])) < 0)
+    side = np.sign(2 * zigzag[:, 1] ** 2 - zigzag[:, 0])
+    assert np.sum(side[1:] != side[:-1]) == 188 and VALLEY.f(zigzag[-1]) > 5
+    assert len(blowup) == 6 and np.linalg.norm(blowup[-1]) > 1e8
+    # the explorer's panel stops at f = 20, but inside the window (x <= 3, |y| <= 1.5) the zigzag climbs to 67.9
+    f = VALLEY.f(zigzag)
+    top = int(np.argmax(f))
+    assert top == 86 and round(float(f[top]), 1) == 67.9
+    assert np.all((zigzag[:, 0] >= -1.5) & (zigzag[:, 0] <= 3.0) & (np.abs(zigzag[:, 1]) <= 1.5))
+
+
+def test_more_momentum_goes_further_and_the_fast_run_leaves_the_window_before_it_blows_up():
+    paths = relu_xor.descent_runs([(1e-4, 0.0), (1e-4, 0.5), (1e-4, 0.9), (3e-4, 0.9)], (1.0, 0.5), 250)
+    f_end = [VALLEY.f(p[-1]) for p in paths[:3]]
+    assert f_end[2] < f_end[1] < f_end[0] and f_end[2] < 0
+    fast = paths[3]
+    assert len(fast) == 204 and fast[199, 0] > 40 and -6e4 < VALLEY.f(fast[199]) < -5e4 and VALLEY.f(fast[200]) > 1e6
+
+
+def test_x_star_is_where_the_largest_hessian_eigenvalue_on_the_floor_meets_the_limit():
+    for eta, beta in relu_xor.RUNS:
+        x = relu_xor.x_star(eta, beta)
+        lam = np.linalg.eigvalsh(VALLEY.hess(np.array([x, np.sqrt(x / 2)]))).max()
+        assert lam == pytest.approx(2 * (1 + beta) / eta, rel=1e-10)
+        assert relu_xor.lam_floor(x) == pytest.approx(lam, rel=1e-12)
+
+
+def test_the_delay_after_x_star_grows_as_beta_falls():
+    """The old text said momentum blows up "within a few steps" of x*, measured at beta = 0.9 only."""
+    x_star, passed, left = relu_xor.blowup_runs(relu_xor.RUNS, (1.0, 0.5), 1000)
+    delay = {run: int(lft - p) for run, p, lft in zip(relu_xor.RUNS, passed, left) if lft >= 0}
+    at = [delay[5e-4, beta] for beta in (0.95, 0.9, 0.7, 0.5, 0.0)]
+    assert at == sorted(at) and at[0] <= 12 and at[2] >= 25 and at[3] >= 35 and at[4] > 75
+    assert [delay[eta, 0.9] for eta in (1e-4, 2e-4, 3e-4, 5e-4)] == [20, 16, 14, 13]
+    assert (1e-3, 0.0) not in delay and (2e-3, 0.0) not in delay  # gradient descent that bounces instead
+    assert passed[6] == 0 and left[6] == 5  # eta = 5e-3 starts past its x*
+
+
+def test_momentum_pays_off_along_the_floor_not_with_a_larger_rate():
+    etas = np.geomspace(1e-5, 3e-3, 25)
+    gd, mom = (relu_xor.steps_to_reach(etas, beta, (1.0, 0.5), -20.0, 1000) for beta in (0.0, 0.9))
+    assert gd[gd >= 0].min() == 185 and mom[mom >= 0].min() == 82
+    assert etas[gd >= 0].max() == etas[mom >= 0].max() and etas[mom >= 0].min() < etas[gd >= 0].min() / 5
+
+
+def test_the_fair_comparison_on_xor():
+    X, y = make_xor(200, 0.5, seed=0)
+    inits = np.array([MLP((2, 4, 1), hidden="relu", output="sigmoid", seed=s).get_flat() for s in range(5)])
+    etas = np.geomspace(0.01, 10, 10)
+    gd, mom = (relu_xor.sweep(X, y, inits, etas, beta, 1000) for beta in (0.0, 0.9))
+    assert gd[3, 0] == 825 and mom[3, 0] == 80  # eta = 0.1, seed 0: the fits of 3.4
+    med_gd, med_mom = np.median(gd, axis=1), np.median(mom, axis=1)
+    assert np.allclose(med_mom[:4], med_gd[3:7], rtol=0.05)  # momentum at eta ~ gradient descent at 10 eta
+    assert med_gd.min() == 21 and med_mom.min() == 8 and etas[np.argmin(med_gd)] == etas[np.argmin(med_mom)]
+    assert np.isinf(mom[1:8, 2]).all() and np.isinf(gd[7, 2])  # seed 2 stalls
+    assert np.isfinite(gd[-1]).sum() == 2 and np.isinf(mom[-1]).all()
+
+
+def test_the_descent_runs_cases_stay_inside_the_ball():
+    """The check compares the list of paths as one array: its cases must give paths of one length."""
+    from coursework.keys import REGISTRY, hidden_cases, visible_cases
+
+    key = REGISTRY["valley_runs"]
+    for case in visible_cases(key) + hidden_cases(key):
+        assert len({len(p) for p in key.reference(*case)}) == 1

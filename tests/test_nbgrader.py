@@ -93,9 +93,22 @@ def test_the_release_holds_no_answers_and_no_hidden_tests(course):
         assert "BEGIN SOLUTION" not in text and "BEGIN MARK SCHEME" not in text
 
 
+def _checks_and_answers():
+    """The notebook's check lines in order, and how many written answers it has."""
+    cells = nbformat.read(ROOT / "notebooks" / f"{NB}.ipynb", as_version=4).cells
+    checks = [m.group(0) for c in cells if c.cell_type == "code"
+              for m in re.finditer(r'^check\("\w+", \w+\)$', c.source, re.M)]
+    written = sum(1 for c in cells if c.cell_type == "markdown" and "BEGIN SOLUTION" in c.source)
+    return checks, written
+
+
+#: the exercises of the notebook whose functions call ten_gradients (they fail with it)
+USES_TEN_GRADIENTS = ("worked_gradients", "worked_train", "worked_rates")
+
+
 def test_validate_fails_a_stub_and_a_wrong_notebook_and_passes_a_right_one(tmp_path, course):
-    stub = {name: "stub" for name in ("forward_pass", "softmax_jacobian", "ten_gradients", "backward_batch",
-                                      "gradient_step", "written")}
+    checks, written = _checks_and_answers()
+    stub = {re.search(r", (\w+)\)", c).group(1): "stub" for c in checks} | {"written": "stub"}
     cases = {"stub": _answers(**stub), "wrong": _answers(ten_gradients=_wrong_ten_gradients()), "right": _answers()}
     results = {}
     for name, nb in cases.items():
@@ -104,17 +117,14 @@ def test_validate_fails_a_stub_and_a_wrong_notebook_and_passes_a_right_one(tmp_p
         out = nbgrader("validate", str(path), cwd=course)
         results[name] = out.stdout + out.stderr
     assert "Success! Your notebook passes all the tests." in results["right"], results["right"][-3000:]
-    checks = [f'check("{n}", {f})' for n, f in (("worked_forward", "forward_pass"),
-                                                 ("worked_softmax_jacobian", "softmax_jacobian"),
-                                                 ("worked_gradients", "ten_gradients"),
-                                                 ("worked_backward", "backward_batch"),
-                                                 ("worked_step", "gradient_step"))]
+    assert len(checks) >= 4 and written >= 2
     failed = _failed_cells(results["stub"])  # the checks and the written answers, and only they, fail
     assert [f for f in failed if f.startswith("check(")] == checks, results["stub"][-3000:]
-    assert len(failed) == len(checks) + 2 and results["stub"].count("You did not provide a response.") == 2
+    assert len(failed) == len(checks) + written and results["stub"].count("You did not provide a response.") == written
     assert "not yet written" in results["stub"]
-    # the wrong gradients fail, and the step built on them fails with them
-    assert _failed_cells(results["wrong"]) == checks[2:3] + checks[4:], results["wrong"][-3000:]
+    # the wrong gradients fail, and what is built on them fails with them
+    assert _failed_cells(results["wrong"]) == [c for c in checks if c.split('"')[1] in USES_TEN_GRADIENTS], \
+        results["wrong"][-3000:]
     assert "Success!" not in results["wrong"]
 
 
@@ -127,7 +137,7 @@ def test_release_collect_autograde_and_feedback_on_the_local_exchange(tmp_path, 
     assert out.returncode == 0, out.stdout + out.stderr
     fetched = student / NB / f"{NB}.ipynb"
     assert json.loads(fetched.read_text()) == json.loads((ROOT / "exercises" / f"{NB}.ipynb").read_text())
-    # mixed answers: two right, one wrong, one not written, and a step that is right but uses the wrong gradients
+    # mixed answers: most right, one wrong, one not written, and the functions built on the wrong gradients
     nbformat.write(_answers(ten_gradients=_wrong_ten_gradients(), backward_batch="stub"), fetched)
     out = nbgrader("submit", NB, cwd=student)
     assert out.returncode == 0, out.stdout + out.stderr
@@ -144,7 +154,7 @@ def test_release_collect_autograde_and_feedback_on_the_local_exchange(tmp_path, 
     from coursework import EXERCISES
 
     points = {f"check_{n}": EXERCISES[n].points for n in EXERCISES if EXERCISES[n].notebook == NB}
-    expected = {k: (v if k in ("check_worked_forward", "check_worked_softmax_jacobian") else 0.0)
+    expected = {k: (0.0 if k.removeprefix("check_") in USES_TEN_GRADIENTS + ("worked_backward",) else v)
                 for k, v in points.items()}
     assert grades == expected and auto_total == sum(points.values())
     feedback = next((course / "feedback").glob(f"*/{NB}/{NB}.html")).read_text()

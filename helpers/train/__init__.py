@@ -1,6 +1,7 @@
 """Training a network: ``fit`` runs mini-batch training of any :class:`helpers.nn.MLP` with any
 update rule on the loop of :mod:`helpers.optim`. The command line is in ``__main__.py``."""
 
+import copy
 import time
 from dataclasses import dataclass, field
 
@@ -37,11 +38,14 @@ class History:
         return self.samples / self.step_seconds if self.step_seconds else 0.0
 
 
-def divergence_hint(lr, l2):
-    """Advice for a diverging run: the L2 factor when lr * l2 alone makes the penalty's steps
-    overshoot (gradient descent on c|W|^2 needs lr * c < 1), else the learning rate."""
-    if l2 and lr * l2 >= 0.5:
+def divergence_hint(lr, l2, diverges_without_l2=None):
+    """Advice for a diverging run. The L2 factor is named only when lr * l2 makes the penalty's steps
+    overshoot (gradient descent on c|W|^2 needs lr * c < 1) and the same run without the penalty does not
+    diverge (``diverges_without_l2``: False; ``fit`` runs it to find out); else the learning rate."""
+    if l2 and lr * l2 >= 0.5 and not diverges_without_l2:
         return f"lower the L2 factor (c = {l2:g} with lr {lr:g}: the penalty alone makes each step overshoot)"
+    if diverges_without_l2:
+        return f"lower the learning rate (now {lr:g}: the run diverges without the L2 penalty too)"
     return f"lower the learning rate (now {lr:g})"
 
 
@@ -66,9 +70,11 @@ def fit(model, X, y, *, epochs, batch_size, rule, l2=0.0, validation=None, sched
     epochs, batch_size = int(epochs), int(batch_size)
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"epochs and batch_size must be >= 1, got {epochs} and {batch_size}")
+    if np.ndim(l2) or np.asarray(l2).dtype.kind not in "iuf" or not np.isfinite(l2) or l2 < 0:
+        raise ValueError(f"l2 must be a finite number >= 0 (the L2 factor c), got {l2!r}")
     l2 = float(l2)
-    if not np.isfinite(l2) or l2 < 0:
-        raise ValueError(f"l2 must be a finite number >= 0, got {l2}")
+    # When the penalty alone may make steps overshoot, keep the start: a divergence then reruns without it
+    rerun = (model.copy(), copy.deepcopy(rule)) if l2 and rule.lr * l2 >= 0.5 else None
     if validation is not None:
         Xv = model.check_X(validation[0])
         yv = model.check_targets(validation[1], Xv.shape[0])
@@ -132,8 +138,12 @@ def fit(model, X, y, *, epochs, batch_size, rule, l2=0.0, validation=None, sched
             hist.step_seconds += time.perf_counter() - clock[0]
             hist.loss.append(float("inf"))
         hist.diverged = len(hist.loss)
-        why = run.stopped.split(": ", 1)[1]
-        hist.stopped = f"diverged in epoch {hist.diverged}: {why}; {divergence_hint(rule.lr, l2)}"
+        why, again = run.stopped.split(": ", 1)[1], None
+        if rerun is not None:  # the same epochs, seed and learning rates, without the penalty
+            again = fit(rerun[0], X, y, epochs=hist.diverged, batch_size=B, rule=rerun[1], seed=seed,
+                        schedule=schedule and (lambda epoch, _: schedule(epoch, epochs)), progress=False,
+                        max_growth=max_growth).diverged is not None
+        hist.stopped = f"diverged in epoch {hist.diverged}: {why}; {divergence_hint(rule.lr, l2, again)}"
     elif run.stopped:
         hist.stopped = run.stopped
     return hist

@@ -6,10 +6,14 @@ training from :func:`helpers.train.fit`.
 """
 
 import argparse
+import difflib
+import errno
 import json
 import os
+import signal
 import sys
 import tempfile
+import threading
 
 import numpy as np
 
@@ -25,25 +29,52 @@ SCHEDULES = {"constant": None, "cosine": cosine}
 PLOT_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".pdf": "pdf", ".svg": "svg"}
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not the usage block; the close match of a mistyped flag
+        if message.startswith("unrecognized arguments:"):
+            flags = [f for a in self._actions for f in a.option_strings]
+            for word in message.split(":", 1)[1].split():
+                if word.startswith("--") and (close := difflib.get_close_matches(word.split("=")[0], flags, 1)):
+                    message += f" (did you mean {close[0]}?)"
+                    break
+        self.exit(2, f"error: {message} (see --help)\n")
+
+
+def _one_of(choices, what):
+    """An argparse type: the value if it is one of ``choices``, else one line with the close match."""
+    def check(value):
+        if value in choices:
+            return value
+        close = difflib.get_close_matches(value, choices, 1, 0.5)
+        raise argparse.ArgumentTypeError(f"{value!r} is not {what}; choose from {', '.join(choices)}"
+                                         + (f" (did you mean {close[0]}?)" if close else ""))
+    return check
+
+
 def parser():
     """The flags; one left out takes its data set's value in ``DEFAULTS``."""
-    p = argparse.ArgumentParser(prog="python -m helpers.train", description="Train a one-hidden-layer ReLU "
-                                "network with a softmax output by mini-batch SGD.")
-    p.add_argument("--dataset", choices=sorted(DEFAULTS), default="digits")
+    p = _Parser(prog="python -m helpers.train", description="Train a one-hidden-layer ReLU "
+                "network with a softmax output by mini-batch SGD.")
+    path = os.path.expanduser  # bash leaves the ~ of --data-dir=~/fm alone
+    p.add_argument("--dataset", type=_one_of(sorted(DEFAULTS), "a data set"), default="digits",
+                   metavar="{" + ",".join(sorted(DEFAULTS)) + "}")
     p.add_argument("--hidden", type=int, help="hidden units (default per data set)")
     p.add_argument("--epochs", type=int)
     p.add_argument("--batch-size", type=int)
-    p.add_argument("--rule", choices=sorted(RULES), help="update rule (default: momentum)")
+    p.add_argument("--rule", type=_one_of(sorted(RULES), "an update rule"), metavar="{" + ",".join(sorted(RULES)) + "}",
+                   help="update rule (default: momentum)")
     p.add_argument("--lr", type=float, help="learning rate")
     p.add_argument("--momentum", type=float, help="momentum beta (beta1 for adam); 0 with momentum is plain SGD")
     p.add_argument("--l2", type=float, help="L2 penalty c in c * sum |W|^2")
-    p.add_argument("--schedule", choices=sorted(SCHEDULES),
+    p.add_argument("--schedule", type=_one_of(sorted(SCHEDULES), "a schedule"),
+                   metavar="{" + ",".join(sorted(SCHEDULES)) + "}",
                    help="learning rate per epoch: constant, or cosine decay to 0")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--dtype", choices=["float32", "float64"], default="float32")
-    p.add_argument("--data-dir", default="data",
+    p.add_argument("--dtype", type=_one_of(["float32", "float64"], "a dtype"), default="float32",
+                   metavar="{float32,float64}")
+    p.add_argument("--data-dir", default="data", type=path,
                    help="folder holding mnist/ and fashion-mnist/ (or the four IDX files)")
-    p.add_argument("--plot", metavar="FILE",
+    p.add_argument("--plot", metavar="FILE", type=path,
                    help="write the loss and accuracy per epoch to this image file (.png, .jpg, .pdf or .svg)")
     p.add_argument("--json", action="store_true", help="end with one JSON line of results")
     return p
@@ -96,12 +127,46 @@ def _error(message, status=2):
     return status
 
 
+class Stopped(BaseException):
+    """Raised by the SIGTERM / SIGHUP handler, so that a file being written is removed as the run unwinds."""
+
+
+STOP_SIGNALS = tuple(getattr(signal, s) for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s))
+
+
+def _stop(signum, frame):
+    for s in STOP_SIGNALS:  # a second signal must not cut the clean-up short
+        signal.signal(s, signal.SIG_IGN)
+    raise Stopped(signum)
+
+
 def main(argv=None):
-    """Run the command line on ``argv``; returns the exit status (1: diverged, 2: a bad flag or file)."""
-    from ..data import DatasetMissing, atomic_write, load_dataset
+    """Run the command line on ``argv``; returns the exit status (1: diverged, 2: a bad flag or file,
+    130: Ctrl-C, 128 + N: signal N, SIGTERM or SIGHUP). An interruption is one line and leaves no file."""
+    args = parser().parse_args(argv)
+    stage = ["loading the data stopped, nothing was written"]  # what an interruption stops, said in one line
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = {s: h for s in STOP_SIGNALS if (h := signal.getsignal(s)) is not None} if main_thread else {}
+    for s, handler in previous.items():
+        if handler is not signal.SIG_IGN:  # nohup's SIGHUP stays ignored
+            signal.signal(s, _stop)
+    try:
+        return _run(args, stage)
+    except KeyboardInterrupt:
+        print(f"interrupted: {stage[0]}", file=sys.stderr)
+        return 130
+    except Stopped as stop:
+        print(f"stopped by {signal.Signals(stop.args[0]).name}: {stage[0]}", file=sys.stderr)
+        return 128 + stop.args[0]
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _run(args, stage):
+    from ..data import DatasetMissing, atomic_write, identify_mnist, load_dataset
     from ..nn import MLP
 
-    args = parser().parse_args(argv)
     try:
         cfg = settings(args)
         fmt = check_plot_path(args.plot) if args.plot is not None else None
@@ -113,6 +178,7 @@ def main(argv=None):
     except OSError as e:
         return _error(f"cannot read the {args.dataset} data in {args.data_dir}: {e.strerror or e}")
     tty = sys.stderr.isatty()
+    stage[0] = "training stopped, nothing was written"
     try:
         model = MLP([X_tr.shape[1], cfg["hidden"], 10], seed=args.seed, dtype=np.dtype(args.dtype))
         hist = fit(model, X_tr, y_tr, epochs=cfg["epochs"], batch_size=cfg["batch_size"],
@@ -121,9 +187,6 @@ def main(argv=None):
     except MemoryError:
         return _error(f"not enough memory for --hidden {cfg['hidden']} with batch {cfg['batch_size']}; "
                       "choose a smaller --hidden or --batch-size")
-    except KeyboardInterrupt:
-        print("interrupted: training stopped, nothing was written", file=sys.stderr)
-        return 130
     if hist.diverged:
         return _error(f"training {hist.stopped}", status=1)
     train_acc, test_acc = model.accuracy(X_tr, y_tr), model.accuracy(X_te, y_te)
@@ -131,6 +194,7 @@ def main(argv=None):
     print(f"test accuracy {test_acc:.4f}")
     status = 0
     if fmt is not None:
+        stage[0] = f"the plot was not written ({args.plot} is as it was)"
         import matplotlib
 
         matplotlib.use("Agg")
@@ -143,8 +207,11 @@ def main(argv=None):
         except OSError as e:
             status = _error(f"cannot write the plot to {args.plot}: {e.strerror or e}")
     if args.json:
-        summary = dict(dataset=args.dataset, **{**cfg, "batch_size": hist.batch_size}, seed=args.seed,
-                       dtype=args.dtype, blas_threads=blas_threads(), train_accuracy=train_acc,
+        stage[0] = "the JSON line was not printed"
+        # which published data set the files are (None: not all its published files), digits: shipped
+        identified = args.dataset if args.dataset == "digits" else identify_mnist(args.dataset, args.data_dir)
+        summary = dict(dataset=args.dataset, data_identified=identified, **{**cfg, "batch_size": hist.batch_size},
+                       seed=args.seed, dtype=args.dtype, blas_threads=blas_threads(), train_accuracy=train_acc,
                        test_accuracy=test_acc, seconds=round(hist.seconds, 3),
                        samples_per_second=round(hist.samples_per_second, 1))
         print(json.dumps(summary))
@@ -154,6 +221,8 @@ def main(argv=None):
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except BrokenPipeError:  # the output was piped into a reader that stopped (head): end quietly
+    except OSError as e:  # the output was piped into a reader that stopped (head): end quietly
+        if not isinstance(e, BrokenPipeError) and e.errno != errno.EINVAL:  # Windows says EINVAL (22)
+            raise
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(141)

@@ -20,9 +20,11 @@ the check must print is computed here with helpers.checks.verdict on the same co
 
 The browser is Debian's chromium (/usr/bin/chromium) driven by Playwright; Playwright never
 downloads a browser of its own. The JupyterLab server runs from this interpreter's
-environment on 127.0.0.1, on a free port, with an empty token and throw-away settings
-(autosave off, so the committed notebooks are never written), and it is stopped at the
-end, also on failure. The last line is ``N passed, M failed``; the exit status is 1 when
+environment on 127.0.0.1, on a free port, with a random token (passed in the environment,
+not on the command line other users can read; the browser logs in with it once, and XSRF
+checks stay on) and throw-away settings (autosave off, so the committed notebooks are never
+written); a request without the token is checked to be refused before anything runs, and
+the server is stopped at the end, also on failure. The last line is ``N passed, M failed``; the exit status is 1 when
 anything failed. Not collected by pytest (the file name does not start with test_).
 """
 
@@ -32,6 +34,7 @@ import json
 import math
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -106,11 +109,27 @@ def write_settings(settings_dir):
         path.write_text(json.dumps(values))
 
 
-def http_json(url, method="GET", timeout=10):
-    req = urllib.request.Request(url, method=method)
+def http_json(url, method="GET", timeout=10, token=None):
+    headers = {"Authorization": f"token {token}"} if token else {}
+    req = urllib.request.Request(url, method=method, headers=headers)
     with urllib.request.urlopen(req, timeout=timeout) as r:
         body = r.read()
     return json.loads(body) if body else None
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is an answer to check, not one to follow
+
+
+def unauthenticated_status(url, method="GET"):
+    """The HTTP status a request without the token gets (a redirect is not followed)."""
+    req = urllib.request.Request(url, method=method, data=b"{}" if method == "POST" else None)
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(req, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
 
 
 class Server:
@@ -121,6 +140,7 @@ class Server:
         self.proc = None
         self.log_path = OUT / "jupyter.log"
         self.base = None
+        self.token = secrets.token_urlsafe(32)  # a local user who finds the port still needs it
 
     def start(self):
         jupyter = Path(sys.prefix) / "bin" / "jupyter"
@@ -134,12 +154,12 @@ class Server:
             "JUPYTER_RUNTIME_DIR": str(self.tmp / "runtime"),
             "IPYTHONDIR": str(self.tmp / "ipython"),
             "PYTHONUNBUFFERED": "1",
+            "JUPYTER_TOKEN": self.token,  # the environment: /proc/PID/cmdline is readable by every user
         })
         for _attempt in range(3):  # the free port may be taken between the check and the bind
             port = free_port()
             cmd = [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-                   "--ServerApp.port_retries=0", "--ServerApp.token=", "--ServerApp.password=",
-                   "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={REPO}",
+                   "--ServerApp.port_retries=0", f"--ServerApp.root_dir={REPO}",
                    f"--LabApp.user_settings_dir={self.tmp / 'settings'}",
                    f"--LabApp.workspaces_dir={self.tmp / 'workspaces'}",
                    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
@@ -154,18 +174,34 @@ class Server:
                 if self.proc.poll() is not None:
                     break
                 try:
-                    http_json(self.base + "/api/status", timeout=5)
-                    return self
+                    http_json(self.base + "/api/status", timeout=5, token=self.token)
                 except (urllib.error.URLError, OSError, ValueError):
                     time.sleep(0.5)
+                    continue
+                self.check_refuses_strangers()
+                return self
             exited = self.proc.poll() is not None
             self.stop()
             if not exited:
                 raise Failure(f"jupyter lab did not answer within {T_SERVER:.0f} s (log: {rel(self.log_path)})")
         raise Failure(f"jupyter lab exited at start, 3 times (log: {rel(self.log_path)})")
 
+    def check_refuses_strangers(self):
+        """Requests without the token are refused: the API with 403, a page with a redirect to the login."""
+        got = {f"{method} {path}": unauthenticated_status(self.base + path, method) for method, path in
+               (("GET", "/api/contents"), ("POST", "/api/kernels"), ("GET", "/api/sessions"), ("GET", "/lab"))}
+        wrong = {k: v for k, v in got.items() if v != (302 if k == "GET /lab" else 403)}
+        if wrong:
+            self.stop()
+            raise Failure(f"the server answers requests without its token: {wrong}")
+        log("requests without the token refused: " + ", ".join(f"{k} {v}" for k, v in got.items()))
+
+    def login(self, ctx):
+        """Log the browser context in once (the server sets its login cookie); pages then need no token."""
+        ctx.request.get(self.base + "/api/status", headers={"Authorization": f"token {self.token}"})
+
     def sessions(self):
-        return http_json(self.base + "/api/sessions")
+        return http_json(self.base + "/api/sessions", token=self.token)
 
     def kernel_state(self, nb_path):
         for s in self.sessions():
@@ -177,7 +213,7 @@ class Server:
         """Delete every session (and so its kernel): each notebook starts on a quiet machine."""
         try:
             for s in self.sessions():
-                http_json(f"{self.base}/api/sessions/{s['id']}", method="DELETE", timeout=30)
+                http_json(f"{self.base}/api/sessions/{s['id']}", method="DELETE", timeout=30, token=self.token)
         except (urllib.error.URLError, OSError, ValueError) as e:
             log(f"  note: could not shut the kernels down: {e}")
 
@@ -726,6 +762,7 @@ def main(argv=None):
                 str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
                 viewport=VIEWPORT, device_scale_factor=1, timeout=60_000 * SCALE)
             try:
+                server.login(ctx)
                 ctx.set_default_timeout(30_000 * SCALE)
                 exe = check_flags(profile)
                 version = ctx.browser.version if ctx.browser else "?"
