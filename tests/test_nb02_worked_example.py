@@ -100,9 +100,9 @@ def test_explorer_initial_state_reproduces_the_one_step_number(explorer):
 def test_explorer_lr_slider_moves_marker_and_curves(explorer, capsys):
     png = explorer.image.value
     old = explorer.curves["cross-entropy"].get_ydata().copy()
-    explorer.controls["lr"].value = 0.1
-    eta = explorer.controls["lr"].value
-    assert eta == pytest.approx(0.1, rel=1e-6)
+    explorer.controls["lr"].value = 0.1  # off the grid of the slider (0.5 times 10 ** (0.05 k)): its nearest point
+    eta = 0.5 * 10**-0.7
+    assert explorer.values()["lr"] == pytest.approx(eta, rel=1e-12)
     assert explorer.lr_line.get_xdata()[0] == pytest.approx(eta)
     for label, fn in {"squared error": tied, "cross-entropy": ce}.items():
         _, g0 = fn(THETA0)

@@ -92,13 +92,13 @@ def _path(ex):
 def test_descent_explorer_lr_slider_moves_first_step(descent, capsys):
     c = descent.controls
     c["x0"].value, c["y0"].value = 1.0, 0.5
-    for lr in (1e-5, 3e-4, 1e-3):
+    for lr in (1e-5, 10**-3.5, 1e-3):  # points of the slider's grid, 10 ** (-6 + 0.05 k)
         before = descent.image.value
         c["lr"].value = lr
         path = _path(descent)
-        x0 = np.array([c["x0"].value, c["y0"].value])
+        x0 = np.array([1.0, 0.5])
         np.testing.assert_allclose(path[0], x0)
-        np.testing.assert_allclose(path[1], x0 - c["lr"].value * VALLEY.grad(x0), rtol=1e-12)
+        np.testing.assert_allclose(path[1], x0 - lr * VALLEY.grad(x0), rtol=1e-12)
         assert descent.image.value != before
     # a good learning rate slides down the valley: f keeps falling, far below f(0, 0) = 3
     fy = descent.curve.get_ydata()
@@ -111,7 +111,7 @@ def test_descent_explorer_beta_steps_start_and_divergence(descent, capsys):
     c["lr"].value = 1e-4
     c["beta"].value = 0.5
     path = _path(descent)
-    lr, beta = c["lr"].value, c["beta"].value
+    lr, beta = 1e-4, 0.5
     x0, x1 = path[0], path[1]
     np.testing.assert_allclose(path[2], x1 + beta * (x1 - x0) - lr * VALLEY.grad(x1), rtol=1e-12)
 
@@ -120,9 +120,10 @@ def test_descent_explorer_beta_steps_start_and_divergence(descent, capsys):
     np.testing.assert_array_equal(descent.curve.get_xdata(), np.arange(41))
     np.testing.assert_allclose(descent.curve.get_ydata(), VALLEY.f(_path(descent)))
 
-    c["x0"].value = -1.0
-    assert descent.start_marker.get_xdata()[0] == pytest.approx(-1.0)
-    assert _path(descent)[0, 0] == pytest.approx(-1.0)
+    c["x0"].value = -1.0  # the start slider's nearest grid point: within half a step
+    half = c["x0"].step / 2
+    assert descent.start_marker.get_xdata()[0] == pytest.approx(-1.0, abs=half)
+    assert _path(descent)[0, 0] == descent.start_marker.get_xdata()[0]
 
     c["beta"].value = 0.0
     c["x0"].value, c["y0"].value = 1.0, 0.5
@@ -170,8 +171,8 @@ def test_playground_step_button_takes_one_momentum_step(playground, xor, capsys)
 
 def test_playground_sliders_change_rule_and_model(playground, capsys):
     ex = playground
-    ex.controls["lr"].value = 0.03
-    assert ex.rule.lr == pytest.approx(0.03)
+    ex.controls["lr"].value = 10**-1.5  # a point of the slider's grid, 10 ** (-3 + 0.05 k)
+    assert ex.rule.lr == pytest.approx(10**-1.5, rel=1e-12)
     ex.controls["beta"].value = 0.5
     assert ex.rule.beta == pytest.approx(0.5)
     ex.step(3)
@@ -181,7 +182,7 @@ def test_playground_sliders_change_rule_and_model(playground, capsys):
     ex.controls["hidden"].value = 8
     assert ex.model.sizes == (2, 8, 1) and ex.model.n_params == 33
     assert ex.losses == [] and len(ex.curve.get_xdata()) == 0  # a new network starts a new curve
-    assert ex.rule.lr == pytest.approx(0.03) and ex.rule.beta == pytest.approx(0.5)
+    assert ex.rule.lr == pytest.approx(10**-1.5, rel=1e-12) and ex.rule.beta == pytest.approx(0.5)
     assert ex.image.value != img
     np.testing.assert_allclose(ex.proba, _grid_proba(ex))
 

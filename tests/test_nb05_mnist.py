@@ -74,7 +74,8 @@ def test_slider_alone_does_not_retrain_but_says_so(explorer, capsys):
 
 
 @pytest.mark.parametrize("name, value", [
-    ("hidden", 8), ("lr", 0.2), ("batch_size", 64), ("epochs", 6), ("l2", 1e-2), ("beta", 0.0), ("cosine", True),
+    ("hidden", 8), ("lr", 0.05 * 10**0.6), ("batch_size", 64), ("epochs", 6), ("l2", 1e-2), ("beta", 0.0),
+    ("cosine", True),
 ])
 def test_each_control_changes_the_next_run(digits, explorer, name, value, capsys):
     before, png = curves(explorer), explorer.image.value

@@ -169,14 +169,15 @@ def test_bump_explorer_runs_gd_and_adam(capsys):
     assert e.curve.get_ydata().min() == pytest.approx(-1.0, abs=1e-2)
     assert _frame(e) != before
 
-    e.controls["lr"].value = 0.1
-    want = minimize(bump(0.4), [0.0], GD(0.1), 40)[:, 0]
+    lr = 0.3 * 10**-0.5  # a point of the slider's grid, 0.3 times 10 ** (0.05 k)
+    e.controls["lr"].value = lr
+    want = minimize(bump(0.4), [0.0], GD(lr), 40)[:, 0]
     np.testing.assert_allclose(e.gd_line.get_ydata(), want)
-    assert e.gd_line.get_ydata()[1] == pytest.approx(0.1)
+    assert e.gd_line.get_ydata()[1] == pytest.approx(lr)
 
     e.controls["beta1"].value = 0.5
     e.controls["beta2"].value = 0.99
-    want = minimize(bump(0.4), [0.0], Adam(0.1, 0.5, 0.99), 40)[:, 0]
+    want = minimize(bump(0.4), [0.0], Adam(lr, 0.5, 0.99), 40)[:, 0]
     np.testing.assert_allclose(e.adam_line.get_ydata(), want)
     assert capsys.readouterr().err == ""
 

@@ -1,6 +1,6 @@
 """Interactive explorers for JupyterLab (:mod:`.base`); ipywidgets is imported in this package only."""
 
-from .base import Explorer, int_slider, linear_slider, log_slider, snap
+from .base import Explorer, class_labels, dropdown, grid_value, int_slider, linear_slider, log_slider, snap
 from .bump import BumpExplorer
 from .descent import DescentExplorer, RosenbrockExplorer
 from .hidden_units import HiddenUnitsExplorer
@@ -9,6 +9,7 @@ from .playground import PlaygroundExplorer
 from .sigmoid_chain import ChainExplorer
 from .training import TrainingExplorer
 
-__all__ = ["Explorer", "int_slider", "linear_slider", "log_slider", "snap", "BumpExplorer", "DescentExplorer",
+__all__ = ["Explorer", "class_labels", "dropdown", "grid_value", "int_slider", "linear_slider", "log_slider", "snap",
+           "BumpExplorer", "DescentExplorer",
            "RosenbrockExplorer", "HiddenUnitsExplorer", "LearningRateExplorer", "PlaygroundExplorer",
            "ChainExplorer", "TrainingExplorer"]

@@ -6,6 +6,7 @@ in plain pytest, where setting ``slider.value`` runs the update at once.
 """
 
 import io
+import math
 import time
 
 import ipywidgets as W
@@ -17,32 +18,108 @@ from PIL import Image as PILImage
 
 from ..objectives import grid_2d
 
-__all__ = ["log_slider", "linear_slider", "int_slider", "Explorer", "snap"]
+__all__ = ["log_slider", "linear_slider", "int_slider", "dropdown", "grid_value", "class_labels", "Explorer",
+           "snap"]
 
 _WIDE = {"layout": W.Layout(width="340px"), "style": {"description_width": "110px"}}
 
 
-def log_slider(description, value, min_exp, max_exp, step=0.05, continuous_update=True, readout_format=".3"):
+def _in_range(description, value, lo, hi, widen=None):
+    """The one rule of every control: a value outside [lo, hi] is refused, never cut to fit."""
+    try:
+        ok = lo <= float(value) <= hi
+    except (TypeError, ValueError):
+        raise ValueError(f"{description} must be a number from {lo:g} to {hi:g}, got {value!r}") from None
+    if not ok:
+        raise ValueError(f"{description} = {value:g} is outside the allowed range {lo:g} to {hi:g}"
+                         + (f" (widen it with {widen})" if widen else ""))
+
+
+def log_slider(description, value, min_exp, max_exp, step=0.05, continuous_update=True, readout_format=".3",
+               widen="lr_range"):
     """A learning-rate slider on a log10 scale from about 10**min_exp to 10**max_exp; its lower end
-    moves down by less than a step so that ``value`` lies on the browser's grid (readout 0.5, not 0.501)."""
-    if not value > 0 or not 10.0**min_exp <= value <= 10.0**max_exp:
-        raise ValueError(f"{description}: value {value} is outside [1e{min_exp}, 1e{max_exp}]")
+    moves down by less than a step so that ``value`` lies on the browser's grid (readout 0.5, not 0.501).
+    ``widen`` names the argument that widens the range, for the error on a value outside it."""
+    _in_range(description, value, 10.0**min_exp, 10.0**max_exp, widen)
     exp = float(np.log10(value))
     lo = exp - np.ceil((exp - min_exp) / step - 1e-9) * step
     return W.FloatLogSlider(value=value, base=10, min=lo, max=max_exp, step=step, description=description,
                             continuous_update=continuous_update, readout_format=readout_format, **_WIDE)
 
 
-def linear_slider(description, value, min, max, step, continuous_update=True, readout_format=".3"):
+def linear_slider(description, value, min, max, step, continuous_update=True, readout_format=".3", widen=None):
     """A float slider on a linear scale (momentum beta, a start coordinate, a height)."""
+    _in_range(description, value, min, max, widen)
     return W.FloatSlider(value=value, min=min, max=max, step=step, description=description,
                          continuous_update=continuous_update, readout_format=readout_format, **_WIDE)
 
 
-def int_slider(description, value, min, max, step=1, continuous_update=True):
+def int_slider(description, value, min, max, step=1, continuous_update=True, widen=None):
     """An integer slider (steps, depth, hidden units, epochs)."""
-    return W.IntSlider(value=value, min=min, max=max, step=step, description=description,
+    _in_range(description, value, min, max, widen)
+    if value != int(value):
+        raise ValueError(f"{description} must be a whole number, got {value!r}")
+    return W.IntSlider(value=int(value), min=min, max=max, step=step, description=description,
                        continuous_update=continuous_update, **_WIDE)
+
+
+def dropdown(description, value, options):
+    """A choice among ``options`` (an update rule, ...); any other value is refused with the list."""
+    options = list(options)
+    if value not in options:
+        raise ValueError(f"{description} = {value!r} is not one of the allowed choices: {', '.join(map(str, options))}")
+    return W.Dropdown(options=options, value=value, description=description, **_WIDE)
+
+
+def grid_value(slider, origin=None):
+    """The value a float slider stands for: the point of its grid nearest its value.
+
+    The browser sends a log slider's value as ``base ** position`` and a linear one's as
+    ``min + k * step``, both with round-off (``10 ** log10(0.0015)`` is 0.0015000000000000005):
+    the grid point is rounded to 12 significant digits, and it is ``origin`` itself (the value
+    the slider was made with) when that lies on the same grid point, so a round trip of the
+    browser gives back exactly the value it started from. The grid runs from ``min`` in whole
+    steps; ``max`` is a point too (the slider's right end). Other widgets: their value as it is.
+    """
+    v = slider.value
+    log = isinstance(slider, W.FloatLogSlider)
+    if not (log or isinstance(slider, W.FloatSlider)):
+        return v
+    lo, hi, step = slider.min, slider.max, slider.step
+    n = (hi - lo) / step
+    last = math.floor(n + 1e-9)  # the last grid point lo + k * step at or below the top end
+    top = last if n - last < 1e-9 else last + 1  # the top end is a point of its own when off the grid
+
+    def point(x):  # index of the nearest point (the grid's, or the top end), and its position
+        pos = min(max(math.log(x) / math.log(slider.base) if log else x, lo), hi)
+        k = min(round((pos - lo) / step), last)
+        return (top, hi) if top > last and hi - pos < pos - (lo + k * step) else (k, lo + k * step)
+
+    k, pos = point(v)
+    if origin is not None and (origin > 0 or not log) and point(origin)[0] == k:
+        return origin
+    x = float(f"{slider.base ** pos if log else pos:.12g}")
+    return 0.0 if abs(x) < 1e-9 * step and not log else x
+
+
+def class_labels(y, name="y"):
+    """Labels ``y`` given as integers (S,) or as one-hot rows (S, K): the integer labels (S,), and
+    K when one-hot rows give it (else None). A column (S, 1) of labels counts as labels."""
+    y = np.asarray(y)
+    k = None
+    if y.ndim == 2 and y.shape[1] > 1:
+        y, k = y.argmax(axis=1), y.shape[1]
+    elif y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"{name} must hold labels (S,) or one-hot rows (S, K), got shape {y.shape}")
+    if y.size == 0 or not np.issubdtype(y.dtype, np.number) and y.dtype != bool:
+        raise ValueError(f"{name} must hold class labels 0, 1, ..., got {y.size} values of dtype {y.dtype}")
+    labels = y.astype(np.int64)
+    if not (np.all(labels == y) and labels.min() >= 0):
+        raise ValueError(f"{name} must hold class labels 0, 1, ... (whole numbers from 0), got values from "
+                         f"{y.min():g} to {y.max():g}")
+    return labels, k
 
 
 def snap(values, step=1.0, log=False, include=()):
@@ -62,8 +139,10 @@ class Explorer:
     """Base class: one figure, its ``controls`` (name -> widget) and ``ui``, the controls beside ``image``.
 
     A subclass draws its figure in ``__init__`` (changing artists through :meth:`dynamic`), ends with
-    ``self._start(controls)`` and writes :meth:`update`. A frame is a PNG of ``colors`` colours
-    (adaptive palette, no dithering: a third of a full-colour PNG, for a remote hub).
+    ``self._start(controls)`` and writes :meth:`update`, which reads the settings from
+    :meth:`values`. A frame is a PNG of ``colors`` colours (adaptive palette, no dithering: a
+    third of a full-colour PNG, for a remote hub). A control that receives a value standing for
+    the settings already shown (the browser's round trip of a slider) recomputes nothing.
     """
 
     figsize = (9.6, 4.0)
@@ -73,7 +152,7 @@ class Explorer:
     def __init__(self):
         self.fig = Figure(figsize=self.figsize, dpi=self.dpi)
         self.canvas = FigureCanvasAgg(self.fig)
-        self.controls = {}
+        self.controls, self._origin, self._shown = {}, {}, None
         self.image = W.Image(format="png")
         self._dynamic, self._background = [], None
         self.frames, self.last_ms = 0, 0.0
@@ -121,7 +200,7 @@ class Explorer:
     def _start(self, controls, extra=(), rect=None):
         """Fit the layout into ``rect``, wire the controls, build ``ui``, draw the first frame."""
         self.fig.tight_layout(rect=rect)
-        self.controls = controls
+        self._set_controls(controls)
         for w in controls.values():
             if hasattr(w, "value"):
                 w.observe(self._on_change, names="value")
@@ -132,12 +211,19 @@ class Explorer:
         self.ui = W.HBox([box, self.image], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
         self.refresh()
 
+    def _set_controls(self, controls):
+        """Keep the controls, and the values they were made with (see :meth:`values`)."""
+        self.controls = controls
+        self._origin = {k: w.value for k, w in controls.items() if hasattr(w, "value")}
+
     def _on_change(self, change):
-        self.refresh()
+        if self.values() != self._shown:  # the browser's echo of a value already shown: nothing to do
+            self.refresh()
 
     def refresh(self):
         """Recompute (``update``) and render one frame; ``last_ms`` is how long that took."""
         t0 = time.perf_counter()
+        self._shown = self.values()
         self.update()
         self.render()
         self.last_ms = 1e3 * (time.perf_counter() - t0)
@@ -162,8 +248,9 @@ class Explorer:
         self.frames += 1
 
     def values(self):
-        """Current control values as a dict (for tests and benchmarks)."""
-        return {k: w.value for k, w in self.controls.items() if hasattr(w, "value")}
+        """The settings of the controls, name -> value: a float slider's value on its grid
+        (:func:`grid_value`), exactly the value it was made with until it moves."""
+        return {k: grid_value(w, self._origin.get(k)) for k, w in self.controls.items() if hasattr(w, "value")}
 
     def _ipython_display_(self):
         display(self.ui)

@@ -1,5 +1,8 @@
 """Explorer of notebook 06: gradient descent and Adam on the 1-D bump landscape, and the student's Adam."""
 
+import io
+from contextlib import redirect_stderr, redirect_stdout
+
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
@@ -35,7 +38,8 @@ class BumpExplorer(Explorer):
 
     adam_step : optional student's Adam step ``(x, g, m, v, t, lr, beta1, beta2, eps) -> (x, m, v)``,
         drawn beside the reference Adam; a stub raising NotImplementedError shows "your Adam: not
-        yet written", any other error is named in the status, never raised.
+        yet written", any other error (SystemExit too; not KeyboardInterrupt) is named in the
+        status, never raised, and what it prints is dropped.
     """
 
     def __init__(self, lr=0.3, beta1=0.9, beta2=0.999, h=0.5, steps=60, lr_range=(-2, 0), max_h=1.5, adam_step=None):
@@ -66,7 +70,7 @@ class BumpExplorer(Explorer):
             "lr": log_slider("learning rate", lr, *lr_range),
             "beta1": linear_slider("beta1", beta1, 0.0, 0.99, 0.01),
             "beta2": linear_slider("beta2", beta2, 0.9, 0.9999, 0.0001, readout_format=".4f"),
-            "h": linear_slider("bump height h", h, 0.05, max_h, 0.01),
+            "h": linear_slider("bump height h", h, 0.05, max_h, 0.01, widen="max_h"),
         })
 
     def _run_mine(self, objective, v):
@@ -74,13 +78,17 @@ class BumpExplorer(Explorer):
         if self.adam_step is None:
             return None, None
         try:
-            with np.errstate(all="ignore"):
+            # what the student's code prints is dropped: a debugging print would repeat at every move
+            with np.errstate(all="ignore"), redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
                 rule = _StepRule(self.adam_step, v["lr"], v["beta1"], v["beta2"])
                 return minimize(objective, [0.0], rule, self.steps)[:, 0], None
         except NotImplementedError:
             return None, "your Adam: not yet written"
-        except Exception as exc:  # the student's code: say what went wrong, never raise from a slider
-            return None, f"your Adam raised {type(exc).__name__}: {str(exc)[:60]}"
+        except KeyboardInterrupt:  # the student's own Ctrl-C (Interrupt the kernel) goes through
+            raise
+        except BaseException as exc:  # the student's code, sys.exit() included: say it, never raise from a slider
+            text = str(exc)[:60]
+            return None, f"your Adam raised {type(exc).__name__}" + (f": {text}" if text else "")
 
     def update(self):
         v = self.values()

@@ -1,12 +1,11 @@
 """Explorers of notebooks 01 and 03: a descent path drawn over the contours of a 2-D objective."""
 
-import ipywidgets as W
 import numpy as np
 
 from ..objectives import ROSENBROCK
 from ..optim import RULES, make_rule, minimize_run
 from ..plots import contour_background
-from .base import _WIDE, Explorer, int_slider, linear_slider, log_slider, snap
+from .base import Explorer, dropdown, int_slider, linear_slider, log_slider, snap
 
 __all__ = ["DescentExplorer", "RosenbrockExplorer"]
 
@@ -37,11 +36,11 @@ class DescentExplorer(Explorer):
             self.ax_f.set_ylim(*f_limits)
         (a, b), (c, d) = objective.bounds
         self._start({
-            "rule": W.Dropdown(options=list(RULES), value=rule, description="update rule", **_WIDE),
+            "rule": dropdown("update rule", rule, RULES),
             "lr": log_slider("learning rate", lr, *lr_range),
             "beta": linear_slider("beta", beta, 0.0, 0.99, 0.01),
             # a new step count moves the f panel's x-axis, i.e. a background redraw: on release
-            "steps": int_slider("steps", steps, 1, max_steps, continuous_update=False),
+            "steps": int_slider("steps", steps, 1, max_steps, continuous_update=False, widen="max_steps"),
             "x0": linear_slider("start x1", start[0], a, b, (b - a) / 200),
             "y0": linear_slider("start x2", start[1], c, d, (d - c) / 200),
         })

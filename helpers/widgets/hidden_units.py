@@ -8,7 +8,7 @@ from ..nn import MLP
 from ..optim import Momentum
 from ..plots import CLASS_COLORS
 from ..train import fit
-from .base import Explorer, int_slider, log_slider
+from .base import Explorer, class_labels, int_slider, log_slider
 
 __all__ = ["HiddenUnitsExplorer"]
 
@@ -19,7 +19,8 @@ class HiddenUnitsExplorer(Explorer):
     Every slider move trains a fresh D-NH-K network with :func:`helpers.train.fit` (``epochs``
     full-batch steps of momentum ``beta``) and draws its loss and the classes it assigns on
     the plane ``x = center + u1 * basis[:, 0] + u2 * basis[:, 1]``, where a point x is drawn
-    at ``(x - center) @ basis``. basis (D, 2); center (D,), zeros by default.
+    at ``(x - center) @ basis``. basis (D, 2); center (D,), zeros by default. y_train, y_test:
+    integer labels (N,) or one-hot rows (N, K).
     make_model : optional (sizes, seed) -> MLP (e.g. with drawn biases) instead of activation, init
     """
 
@@ -27,14 +28,14 @@ class HiddenUnitsExplorer(Explorer):
                  epochs=300, beta=0.0, activation="softplus", init=0.05, seed=0, max_hidden=32,
                  lr_range=(-3, 1), resolution=120, margin=0.5, axis_labels=("PC 1", "PC 2"), make_model=None):
         super().__init__()
-        self.X_train, self.y_train = np.asarray(X_train, dtype=np.float64), np.asarray(y_train)
-        self.X_test, self.y_test = np.asarray(X_test, dtype=np.float64), np.asarray(y_test)
+        self.X_train, (self.y_train, k_train) = np.asarray(X_train, dtype=np.float64), class_labels(y_train, "y_train")
+        self.X_test, (self.y_test, k_test) = np.asarray(X_test, dtype=np.float64), class_labels(y_test, "y_test")
         D = self.X_train.shape[1]
         self.basis = np.asarray(basis, dtype=np.float64)
         if self.basis.shape != (D, 2):
             raise ValueError(f"basis must have shape ({D}, 2), got {self.basis.shape}")
         self.center = np.zeros(D) if center is None else np.asarray(center, dtype=np.float64)
-        self.n_classes = int(max(self.y_train.max(), self.y_test.max())) + 1
+        self.n_classes = max(int(max(self.y_train.max(), self.y_test.max())) + 1, k_train or 0, k_test or 0)
         self.epochs, self.beta = int(epochs), float(beta)
         self.activation, self.init, self.seed = activation, init, seed
         self.make_model = make_model or (lambda sizes, seed: MLP(sizes, hidden=activation, init=init, seed=seed))
@@ -65,7 +66,7 @@ class HiddenUnitsExplorer(Explorer):
         self.ax_loss.legend(loc="lower left", fontsize=8)
         self.info = self._note(self.ax_loss, 0.97, fontsize=9)
         self._start({
-            "hidden": int_slider("hidden units NH", hidden, 1, max_hidden, continuous_update=False),
+            "hidden": int_slider("hidden units NH", hidden, 1, max_hidden, continuous_update=False, widen="max_hidden"),
             "lr": log_slider("learning rate", lr, *lr_range, continuous_update=False),
         })
 

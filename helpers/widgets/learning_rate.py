@@ -53,7 +53,7 @@ class LearningRateExplorer(Explorer):
         self.ax_many.legend(fontsize=8, loc="lower left")
         self.status = self._note(self.ax_many, fontsize=8)
         self._start({"lr": log_slider("learning rate", lr, *lr_range),
-                     "steps": int_slider("steps", steps, 1, max_steps)})
+                     "steps": int_slider("steps", steps, 1, max_steps, widen="max_steps")})
 
     def _measure(self, obj, theta):
         return float(obj.f(theta) if self.error is None else self.error(theta))

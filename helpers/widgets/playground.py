@@ -9,7 +9,7 @@ import numpy as np
 from ..nn import MLP
 from ..optim import Momentum
 from ..train import fit
-from .base import _WIDE, Explorer, int_slider, linear_slider, log_slider, snap
+from .base import _WIDE, Explorer, class_labels, int_slider, linear_slider, log_slider, snap
 
 __all__ = ["PlaygroundExplorer"]
 
@@ -20,20 +20,23 @@ class PlaygroundExplorer(Explorer):
     :func:`helpers.train.fit` takes full-batch steps of ``rule`` (:class:`helpers.optim.Momentum`)
     on ``model``; ``losses`` holds the loss before each step so far, ``proba`` the image's
     P(class 1). A new learning rate or beta keeps the weights and the velocity; new hidden
-    units or seed start from a new initialization. X (S, 2), y (S,) in {0, 1}.
+    units or seed start from a new initialization. After a run diverged, Train or Step starts
+    again from the initial weights (with the settings then on the sliders). X (S, 2); y: 0/1
+    labels (S,) or one-hot rows (S, 2).
     """
 
     colors = 128  # the probability map is a smooth gradient
 
     def __init__(self, X, y, hidden=4, lr=0.1, beta=0.9, seed=0, steps=300, resolution=100,
-                 margin=0.5, max_hidden=16, frame_interval=0.1):
+                 margin=0.5, max_hidden=16, frame_interval=0.1, lr_range=(-3, 0.5)):
         super().__init__()
         self.X = np.ascontiguousarray(X, dtype=np.float64)
-        self.y = np.asarray(y).reshape(-1)
+        self.y, k = class_labels(y)
         if self.X.ndim != 2 or self.X.shape[1] != 2 or self.y.shape != (self.X.shape[0],):
-            raise ValueError(f"X must be (S, 2) and y (S,); got {self.X.shape} and {self.y.shape}")
-        if not np.isin(self.y, (0, 1)).all():
-            raise ValueError("y must hold 0/1 labels")
+            raise ValueError(f"X must be (S, 2) and y (S,) or (S, 2) one-hot; got {self.X.shape} and "
+                             f"{np.shape(y)}")
+        if k not in (None, 2) or self.y.max() > 1:
+            raise ValueError("y must hold 0/1 labels (or one-hot rows of two classes)")
         self.frame_interval, self._res = float(frame_interval), resolution
         self.ax, self.ax_loss = self.fig.subplots(1, 2, width_ratios=[1, 1.1])
         # one RGB image: the probability through a colour map, black where the predicted
@@ -48,13 +51,13 @@ class PlaygroundExplorer(Explorer):
         self.curve = self._line(self.ax_loss, color="tab:red", linewidth=1.4)
         self.status = self._note(self.ax_loss, 0.97, 0.96, fontsize=9)
         self.ax_loss.set(xlabel="iteration", ylabel="loss (binary cross-entropy)", yscale="log", title="Training loss")
-        self.controls = {
-            "lr": log_slider("learning rate", lr, -3, 0.5),
+        self._set_controls({
+            "lr": log_slider("learning rate", lr, *lr_range),
             "beta": linear_slider("momentum beta", beta, 0.0, 0.99, 0.01),
-            "hidden": int_slider("hidden units", hidden, 1, max_hidden, continuous_update=False),
+            "hidden": int_slider("hidden units", hidden, 1, max_hidden, continuous_update=False, widen="max_hidden"),
             "seed": int_slider("init seed", seed, 0, 20, continuous_update=False),
             "steps": int_slider("steps per Train", steps, 10, 3000, step=10, continuous_update=False),
-        }
+        })
         self.train_button, self.step_button, self.reset_button = buttons = [
             W.Button(description="Train", button_style="primary"), W.Button(description="Step"),
             W.Button(description="Reset")]
@@ -68,7 +71,7 @@ class PlaygroundExplorer(Explorer):
         v = self.values()
         self.model = MLP((2, v["hidden"], 1), hidden="relu", output="sigmoid", seed=v["seed"])
         self.rule = Momentum(v["lr"], v["beta"])
-        self.losses, self.diverged = [], False
+        self.losses, self.diverged, self.restarted = [], False, False
 
     def reset(self):
         """A fresh initialization (same hidden units and seed); the loss curve starts again."""
@@ -77,13 +80,17 @@ class PlaygroundExplorer(Explorer):
         self.refresh()
 
     def _on_change(self, change):
-        name = next(k for k, w in self.controls.items() if w is change.owner)
-        if name in ("hidden", "seed"):
+        v, shown = self.values(), self._shown
+        moved = {k for k in v if v[k] != shown.get(k)}
+        if not moved:  # the browser's echo of a value already shown
+            return
+        if moved & {"hidden", "seed"}:
             self._new_model()
-        elif name in ("lr", "beta"):  # the user's new setting; weights and velocity stay
-            setattr(self.rule, name, float(change.new))
-        elif name == "steps":
-            self.progress.max = int(change.new)
+        else:  # the user's new learning rate or beta; weights and velocity stay
+            self.rule.lr, self.rule.beta = v["lr"], v["beta"]
+        self.progress.max = v["steps"]
+        if moved == {"steps"}:
+            shown["steps"] = v["steps"]
             return  # nothing on the picture depends on it
         self.refresh()
 
@@ -94,7 +101,7 @@ class PlaygroundExplorer(Explorer):
 
     def train(self, steps=None):
         """Take ``steps`` (default: the slider's value) steps, drawing a frame about every ``frame_interval`` s."""
-        steps = self.controls["steps"].value if steps is None else int(steps)
+        steps = self.values()["steps"] if steps is None else int(steps)
         self.progress.max = max(steps, 1)
         self.progress.value = 0
         self._fit(steps, frames=True)
@@ -102,8 +109,11 @@ class PlaygroundExplorer(Explorer):
         self.refresh()
 
     def _fit(self, steps, frames):
-        if self.diverged or steps < 1:
+        if steps < 1:
             return
+        if self.diverged:  # what the message promised: start again from the initial weights
+            self._new_model()
+            self.restarted = True
         done, last = len(self.losses), [time.perf_counter()]
 
         def on_epoch(epoch, hist):
@@ -135,9 +145,10 @@ class PlaygroundExplorer(Explorer):
         xmax = 50 * 2 ** int(np.ceil(np.log2(max(n, 50) / 50)))
         self.set_limits(self.ax_loss, (0, xmax), snap(self.losses, 1, log=True, include=(1e-2, 1.0)))
         if self.diverged:
-            text = "diverged: lower the learning rate"
+            text = "diverged: lower the learning rate;\nTrain or Step starts again\nfrom the initial weights"
         elif n:
             text = f"loss {self.losses[-1]:.4f}\ntrain accuracy {self.model.accuracy(self.X, self.y):.3f}"
+            text += "\n(started again from\nthe initial weights)" if self.restarted else ""
         else:
             text = "untrained"
         self.status.set_text(f"iteration {n}\n{text}")

@@ -41,7 +41,7 @@ class ChainExplorer(Explorer):
             a.set_xlim(0.5, max_depth + 0.5)
             a.xaxis.set_major_locator(MaxNLocator(integer=True))
         self._start({
-            "depth": int_slider("depth L", depth, 1, max_depth),
+            "depth": int_slider("depth L", depth, 1, max_depth, widen="max_depth"),
             "w": linear_slider("weight w", w, -8.0, 8.0, 0.05),
             "b": linear_slider("bias b", b, -6.0, 6.0, 0.05),
             "x": linear_slider("input x", x, -3.0, 3.0, 0.05),

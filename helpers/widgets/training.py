@@ -9,7 +9,7 @@ from ..nn import MLP
 from ..optim import RULES, cosine, make_rule
 from ..plots import epoch_axes
 from ..train import fit
-from .base import _WIDE, Explorer, int_slider, linear_slider, log_slider, snap
+from .base import Explorer, _in_range, class_labels, dropdown, int_slider, linear_slider, log_slider, snap
 
 __all__ = ["TrainingExplorer"]
 
@@ -19,9 +19,10 @@ class TrainingExplorer(Explorer):
 
     Train calls :func:`helpers.train.fit` on a fresh network (same seed: equal settings, equal
     curves), redrawing at most ``fps`` times a second; a slider only sets up the next run.
-    X_train (N, D), y_train (N,), X_test (M, D), y_test (M,): integer labels.
+    X_train (N, D), X_test (M, D); y_train, y_test: integer labels (N,), (M,) or one-hot rows (N, K), (M, K).
+    Every setting must lie in its control's range (an error names the range and how to widen it).
     test_label : the second set's name ("validation" while settings are chosen on it)
-    l2 : the c of c * sum |W|^2; the left end of its slider, 10**l2_range[0], means 0
+    l2 : the c of c * sum |W|^2, 0 or from 10**l2_range[0] up; the slider's left end means 0
     rule : a name of helpers.optim.RULES (beta is Adam's beta1); cosine: helpers.optim.cosine
     dtype : None follows X_train (float32 stays float32)
     batch_range : (min, max, step) of the batch-size slider; max is capped at N
@@ -35,12 +36,12 @@ class TrainingExplorer(Explorer):
                  max_hidden=256, max_epochs=100, batch_range=(8, 512, 8), lr_range=(-4, 0), l2_range=(-6, -1), fps=10.0,
                  train=True, test_label="test"):
         super().__init__()
-        self.X_train, self.y_train = np.asarray(X_train), np.asarray(y_train)
-        self.X_test, self.y_test = np.asarray(X_test), np.asarray(y_test)
+        self.X_train, (self.y_train, k_train) = np.asarray(X_train), class_labels(y_train, "y_train")
+        self.X_test, (self.y_test, k_test) = np.asarray(X_test), class_labels(y_test, "y_test")
         if self.X_train.ndim != 2 or self.X_test.ndim != 2 or self.X_train.shape[1] != self.X_test.shape[1]:
             raise ValueError(f"X_train and X_test must be (N, D) and (M, D); got {self.X_train.shape} "
                              f"and {self.X_test.shape}")
-        self.n_classes = int(max(self.y_train.max(), self.y_test.max())) + 1
+        self.n_classes = max(int(max(self.y_train.max(), self.y_test.max())) + 1, k_train or 0, k_test or 0)
         self.activation, self.init, self.seed = activation, init, seed
         self.dtype = np.dtype(dtype) if dtype is not None else (
             self.X_train.dtype if self.X_train.dtype in (np.float32, np.float64) else np.dtype(np.float64))
@@ -60,19 +61,21 @@ class TrainingExplorer(Explorer):
                                         fontweight="bold")
         self.status = self.dynamic(self.fig.text(0.5, 0.015, "", ha="center", va="bottom", fontsize=9, linespacing=1.5))
         self._l2_off = 10.0 ** l2_range[0]
-        bmax = min(int(batch_range[1]), self.X_train.shape[0])
+        if l2 != 0:  # 0 is the slider's left end; any other value must lie on the slider
+            _in_range("L2 penalty c", l2, 10.0 ** l2_range[0], 10.0 ** l2_range[1], "l2_range, or pass l2=0")
+        bmin, bmax = min(int(batch_range[0]), self.X_train.shape[0]), min(int(batch_range[1]), self.X_train.shape[0])
         self.button = W.Button(description="Train", button_style="primary", layout=W.Layout(width="120px"))
         self.button.on_click(self.train)
         self.progress = W.IntProgress(value=0, min=0, max=epochs, description="epoch", layout=W.Layout(width="330px"))
         self._start({
-            "rule": W.Dropdown(options=list(RULES), value=rule, description="update rule", **_WIDE),
+            "rule": dropdown("update rule", rule, RULES),
             "lr": log_slider("learning rate", lr, *lr_range, continuous_update=False),
-            "hidden": int_slider("hidden units", hidden, 1, max_hidden, continuous_update=False),
-            "batch_size": int_slider("batch size", min(batch_size, bmax), min(int(batch_range[0]), bmax), bmax,
-                                     batch_range[2], continuous_update=False),
-            "epochs": int_slider("epochs", epochs, 1, max_epochs, continuous_update=False),
+            "hidden": int_slider("hidden units", hidden, 1, max_hidden, continuous_update=False, widen="max_hidden"),
+            "batch_size": int_slider("batch size", batch_size, bmin, bmax, batch_range[2], continuous_update=False,
+                                     widen=f"batch_range (its top is cut to the {self.X_train.shape[0]} samples)"),
+            "epochs": int_slider("epochs", epochs, 1, max_epochs, continuous_update=False, widen="max_epochs"),
             "l2": log_slider("L2 penalty c", max(l2, self._l2_off), *l2_range, continuous_update=False,
-                             readout_format=".1e"),
+                             readout_format=".1e", widen="l2_range"),
             "beta": linear_slider("beta", beta, 0.0, 0.99, 0.01, continuous_update=False),
             "cosine": W.Checkbox(value=bool(cosine), description="cosine lr decay", indent=False),
         }, extra=(self.button, self.progress), rect=(0, 0.12, 1, 1))

@@ -1,14 +1,18 @@
-"""Real-browser end-to-end test: every notebook runs in JupyterLab in headless chromium.
+"""Real-browser end-to-end test: a student's session in every notebook, in JupyterLab and Notebook 7.
 
-For each notebooks/*.ipynb the script opens the notebook in JupyterLab, clears the stored
-outputs and runs all cells through the menus (Edit > Clear Outputs of All Cells, Run > Run
-All Cells), waits until every code cell has a fresh execution count and the kernel is idle,
-and checks that no cell shows an error. Then, for every explorer whose controls include a
-learning-rate slider, it types a new value into the slider's readout (click, select all,
-type, Enter) and checks that the explorer's image changed (a live-training explorer that
-redraws only on Train gets one press of Train). Screenshots go to build/e2e/; the first
-explorer of each notebook that passes (its first figure when it has none) is copied to
-docs/screenshots/<stem>.png, small enough for the README.
+For each notebook (notebooks/ and exercises/), in JupyterLab (/lab/tree/...) and in Jupyter
+Notebook 7 (/notebooks/..., the same server), the script opens the notebook, clears the stored
+outputs and runs all cells through the menus (Edit > Clear Outputs of All Cells, Run > Run All
+Cells), waits until every code cell has a fresh execution count and the kernel is idle, and
+checks that no cell shows an error. Then it works every explorer as a student does: each
+slider dragged with the mouse by its handle to both ends and back to the middle (the browser
+sends its own values, ``10 ** position`` for a learning rate), each dropdown through its
+options, each checkbox ticked, each button pressed (the sliders in the middle), waiting for the
+kernel after each; it checks that each explorer's image changed; then Run All once more. No
+error may appear anywhere: not in a cell, and not in the kernel's messages (an error raised in
+a widget callback is sent to the page but shown in no cell; the page's kernel connection is
+watched for it). Screenshots go to build/e2e/; the first explorer of each solution notebook in
+JupyterLab (its first figure when it has none) is copied to docs/screenshots/<stem>.png.
 
 Then a student's session with one exercise notebook (exercises/01_rosenbrock.ipynb): run
 it as handed out (every check says "not yet written"), write a wrong answer into the
@@ -16,22 +20,25 @@ exercise cell (the source's sign slip), run it and its check (the hint appears),
 right answer (the check says correct). The answers are typed into the cell editor; what
 the check must print is computed here with helpers.checks.verdict on the same code.
 
-    .venv/bin/python tests/e2e/run_e2e.py [--no-docs] [--exercise-only] [NOTEBOOK ...]
+    .venv/bin/python tests/e2e/run_e2e.py [--no-docs] [--exercise-only] [--ui {lab,notebook,both}] [NOTEBOOK ...]
 
+NOTEBOOK: a name (notebooks/NAME) or a path under the repository (exercises/01_rosenbrock.ipynb).
 The browser is Debian's chromium (/usr/bin/chromium) driven by Playwright; Playwright never
 downloads a browser of its own. The JupyterLab server runs from this interpreter's
 environment on 127.0.0.1, on a free port, with a random token (passed in the environment,
 not on the command line other users can read; the browser logs in with it once, and XSRF
 checks stay on) and throw-away settings (autosave off, so the committed notebooks are never
 written); a request without the token is checked to be refused before anything runs, and
-the server is stopped at the end, also on failure. The last line is ``N passed, M failed``; the exit status is 1 when
-anything failed. Not collected by pytest (the file name does not start with test_).
+the server is stopped at the end, also on failure. Notebook 7 keeps its own settings (autosave
+on), so it works on copies of the notebooks in build/e2e/notebook7/. Each page gets
+``exposeAppInBrowser`` set in its configuration (a script run before its own) so that the test
+can watch the kernel connection. The last line is ``N passed, M failed``; the exit status is 1
+when anything failed. Not collected by pytest (the file name does not start with test_).
 """
 
 import argparse
 import io
 import json
-import math
 import os
 import re
 import secrets
@@ -49,6 +56,7 @@ from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
+EXERCISES = REPO / "exercises"
 EXERCISE = ("01_rosenbrock.ipynb", "rosenbrock_grad", "- 2 * (1 - x1)", "+ 2 * (1 - x1)")
 OUT = REPO / "build" / "e2e"
 DOCS = REPO / "docs" / "screenshots"
@@ -56,7 +64,6 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-quic"]
-LR_LABEL = r"learning rate|\blr\b|\beta\b|η"
 VIEWPORT = {"width": 1500, "height": 1000}
 DOCS_MAX_BYTES = 300_000
 
@@ -65,7 +72,9 @@ SCALE = float(os.environ.get("E2E_TIMEOUT_SCALE", "1"))
 T_SERVER = 120 * SCALE     # server answers /api/status
 T_OPEN = 120 * SCALE       # notebook rendered and its kernel idle
 T_RUN = 300 * SCALE        # Run All Cells finished
-T_IMAGE = 60 * SCALE       # explorer image changed after a slider edit
+T_IMAGE = 60 * SCALE       # explorer image loaded
+T_MOVE = 300 * SCALE       # the kernel idle again after a control moved (Train runs to its end)
+UIS = {"lab": "JupyterLab", "notebook": "Notebook 7"}
 POLL = 0.25
 
 
@@ -307,30 +316,70 @@ JS_STATE = """() => {
           status: ind ? ind.getAttribute('data-status') : null};
 }""".replace("__PANEL__", JS_PANEL)
 
-# Tag every explorer (a widget box holding a widget image) and its learning-rate slider.
-JS_EXPLORERS = """(pattern) => {
+# Tag every explorer (a widget box holding a widget image) and each of its controls.
+JS_EXPLORERS = """() => {
   const panel = __PANEL__;
-  const lr = new RegExp(pattern, 'i');
   const found = [];
   panel.querySelectorAll('img.widget-image').forEach((img, i) => {
     const box = img.closest('.widget-hbox, .widget-vbox, .widget-box') || img.parentElement;
     box.setAttribute('data-e2e-explorer', i);
     img.setAttribute('data-e2e-image', i);
-    const info = {index: i, slider: null, label: null, sliders: [], train: false};
-    box.querySelectorAll('.widget-slider').forEach(s => {
-      const label = ((s.querySelector('.widget-label') || {}).textContent || '').trim();
-      info.sliders.push(label);
-      if (info.slider === null && lr.test(label) && s.querySelector('.widget-readout')) {
-        s.setAttribute('data-e2e-lr', i);
-        info.slider = i;
-        info.label = label;
-      }
+    const controls = [];
+    const selector = '.widget-slider, .widget-dropdown, .widget-checkbox, button.widget-button';
+    box.querySelectorAll(selector).forEach((el, j) => {
+      const kind = el.matches('button') ? 'button' : el.matches('.widget-slider') ? 'slider'
+        : el.matches('.widget-dropdown') ? 'dropdown' : 'checkbox';
+      const id = i + '-' + j;
+      el.setAttribute('data-e2e-control', id);
+      const label = kind === 'button' ? el.textContent.trim()
+        : ((el.querySelector('.widget-label') || {}).textContent || '').trim();
+      controls.push({id, kind, label, options: el.querySelectorAll('option').length});
     });
-    info.train = [...box.querySelectorAll('button')].some(b => /^\\s*Train\\s*$/.test(b.textContent));
-    found.push(info);
+    found.push({index: i, controls});
   });
   return found;
 }""".replace("__PANEL__", JS_PANEL)
+
+# The execution counts of the code cells (null: none), and how many are running.
+JS_COUNTS = """() => {
+  const cells = [...__PANEL__.querySelectorAll('.jp-Notebook .jp-CodeCell')];
+  const counts = [], empty = [];
+  let running = 0;
+  for (const c of cells) {
+    const p = ((c.querySelector('.jp-InputArea-prompt') || {}).textContent || '').trim();
+    const m = /^\\[(\\d+)\\]/.exec(p);
+    if (/^\\[\\*\\]/.test(p)) running++;
+    counts.push(m ? parseInt(m[1]) : null);
+    empty.push(!((c.querySelector('.cm-content') || {}).textContent || '').trim());
+  }
+  return {counts, empty, running};
+}""".replace("__PANEL__", JS_PANEL)
+
+# Watch the kernel connection of the notebook shown: every error message (a cell's, or one raised
+# in a widget callback, which no cell shows) and every traceback on stderr, with the type of the
+# message it answers. Needs the app object (exposeAppInBrowser); returns what it could do.
+JS_WATCH = """() => {
+  const app = window.jupyterapp;
+  if (!app) return 'no app object in the page';
+  const w = app.shell.currentWidget;
+  if (!w || !w.sessionContext) return 'no notebook in the main area';
+  window.__e2e = window.__e2e || {errors: []};
+  if (!w.__e2eWatched) {
+    w.sessionContext.iopubMessage.connect((_, msg) => {
+      const t = msg.header.msg_type, c = msg.content || {};
+      const parent = (msg.parent_header || {}).msg_type || 'no request';
+      const where = parent === 'comm_msg' ? 'in a widget callback'
+        : parent === 'execute_request' ? 'in a cell' : parent;
+      if (t === 'error') window.__e2e.errors.push(where + ': ' + c.ename + ': ' + String(c.evalue).slice(0, 200));
+      else if (t === 'stream' && c.name === 'stderr' && /Traceback|Error\\b/.test(c.text))
+        window.__e2e.errors.push(where + ', on stderr: ' + c.text.trim().split('\\n').slice(-1)[0].slice(0, 200));
+    });
+    w.__e2eWatched = true;
+  }
+  return 'ok';
+}"""
+
+JS_WATCHED = "() => (window.__e2e || {errors: []}).errors.slice()"
 
 JS_LEFT_OPEN = """() => { const s = document.querySelector('#jp-left-stack');
   return !!s && !s.classList.contains('lm-mod-hidden'); }"""
@@ -353,27 +402,63 @@ JS_EXTENT = """(box) => {
 
 JS_IMAGE = """(img) => ({src: img.getAttribute('src') || '', ok: img.complete && img.naturalWidth > 0})"""
 
-JS_SLIDER = """(s) => {
-  const h = s.querySelector('.noUi-handle');
-  const num = a => (h && h.getAttribute(a) !== null) ? parseFloat(h.getAttribute(a)) : NaN;
-  return {readout: (s.querySelector('.widget-readout') || {}).textContent || '',
-          min: num('aria-valuemin'), max: num('aria-valuemax'), now: num('aria-valuenow')};
+JS_TRACK = """(s) => {
+  const base = s.querySelector('.noUi-base') || s.querySelector('.slider');
+  const handle = s.querySelector('.noUi-handle');
+  const box = e => { const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; };
+  return base && handle ? {base: box(base), handle: box(handle),
+                           readout: ((s.querySelector('.widget-readout') || {}).textContent || '').trim()} : null;
 }"""
 
 
-def new_value(slider):
-    """A learning rate inside the slider's range and clearly different from the current one."""
-    value = float(slider["readout"].replace("\u2212", "-"))
-    lo, hi, now = slider["min"], slider["max"], slider["now"]
-    if not all(math.isfinite(v) for v in (lo, hi, now)):
-        return f"{value / 3:.3g}"
-    is_log = value > 0 and abs(math.log10(value) - now) < 0.05 and not math.isclose(value, now)
-    if is_log:  # FloatLogSlider: the handle moves on the exponent
-        step = 0.5 if now - 0.5 < lo else -0.5
-        return f"{10 ** (now + step):.3g}"
-    span = hi - lo
-    target = now - 0.25 * span if now - 0.25 * span >= lo else now + 0.25 * span
-    return f"{target:.3g}"
+# Run in every page before its own scripts: set ``exposeAppInBrowser`` in the page's configuration
+# (the JSON in #jupyter-config-data, read by JupyterLab and Notebook 7 when they start), so that
+# window.jupyterapp gives the test the notebook's kernel connection. (Serving a rewritten page
+# instead would make chromium block the page's websockets to 127.0.0.1.)
+JS_EXPOSE_APP = """(() => {
+  const patch = el => {
+    try { const c = JSON.parse(el.textContent); c.exposeAppInBrowser = true; el.textContent = JSON.stringify(c); }
+    catch (e) { /* not a Jupyter page */ }
+  };
+  const found = document.getElementById('jupyter-config-data');
+  if (found) { patch(found); return; }
+  const seen = new MutationObserver(() => {
+    const el = document.getElementById('jupyter-config-data');
+    if (el) { seen.disconnect(); patch(el); }
+  });
+  seen.observe(document, {childList: true, subtree: true});
+})();"""
+
+
+def drag(page, slider, pct):
+    """Drag a slider's handle with the mouse to ``pct`` percent of its track (past an end for 0 or 100)."""
+    slider.scroll_into_view_if_needed()
+    box = slider.evaluate(JS_TRACK)
+    if box is None:
+        raise Failure("a slider without a track and a handle")
+    base, handle = box["base"], box["handle"]
+    x0, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+    x1 = (base["x"] - 30 if pct <= 0 else base["x"] + base["width"] + 30 if pct >= 100
+          else base["x"] + base["width"] * pct / 100)
+    page.mouse.move(x0, y)
+    page.mouse.down()
+    page.mouse.move(x1, y, steps=6)
+    page.mouse.up()
+    return slider.evaluate(JS_TRACK)["readout"]
+
+
+def settle(page, server, name, what):
+    """Wait until the kernel has been idle for ~0.75 s (a control's message may still be on its way)."""
+    time.sleep(0.3)
+    deadline, quiet = time.monotonic() + T_MOVE, 0
+    while quiet < 3:
+        st = page.evaluate(JS_STATE)
+        if st["dialog"]:
+            raise Failure(f"dialog after {what}: {st['dialog']}")
+        quiet = quiet + 1 if st["status"] in ("idle", None) and server.kernel_state(name) == "idle" else 0
+        if time.monotonic() > deadline:
+            raise Failure(f"the kernel still busy {T_MOVE:.0f} s after {what}")
+        time.sleep(POLL)
 
 
 def shot(page, box, path=None):
@@ -463,10 +548,15 @@ def wait_idle(page, server, name, what, timeout):
         time.sleep(POLL / 2 if st["running"] else POLL)
 
 
-def open_and_run_all(page, server, nb, name, notes):
-    """Open ``nb`` in JupyterLab, clear its outputs and Run All Cells; returns (state, seconds)."""
-    # ?reset: a clean workspace, so no earlier notebook is reopened next to this one
-    page.goto(f"{server.base}/lab/tree/{quote(name)}?reset", timeout=T_OPEN * 1000)
+def page_url(server, name, ui):
+    """The page of notebook ``name`` (a path under the server's root) in JupyterLab or Notebook 7."""
+    # ?reset: a clean JupyterLab workspace, so no earlier notebook is reopened next to this one
+    return f"{server.base}/lab/tree/{quote(name)}?reset" if ui == "lab" else f"{server.base}/notebooks/{quote(name)}"
+
+
+def open_and_run_all(page, server, nb, name, notes, ui="lab"):
+    """Open ``nb`` in JupyterLab or Notebook 7, clear its outputs and Run All Cells; returns (state, seconds)."""
+    page.goto(page_url(server, name, ui), timeout=T_OPEN * 1000)
     n_cells = len(json.loads(nb.read_text(encoding="utf-8"))["cells"])
     deadline = time.monotonic() + T_OPEN
     while True:
@@ -482,6 +572,9 @@ def open_and_run_all(page, server, nb, name, notes):
         time.sleep(POLL)
     if st["cells"] != n_cells:
         notes.append(f"{st['cells']} cells in the page, {n_cells} in the file")
+    watching = page.evaluate(JS_WATCH)
+    if watching != "ok":
+        notes.append(f"kernel messages not watched ({watching}): errors in widget callbacks go unseen")
     # the notebook must be the current widget for the menus to act on it
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell .jp-InputArea-prompt").first.click()
     # the file browser closed, as a student does for a wide explorer (View > Show Left Sidebar)
@@ -498,30 +591,90 @@ def open_and_run_all(page, server, nb, name, notes):
     return wait_idle(page, server, name, "Run All Cells", T_RUN), time.monotonic() - t_run
 
 
-def run_notebook(ctx, server, nb, docs):
-    stem, name = nb.stem, nb.relative_to(REPO).as_posix()
+def run_all_again(page, server, name):
+    """Run > Run All Cells on a notebook that has run: wait until every code cell has a newer count."""
+    before = max([c for c in page.evaluate(JS_COUNTS)["counts"] if c is not None], default=0)
+    t0 = time.monotonic()
+    menu(page, "Run", "runmenu:run-all", "Run All Cells")
+    deadline, quiet = time.monotonic() + T_RUN, 0
+    while quiet < 3:
+        cc, st = page.evaluate(JS_COUNTS), page.evaluate(JS_STATE)
+        done = all(e or (c is not None and c > before) for c, e in zip(cc["counts"], cc["empty"], strict=True))
+        quiet = quiet + 1 if (done or st["errors"]) and not cc["running"] and server.kernel_state(name) == "idle" else 0
+        if st["dialog"]:
+            raise Failure(f"dialog while running all again: {st['dialog']}")
+        if time.monotonic() > deadline:
+            left = sum(not e and (c is None or c <= before) for c, e in zip(cc["counts"], cc["empty"], strict=True))
+            raise Failure(f"Run All again not finished after {T_RUN:.0f} s ({left} cells not run again)")
+        time.sleep(POLL)
+    return page.evaluate(JS_STATE), time.monotonic() - t0
+
+
+def errors_now(page, what):
+    """Every error shown in a cell or seen on the kernel connection, as lines."""
+    st = page.evaluate(JS_STATE)
+    return [f"{what}: {e}" for e in st["errors"] + page.evaluate(JS_WATCHED)]
+
+
+def work_controls(page, server, name, explorer):
+    """Move every control of one explorer as a student does; returns (controls, moves, presses)."""
+    i = explorer["index"]
+    moves = presses = 0
+    for c in explorer["controls"]:  # the sliders first, each left in the middle
+        el = page.locator(f'[data-e2e-control="{c["id"]}"]')
+        if c["kind"] == "slider":
+            for pct in (0, 100, 50):
+                drag(page, el, pct)
+                moves += 1
+                settle(page, server, name, f"explorer {i + 1}: {c['label']} dragged to {pct} %")
+        elif c["kind"] == "dropdown":
+            select = el.locator("select")
+            start = select.evaluate("s => s.selectedIndex")
+            for k in range(1, c["options"] + 1):  # every other option, then the first one again
+                select.select_option(index=(start + k) % c["options"])
+                moves += 1
+                settle(page, server, name, f"explorer {i + 1}: {c['label']} option {(start + k) % c['options']}")
+        elif c["kind"] == "checkbox":
+            el.locator("input").click()
+            moves += 1
+            settle(page, server, name, f"explorer {i + 1}: {c['label']} ticked")
+    for c in explorer["controls"]:  # then the buttons, with the sliders in the middle
+        if c["kind"] == "button":
+            button = page.locator(f'[data-e2e-control="{c["id"]}"]')
+            button.scroll_into_view_if_needed()
+            button.click()
+            presses += 1
+            settle(page, server, name, f"explorer {i + 1}: {c['label']} pressed")
+    return len(explorer["controls"]), moves, presses
+
+
+def run_session(ctx, server, nb, ui, docs):
+    """A student's session in one notebook and one interface; returns (ok, summary, notes, shots, seconds)."""
+    source = nb
+    if ui == "notebook":  # Notebook 7 saves on its own (its settings are the user's): it gets a copy
+        nb = OUT / "notebook7" / nb.relative_to(REPO)
+        nb.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, nb)
+    stem, name = f"{source.parent.name}-{source.stem}-{ui}", nb.relative_to(REPO).as_posix()
     shots, notes = [], []
     page = ctx.new_page()
     page_errors = []
     page.on("pageerror", lambda e: page_errors.append(str(e)))
     page.on("dialog", lambda d: d.dismiss())
     t0 = time.monotonic()
-    original = nb.read_bytes()
+    original = source.read_bytes()
     try:
-        # ?reset: a clean workspace, so no earlier notebook is reopened next to this one
-        page.goto(f"{server.base}/lab/tree/{quote(name)}?reset", timeout=T_OPEN * 1000)
-        st, run_s = open_and_run_all(page, server, nb, name, notes)
-        if st["errors"]:
+        st, run_s = open_and_run_all(page, server, nb, name, notes, ui)
+        errors = errors_now(page, "Run All")
+        if errors:
             path = OUT / f"{stem}-error.png"
             page.screenshot(path=str(path))
             shots.append(path)
-            raise Failure(f"error output in {st['errors'][0]}" +
-                          (f" (+{len(st['errors']) - 1} more)" if len(st["errors"]) > 1 else ""))
+            raise Failure(errors[0] + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""))
         notes.extend(f"stderr in {w}" for w in st["warnings"])
-        summary = f"ran {st['counted']} code cells in {run_s:.1f} s"
+        summary = [f"ran {st['counted']} code cells in {run_s:.0f} s"]
 
-        explorers = page.evaluate(JS_EXPLORERS, LR_LABEL)
-        with_lr = [e for e in explorers if e["slider"] is not None]
+        explorers = page.evaluate(JS_EXPLORERS)
         docs_png = None
         for e in explorers:
             img = page.locator(f'[data-e2e-image="{e["index"]}"]')
@@ -532,76 +685,60 @@ def run_notebook(ctx, server, nb, docs):
             docs_png = shot(page, page.locator('[data-e2e-explorer="0"]'))
         else:
             notes.append("no explorer (no widget image) in this notebook")
-        if explorers and not with_lr:
-            notes.append("no learning-rate slider in its explorers: run checked only")
 
-        moved = []
-        for e in with_lr:
+        t_moves, totals = time.monotonic(), [0, 0, 0]
+        for e in explorers:
             i = e["index"]
-            box = page.locator(f'[data-e2e-explorer="{i}"]')
-            img = page.locator(f'[data-e2e-image="{i}"]')
-            slider = page.locator(f'[data-e2e-lr="{i}"]')
+            box, img = page.locator(f'[data-e2e-explorer="{i}"]'), page.locator(f'[data-e2e-image="{i}"]')
             box.scroll_into_view_if_needed()
             src0 = img.evaluate(JS_IMAGE)["src"]
             clipped = box.evaluate(JS_CLIPPED)
             if clipped:
                 notes.append(f"explorer {i + 1}: controls clipped at this width ({', '.join(clipped)} shown)")
-            shot(page, box, OUT / f"{stem}-explorer{i + 1}-before.png")
-            before_img = img.screenshot()
-            shots.append(OUT / f"{stem}-explorer{i + 1}-before.png")
-            state = slider.evaluate(JS_SLIDER)
-            old, new = state["readout"].strip(), new_value(state)
-            readout = slider.locator(".widget-readout")
-            readout.click()
-            page.keyboard.press("Control+A")
-            page.keyboard.type(new)
-            if readout.inner_text().strip() != new:  # select-all did not stay in the readout
-                readout.fill(new)
-            page.keyboard.press("Enter")
-            how = ""
-            if not wait_image_change(page, img, src0, T_IMAGE if not e["train"] else 10 * SCALE):
-                if not e["train"]:
-                    raise Failure(f"explorer {i + 1}: image unchanged {T_IMAGE:.0f} s after "
-                                  f"{e['label']} {old} -> {new}")
-                # a live-training explorer may apply the rate on the next Train
-                box.get_by_role("button", name="Train").first.click()
-                how = " + Train"
-                if not wait_image_change(page, img, src0, T_IMAGE):
-                    raise Failure(f"explorer {i + 1}: image unchanged after {e['label']} {old} -> {new} and Train")
-            shown = slider.evaluate(JS_SLIDER)["readout"].strip()
-            after_path = OUT / f"{stem}-explorer{i + 1}-after.png"
-            shot(page, box, after_path)
-            after_img = img.screenshot()
-            shots.append(after_path)
-            if after_img == before_img:
-                raise Failure(f"explorer {i + 1}: new image src but the same pixels after "
-                              f"{e['label']} {old} -> {new}")
-            moved.append(f"{e['label']} {old} -> {shown}{how}: image changed")
+            before = OUT / f"{stem}-explorer{i + 1}-before.png"
+            shot(page, box, before)
+            shots.append(before)
+            for k, n in enumerate(work_controls(page, server, name, e)):
+                totals[k] += n
+            errors = errors_now(page, f"explorer {i + 1}")
+            if errors:
+                raise Failure(errors[0] + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""))
+            if not wait_image_change(page, img, src0, T_IMAGE):
+                raise Failure(f"explorer {i + 1}: image unchanged after every control was moved")
+            after = OUT / f"{stem}-explorer{i + 1}-after.png"
+            shot(page, box, after)
+            shots.append(after)
+        summary.append(f"{len(explorers)} explorer(s): {totals[0]} controls ({totals[1]} moves, "
+                       f"{totals[2]} presses) in {time.monotonic() - t_moves:.0f} s")
 
-        # a callback that raised after the slider move shows up as an error output too
-        st = page.evaluate(JS_STATE)
-        if st["errors"]:
-            raise Failure(f"error output after the slider move in {st['errors'][0]}")
+        st, again_s = run_all_again(page, server, name)
+        errors = errors_now(page, "Run All again")
+        if errors:
+            path = OUT / f"{stem}-error.png"
+            page.screenshot(path=str(path))
+            shots.append(path)
+            raise Failure(errors[0] + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""))
+        summary.append(f"ran all again in {again_s:.0f} s, no error")
         if page_errors:
             notes.append(f"{len(page_errors)} JavaScript error(s), first: {page_errors[0][:150]}")
 
         full = OUT / f"{stem}-notebook.png"
         page.screenshot(path=str(full))
         shots.append(full)
-        if docs_png is None:
-            outputs = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output img")
-            if outputs.count():
-                outputs.first.scroll_into_view_if_needed()
-                docs_png = outputs.first.screenshot()
-        if docs and docs_png is not None:
-            shots.append(write_docs_png(stem, docs_png))
-        parts = [summary, f"{len(explorers)} explorer(s)"] + moved
-        return True, "; ".join(parts), notes, shots, time.monotonic() - t0
+        if docs and ui == "lab" and source.parent == NOTEBOOKS:
+            if docs_png is None:
+                outputs = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output img")
+                if outputs.count():
+                    outputs.first.scroll_into_view_if_needed()
+                    docs_png = outputs.first.screenshot()
+            if docs_png is not None:
+                shots.append(write_docs_png(source.stem, docs_png))
+        return True, "; ".join(summary), notes, shots, time.monotonic() - t0, totals
     except Exception as e:  # ours, a Playwright timeout or a page that went away: still one line
-        return False, reason(e), notes, shots + [failure_shot(page, stem)], time.monotonic() - t0
+        return False, reason(e), notes, shots + [failure_shot(page, stem)], time.monotonic() - t0, [0, 0, 0]
     finally:
         close(page, server)
-        if nb.exists() and nb.read_bytes() != original:
+        if source.exists() and source.read_bytes() != original:
             notes.append("the notebook file changed during the run (edited by someone, or saved)")
 
 
@@ -712,9 +849,12 @@ def failure_shot(page, stem):
 # --------------------------------------------------------------------------- main
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="*", help="notebook names or paths (default: notebooks/*.ipynb)")
+    parser.add_argument("notebooks", nargs="*",
+                        help="names (in notebooks/) or paths; default: notebooks/*.ipynb and exercises/*.ipynb")
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/screenshots/")
     parser.add_argument("--exercise-only", action="store_true", help="only the student's session with an exercise")
+    parser.add_argument("--ui", choices=("lab", "notebook", "both"), default="both",
+                        help="JupyterLab, Notebook 7, or each notebook in both (the default)")
     args = parser.parse_args(argv)
 
     # SIGTERM (a CI timeout, kill) must still reach the finally blocks that stop the server
@@ -726,14 +866,15 @@ def main(argv=None):
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # the system chromium only
 
     if args.notebooks:
-        nbs = [NOTEBOOKS / Path(n).name for n in args.notebooks]
-        missing = [n.name for n in nbs if not n.exists()]
+        nbs = [REPO / n if "/" in n else NOTEBOOKS / n for n in args.notebooks]
+        missing = [rel(n) for n in nbs if not n.is_file()]
         if missing:
             log(f"no such notebook: {', '.join(missing)}")
             log(f"0 passed, {len(missing)} failed")
             return 1
     else:
-        nbs = sorted(NOTEBOOKS.glob("*.ipynb"))
+        nbs = sorted(NOTEBOOKS.glob("*.ipynb")) + sorted(EXERCISES.glob("*.ipynb"))
+    uis = ("lab", "notebook") if args.ui == "both" else (args.ui,)
     if not nbs:
         log("no notebooks in notebooks/: nothing to run")
         log("0 passed, 0 failed")
@@ -742,8 +883,10 @@ def main(argv=None):
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.png"):
         old.unlink()
+    shutil.rmtree(OUT / "notebook7", ignore_errors=True)
     (OUT / "jupyter.log").unlink(missing_ok=True)
     passed = failed = 0
+    worked = [0, 0, 0]  # controls, moves, presses
     start = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="e2e-")
     server = Server(tmp)
@@ -764,15 +907,20 @@ def main(argv=None):
             try:
                 server.login(ctx)
                 ctx.set_default_timeout(30_000 * SCALE)
+                ctx.add_init_script(JS_EXPOSE_APP)
                 exe = check_flags(profile)
                 version = ctx.browser.version if ctx.browser else "?"
                 log(f"chromium {version} ({exe}), fresh profile, flags: {' '.join(CHROMIUM_ARGS)}")
+                docs = not args.no_docs
                 runs = [] if args.exercise_only else \
-                    [(nb.name, lambda nb=nb: run_notebook(ctx, server, nb, not args.no_docs)) for nb in nbs]
+                    [(f"{rel(nb)} in {UIS[ui]}", lambda nb=nb, ui=ui: run_session(ctx, server, nb, ui, docs))
+                     for ui in uis for nb in nbs]
                 if args.exercise_only or not args.notebooks:
                     runs.append((f"exercises/{EXERCISE[0]} ({EXERCISE[1]})", lambda: run_exercise(ctx, server)))
                 for label, run in runs:
-                    ok, what, notes, shots, secs = run()
+                    ok, what, notes, shots, secs, *counts = run()
+                    for k, n in enumerate(counts[0] if counts else ()):
+                        worked[k] += n
                     passed += ok
                     failed += not ok
                     log(f"{'ok  ' if ok else 'FAIL'} {label} ({secs:.0f} s): {what}")
@@ -795,7 +943,8 @@ def main(argv=None):
     finally:
         server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    log(f"e2e: {time.monotonic() - start:.0f} s, server stopped")
+    log(f"e2e: {time.monotonic() - start:.0f} s, {worked[0]} controls worked ({worked[1]} moves, {worked[2]} presses), "
+        "server stopped")
     log(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 and passed > 0 else 1
 

@@ -1,0 +1,186 @@
+"""A student's session, headless: every notebook survives what students do to it.
+
+Each of the 12 notebooks (notebooks/ and exercises/) gets a kernel of its own (nbclient) and:
+
+1. Run All, one cell after another; right after a cell that displays an explorer, its
+   continuous sliders get the value the browser sends back on display (the round trip
+   ``10 ** position`` of a log slider, the stepped value of a linear one);
+2. every control of every explorer (the instances of ``helpers.widgets.base.Explorer`` in the
+   user namespace) is moved through the widget's own message handler, with the values the
+   browser sends: every slider dragged to both ends and back to the middle (a log slider's
+   value is ``base ** position``, the position stepped as noUiSlider steps it), every dropdown
+   option chosen, every checkbox flipped, then every button pressed (sliders in the middle,
+   so runs stay short);
+3. every cell that does not display an explorer is run again, top to bottom;
+4. the kernel is restarted (a new one) and the notebook run all again.
+
+No cell may show an error output at any point. The number of controls moved and cells run
+again is printed in pytest's summary ("student sessions"), with the time of each phase.
+
+The sessions run SESSION_JOBS at a time (default: the number of cores): the work is in the
+kernels, one process each, while this process mostly waits.
+"""
+
+import json
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_core.utils import ensure_event_loop
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
+    (ROOT / "exercises").glob("[0-9][0-9]_*.ipynb"))
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+TIMEOUT = 600  # one cell, seconds: the machine is small and shared
+JOBS = max(1, int(os.environ.get("SESSION_JOBS") or os.cpu_count() or 1))
+
+# The browser's side (tests/_browser.py), sent whole into each kernel as a module of its own.
+KERNEL_CODE = f"""import types as _types
+_session = _types.ModuleType("_session")
+exec({(Path(__file__).with_name("_browser.py")).read_text(encoding="utf-8")!r}, _session.__dict__)
+del _types
+"""
+
+
+def _errors(cell, where):
+    """One line per error output (or traceback on stderr) of a cell."""
+    found = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "error":
+            found.append(f"{where}: {out.ename}: {out.evalue}"[:300])
+        elif out.output_type == "stream" and out.name == "stderr" and "Traceback" in out.text:
+            found.append(f"{where}: traceback on stderr: {out.text.strip().splitlines()[-1]}"[:300])
+    return found
+
+
+def _widget_ids(cell):
+    return {out.data[WIDGET_VIEW]["model_id"] for out in cell.get("outputs", [])
+            if out.output_type == "display_data" and WIDGET_VIEW in out.get("data", {})}
+
+
+def _client(nb, path):
+    return NotebookClient(nb, timeout=TIMEOUT, kernel_name="python3", allow_errors=True,
+                          resources={"metadata": {"path": str(path.parent)}})
+
+
+def _run_code(client, nb, source):
+    """Run ``source`` in the kernel as a cell of its own (kept out of the history); its outputs."""
+    cell = nbformat.v4.new_code_cell(source)
+    nb.cells.append(cell)
+    try:
+        client.execute_cell(cell, len(nb.cells) - 1, store_history=False)
+    finally:
+        nb.cells.pop()
+    return cell
+
+
+def _last_json(cell):
+    text = "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+    lines = [line for line in text.splitlines() if line.startswith("{")]
+    return json.loads(lines[-1]) if lines else {}
+
+
+def student_session(path):
+    """Run the whole session on one notebook; returns (errors, figures)."""
+    nb = nbformat.read(path, as_version=4)
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()]
+    errors, figures = [], {"echoes": 0, "controls": 0, "moves": 0, "presses": 0, "rerun": 0}
+    t0 = time.perf_counter()
+    client = _client(nb, path)
+    with client.setup_kernel():
+        tools = _run_code(client, nb, KERNEL_CODE)
+        errors += _errors(tools, "session tools")
+        # 1. Run All, with the browser's echo of every explorer's sliders as it appears
+        for i in code:
+            client.execute_cell(nb.cells[i], i)
+            errors += _errors(nb.cells[i], f"run all, cell {i}")
+            ids = _widget_ids(nb.cells[i])
+            if ids:
+                echo = _run_code(client, nb, f"_session.on_display(globals(), {sorted(ids)!r})")
+                errors += _errors(echo, f"display of cell {i}")
+                figures["echoes"] += _last_json(echo).get("echoes", 0)
+        t1 = time.perf_counter()
+        # 2. every control of every explorer
+        moved = _run_code(client, nb, "_session.move_all(globals())")
+        errors += _errors(moved, "moving the controls")
+        report = _last_json(moved)
+        for key in ("controls", "moves", "presses"):
+            figures[key] += report.get(key, 0)
+        shown = set(report.get("ui", []))
+        t2 = time.perf_counter()
+        # 3. every cell that does not display an explorer, again
+        for i in code:
+            if _widget_ids(nb.cells[i]) & shown:
+                continue
+            client.execute_cell(nb.cells[i], i)
+            figures["rerun"] += 1
+            errors += _errors(nb.cells[i], f"run again after the moves, cell {i}")
+    t3 = time.perf_counter()
+    # 4. restart (a new kernel, as Kernel > Restart gives) and run all
+    fresh = nbformat.read(path, as_version=4)
+    _client(fresh, path).execute()
+    for i, cell in enumerate(fresh.cells):
+        errors += _errors(cell, f"restart and run all, cell {i}")
+    t4 = time.perf_counter()
+    figures.update(seconds=t4 - t0, run_all=t1 - t0, moving=t2 - t1, again=t3 - t2, restart=t4 - t3)
+    return errors, figures
+
+
+def _session_in_thread(path):
+    """:func:`student_session` in a worker thread; the thread's event loop (nbclient's) is closed after it."""
+    try:
+        return student_session(path)
+    finally:
+        ensure_event_loop().close()
+
+
+FIGURES = {}
+
+
+class _Summary:
+    """Prints the session figures at the end of pytest's report (the lead needs them)."""
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if not FIGURES:
+            return
+        tr = terminalreporter
+        tr.section("student sessions")
+        keys = ("controls", "moves", "presses", "echoes", "rerun", "seconds", "run_all", "moving", "again", "restart")
+        total = dict.fromkeys(keys, 0)
+        for name, f in sorted(FIGURES.items()):
+            tr.write_line(f"{name:45s} {f['controls']:3d} controls ({f['moves']} moves, {f['presses']} presses, "
+                          f"{f['echoes']} display echoes), {f['rerun']:3d} cells run again; {f['seconds']:4.0f} s "
+                          f"(run all {f['run_all']:.0f}, moves {f['moving']:.0f}, again {f['again']:.0f}, "
+                          f"restart and run all {f['restart']:.0f})")
+            for key in total:
+                total[key] += f[key]
+        tr.write_line(f"{len(FIGURES)} notebooks: {total['controls']} controls moved ({total['moves']} moves, "
+                      f"{total['presses']} button presses), {total['rerun']} cells run again; "
+                      f"{time.perf_counter() - self.start:.0f} s with {JOBS} at a time "
+                      f"({total['seconds']:.0f} s of sessions)")
+
+
+@pytest.fixture(scope="module")
+def sessions(request):
+    """The session of every selected notebook, started at once, JOBS at a time: path -> future."""
+    summary = _Summary()
+    summary.start = time.perf_counter()
+    request.config.pluginmanager.register(summary, "student-sessions-summary")
+    paths = [item.callspec.params["path"] for item in request.session.items
+             if item.module is request.module and "path" in getattr(getattr(item, "callspec", None), "params", {})]
+    pool = ThreadPoolExecutor(JOBS, thread_name_prefix="session")
+    yield {path: pool.submit(_session_in_thread, path) for path in paths}
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[f"{p.parent.name}/{p.stem}" for p in NOTEBOOKS])
+def test_a_students_session_leaves_no_error(path, sessions):
+    errors, figures = sessions[path].result()
+    FIGURES[f"{path.parent.name}/{path.name}"] = figures
+    assert figures["controls"] > 0, "no explorer control was found to move"
+    assert not errors, f"{len(errors)} error output(s):\n" + "\n".join(errors)
