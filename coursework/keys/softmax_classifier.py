@@ -62,7 +62,8 @@ def mnist_softmax(Z):
 @exercise("mnist_ce_grad", lambda rng: [(Z, rng.integers(0, Z.shape[1], len(Z))) for (Z,) in _logits(rng)],
           numeric=lambda Z, y: numerical_gradient(lambda v: softmax_cross_entropy(v, y)[0], Z), function="ce_grad",
           points=2, reveal="dL/dz_i = softmax(z)_i - delta_ij for every logit z_i; for the mean over S samples, "
-                           "dL/dZ = (softmax(Z) - Y) / S", forbid=("helpers.losses.softmax_cross_entropy",) + NUMERIC, mistakes=[
+                           "dL/dZ = (softmax(Z) - Y) / S",
+          forbid=("helpers.losses.softmax_cross_entropy",) + NUMERIC, mistakes=[
     Mistake("the -onehot(y) term is missing: it comes from the diagonal p_j delta_ij of the softmax Jacobian "
             "dp_j/dz_i = p_j (delta_ij - p_i)", lambda Z, y: softmax(Z, axis=1) / len(y)),
     Mistake("the loss is the mean over the S samples: divide every row by S",
@@ -215,7 +216,7 @@ def _train(X, y, W1, b1, W2, b2, c, lrs, beta, batch_size, seed, slip=None):
     S, B = len(y), int(batch_size)
     rng = np.random.default_rng(seed)
     losses, accuracies = [], []
-    for e, lr in enumerate(lrs):
+    for lr in lrs:
         if slip == "reseed":
             rng = np.random.default_rng(seed)
         if slip == "reset":
@@ -373,7 +374,8 @@ def _cosine(lr, epochs, slip=None):
 
 @exercise("mnist_cosine", lambda rng: [(0.1, 5), (0.03, 1), (0.5, 4), (1.0, 30), (float(rng.uniform(0.01, 1)), 7)],
           function="cosine_lrs", forbid=("helpers.optim.cosine",), mistakes=[
-    Mistake("epochs count from 0: the first epoch, e = 0, runs at the full rate lr", lambda lr, E: _cosine(lr, E, "from one")),
+    Mistake("epochs count from 0: the first epoch, e = 0, runs at the full rate lr",
+            lambda lr, E: _cosine(lr, E, "from one")),
     Mistake("the factor is (1 + cos(pi e / E)) / 2 for e = 0, ..., E - 1: it reaches 0 only after the last epoch, "
             "not at it", lambda lr, E: _cosine(lr, E, "to zero")),
     Mistake("half a cosine from 1 down to 0: (1 + cos(pi e / E)) / 2, not cos(pi e / E), which turns negative",
@@ -447,7 +449,8 @@ def _validate(X, y, X_val, y_val, W1, b1, W2, b2, c, settings, epochs, beta, bat
             start = P
         Xm, ym = (X, y) if slip == "training" else (X_val, y_val)
         right.append(np.argmax(_scores(Xm, *P), axis=1) == ym)
-        cost.append(MLP.from_params(dict(zip(KEYS, P))).loss_and_grads(X_val, y_val, 0.0 if slip == "no penalty" else c)[0])
+        net = MLP.from_params(dict(zip(KEYS, P)))
+        cost.append(net.loss_and_grads(X_val, y_val, 0.0 if slip == "no penalty" else c)[0])
         losses.append(L)
     return np.array(right), np.array(cost), np.array(losses)
 
@@ -526,8 +529,8 @@ def _fraction(x, max_n, slip=None):
 
 
 @exercise("mnist_fraction", lambda rng: [(0.9773977397739774, 10_000), (0.75, 100), (1 / 3, 50), (349 / 359, 1000),
-                                        (0.1, 10), (0.3, 1000), (0.29, 100), (0.57, 1000)] + [(k / n, 500) for n in rng.integers(20, 500, 2)
-                                                                    for k in rng.integers(1, 20, 1)],
+                                        (0.1, 10), (0.3, 1000), (0.29, 100), (0.57, 1000)]
+          + [(k / n, 500) for n in rng.integers(20, 500, 2) for k in rng.integers(1, 20, 1)],
           function="as_fraction", returns=("k", "n"), mistakes=[
     Mistake("k / n must equal x exactly (==), not only to a few decimals: 0.9774 rounded hides which n it was",
             lambda x, m: _fraction(x, m, "close")),

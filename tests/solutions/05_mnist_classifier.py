@@ -335,7 +335,7 @@ def _train_slip(slip):
         V = [np.zeros_like(p) for p in P]
         rng = np.random.default_rng(seed)
         losses, accs = [], []
-        for e, lr in enumerate(lrs):
+        for lr in lrs:
             if slip == "reseed":
                 rng = np.random.default_rng(seed)
             if slip == "reset":
