@@ -93,7 +93,6 @@ def test_bad_alt_text_is_one_line(target, text, error):
         plt.close(fig)
 
 
-@pytest.mark.skip(reason="enabled once the notebooks carry alt text")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_figure_has_alt_text(path):
     missing = []
