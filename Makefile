@@ -120,7 +120,7 @@ check-exercises: $(STAMP) ## fail when a student notebook is stale; grade the co
 	$(PY) scripts/grading_cells.py --check
 	$(PY) -m pytest -q -m instructor tests
 
-e2e: $(STAMP) ## real-browser test (CI's share): JupyterLab in headless chromium runs the six notebooks and works every control
+e2e: $(STAMP) ## real-browser test: the 12 notebooks once each (solutions in JupyterLab, student versions in Notebook 7), every control worked
 	$(E2E_SETUP)
 	$(PY) tests/e2e/run_e2e.py --ci --no-docs
 

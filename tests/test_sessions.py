@@ -12,10 +12,9 @@ Each of the 12 notebooks (notebooks/ and exercises/) gets a kernel of its own (n
    option chosen, every checkbox flipped, then every button pressed (sliders in the middle,
    so runs stay short);
 3. every cell that does not display an explorer is run again, top to bottom;
-4. the kernel is restarted (a new one) and, as a student coming back to a notebook does, only the
-   set-up and import cells are run, then the last cell (the progress table): it must work without
-   the cells between (phase 1 was already a fresh kernel's Run All, so a second one would test
-   nothing new).
+4. the kernel is restarted (a new one); as a student coming back to a notebook does, the set-up and
+   import cells are run, then the last cell (the progress table), which must work without the cells
+   between; then the rest of the notebook, top to bottom (Run All after the restart).
 
 No cell may show an error output at any point. The number of controls moved and cells run
 again is printed in pytest's summary ("student sessions"), with the time of each phase.
@@ -124,7 +123,7 @@ def student_session(path):
             figures["rerun"] += 1
             errors += _errors(nb.cells[i], f"run again after the moves, cell {i}")
     t3 = time.perf_counter()
-    # 4. restart (a new kernel, as Kernel > Restart gives): the set-up and import cells, then the last cell
+    # 4. restart (a new kernel, as Kernel > Restart gives): set-up and imports, the last cell, then run all
     fresh = nbformat.read(path, as_version=4)
     imports = next(i for i in code if "from coursework import" in fresh.cells[i].source)
     client = _client(fresh, path)
@@ -132,9 +131,12 @@ def student_session(path):
         for i in [i for i in code if i <= imports] + [code[-1]]:
             client.execute_cell(fresh.cells[i], i)
             errors += _errors(fresh.cells[i], f"restart, imports and the last cell: cell {i}")
-    last = "".join(o.get("text", "") for o in fresh.cells[code[-1]].outputs)
-    if "not run" not in last:
-        errors.append(f"restart, then the last cell alone: no exercise reported as not run:\n{last[:300]}")
+        last = "".join(o.get("text", "") for o in fresh.cells[code[-1]].outputs)
+        if "not run" not in last:
+            errors.append(f"restart, then the last cell alone: no exercise reported as not run:\n{last[:300]}")
+        for i in [i for i in code if i > imports]:
+            client.execute_cell(fresh.cells[i], i)
+            errors += _errors(fresh.cells[i], f"restart and run all, cell {i}")
     t4 = time.perf_counter()
     figures.update(seconds=t4 - t0, run_all=t1 - t0, moving=t2 - t1, again=t3 - t2, restart=t4 - t3)
     return errors, figures
@@ -165,7 +167,7 @@ class _Summary:
             tr.write_line(f"{name:45s} {f['controls']:3d} controls ({f['moves']} moves, {f['presses']} presses, "
                           f"{f['echoes']} display echoes), {f['rerun']:3d} cells run again; {f['seconds']:4.0f} s "
                           f"(run all {f['run_all']:.0f}, moves {f['moving']:.0f}, again {f['again']:.0f}, "
-                          f"restart and the last cell {f['restart']:.0f})")
+                          f"restart, last cell, run all {f['restart']:.0f})")
             for key in total:
                 total[key] += f[key]
         tr.write_line(f"{len(FIGURES)} notebooks: {total['controls']} controls moved ({total['moves']} moves, "

@@ -856,9 +856,9 @@ def main(argv=None):
     parser.add_argument("--ui", choices=("lab", "notebook", "both"), default="both",
                         help="JupyterLab, Notebook 7, or each notebook in both (the default)")
     parser.add_argument("--ci", action="store_true",
-                        help="CI's share (make e2e): the six solution notebooks in JupyterLab, notebook 02 in "
-                             "Notebook 7, and the exercise; every control of every explorer is still worked "
-                             "(tests/test_sessions.py does the same headless for all 12 notebooks)")
+                        help="CI's share (make e2e): each of the 12 notebooks once, notebooks/ in JupyterLab and "
+                             "exercises/ in Notebook 7, every control of every explorer worked, and the exercise "
+                             "(make e2e-all: each notebook in both)")
     args = parser.parse_args(argv)
     if args.ci and (args.notebooks or args.ui != "both" or args.exercise_only):
         parser.error("--ci chooses the notebooks and the interfaces itself: give it alone")
@@ -884,7 +884,7 @@ def main(argv=None):
     pairs = [(nb, ui) for ui in uis for nb in nbs]
     if args.ci:
         pairs = [(nb, "lab") for nb in sorted(NOTEBOOKS.glob("*.ipynb"))]
-        pairs += [(nb, "notebook") for nb in sorted(NOTEBOOKS.glob("02_*.ipynb"))]
+        pairs += [(nb, "notebook") for nb in sorted(EXERCISES.glob("*.ipynb"))]
     if not nbs:
         log("no notebooks in notebooks/: nothing to run")
         log("0 passed, 0 failed")
