@@ -30,6 +30,7 @@ def test_student_notebook_runs_and_every_check_waits_for_an_answer(path):
 def test_no_solution_is_left_in_the_student_notebook(path):
     text = path.read_text(encoding="utf-8")
     assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+    assert "coursework.keys" not in text and "answer_keys" not in text, "the student version imports the answer keys"
     solution = (ROOT / "notebooks" / path.name).read_text(encoding="utf-8")
     assert solution.count("BEGIN SOLUTION") >= 1
 
