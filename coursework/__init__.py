@@ -27,6 +27,7 @@ from pathlib import Path
 from ._codec import decode
 from ._judge import Spec, Verdict, _Problem, caller_globals, in_nbgrader, judge
 from ._judge import unpack as _unpack
+from ._tripwire import handed_to
 
 __all__ = ["check", "verdict", "progress", "ready", "unpack", "hints", "EXERCISES", "NOTEBOOKS", "Spec", "Verdict",
            "CheckFailed"]
@@ -64,7 +65,7 @@ def _load():
             spec = Spec(name=name, notebook=data["notebook"], function=ex["function"], params=tuple(ex["params"]),
                         points=ex["points"], rtol=ex["rtol"], atol=ex["atol"],
                         returns=tuple(ex["returns"]) if ex["returns"] else None, time_limit=ex["time_limit"],
-                        reveal=ex["reveal"])
+                        reveal=ex["reveal"], forbid=tuple(ex.get("forbid", ())))
             stored[name] = _Stored(spec, ex["cases"], ex["expected"], ex["mistakes"])
             notebooks.setdefault(data["notebook"], []).append(name)
     return stored, notebooks
@@ -82,9 +83,17 @@ def _stored(name):
 
 
 def verdict(name, fn):
-    """The one-line :class:`Verdict` on the student's function ``fn`` for exercise ``name``."""
+    """The one-line :class:`Verdict` on the student's function ``fn`` for exercise ``name``: right
+    outputs are not enough when the function hands the work to a helpers object that computes the
+    answer (the exercise's ``forbid``): it is told to write it itself, as the hidden tests would."""
     s = _stored(name)
-    return judge(s.spec, fn, s.cases, s.expected, s.mistakes)
+    v = judge(s.spec, fn, s.cases, s.expected, s.mistakes)
+    if v.status == "correct" and s.spec.forbid:
+        used = handed_to(s.spec.forbid, fn, s.cases()[0], s.spec.time_limit)
+        if used:
+            return Verdict(f"{name}: not right yet: {s.spec.function} hands the work to {used}, which computes "
+                           "this exercise's answer: write it yourself", "wrong")
+    return v
 
 
 def hints(name):
@@ -130,12 +139,15 @@ def _status(name, namespace):
     if fn is None:
         return "not run", None
     v = verdict(name, fn)
+    if v.needs:
+        return f"needs {v.needs}", v
     return {"correct": "done", "unwritten": "not yet written"}.get(v.status, "wrong"), v
 
 
 def ready(*names):
-    """True when the functions of exercises ``names`` are written (right or not); else False and one
-    line saying which to write first. For cells that use the student's functions::
+    """True when the functions of exercises ``names`` are written (right or not) and so is every
+    function they call; else False and one line saying which to write first. For cells that use
+    the student's functions::
 
         if ready("mnist_forward", "mnist_backward"):
             ...
@@ -143,11 +155,14 @@ def ready(*names):
     namespace = caller_globals()
     missing = []
     for name in names:
-        status, _ = _status(name, namespace)
+        status, v = _status(name, namespace)
         if status in ("not run", "not yet written"):
-            missing.append(EXERCISES[name].function)
+            missing.append(f"`{EXERCISES[name].function}`")
+        elif v is not None and v.needs:
+            missing.append(f"`{v.needs}` (your `{EXERCISES[name].function}` calls it)")
+    missing = list(dict.fromkeys(missing))
     if missing:
-        them = " and ".join(f"`{m}`" for m in missing)
+        them = " and ".join(missing)
         print(f"this cell needs {them}: write {'them' if len(missing) > 1 else 'it'} first (the check after "
               "each says when it is right), then run this cell again")
         return False
@@ -156,7 +171,8 @@ def ready(*names):
 
 def progress(notebook=None):
     """Print each exercise of ``notebook`` (e.g. "01_rosenbrock"; default: the one whose functions
-    this namespace defines) as done, not yet written, wrong or not run, with points and a total."""
+    this namespace defines) as done, not yet written, wrong, not run or "needs X" (it calls X, still
+    a stub), with points and a total."""
     namespace = caller_globals()
     if notebook is None:
         notebook = max(NOTEBOOKS, key=lambda nb: sum(EXERCISES[n].function in namespace for n in NOTEBOOKS[nb]))
@@ -171,7 +187,8 @@ def progress(notebook=None):
         rows.append((f"{spec.function} ({name})" if spec.function != name else name, status,
                      f"{points} / {spec.points}"))
     width = max(len(r[0]) for r in rows) + 2
-    print(f"{'exercise':{width}s}{'status':18s}points")
+    sw = max(18, max(len(r[1]) for r in rows) + 2)
+    print(f"{'exercise':{width}s}{'status':{sw}s}points")
     for label, status, pts in rows:
-        print(f"{label:{width}s}{status:18s}{pts}")
-    print(f"{'total':{width}s}{'':18s}{earned} / {total}")
+        print(f"{label:{width}s}{status:{sw}s}{pts}")
+    print(f"{'total':{width}s}{'':{sw}s}{earned} / {total}")

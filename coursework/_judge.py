@@ -66,14 +66,16 @@ class Spec:
     returns: tuple = None  # names of the outputs, or None for one value
     time_limit: float = 5.0
     reveal: str = ""
+    forbid: tuple = ()  # dotted names of helpers objects that compute the answer (the check forbids them)
 
 
 class Verdict(str):
-    """The one-line verdict; ``status`` is "correct", "unwritten" or "wrong"."""
+    """The one-line verdict; ``status`` is "correct", "unwritten" or "wrong"; ``needs`` names the
+    unwritten function that the student's function calls (a stub's NotImplementedError), else None."""
 
-    def __new__(cls, text, status):
+    def __new__(cls, text, status, needs=None):
         self = super().__new__(cls, text)
-        self.status = status
+        self.status, self.needs = status, needs
         return self
 
 
@@ -212,7 +214,7 @@ def _raised(name, fn, exc):
         if own is not None and last.filename == own.co_filename and last.name == own.co_name:
             return Verdict(f"{name}: {NOT_WRITTEN}", "unwritten")
         return Verdict(f"{name}: {fn.__name__} calls {last.name}, which is not written yet: write {last.name} "
-                       "first, then run this check again", "wrong")
+                       "first, then run this check again", "wrong", needs=last.name)
     if isinstance(exc, SystemExit):
         return Verdict(f"{name}: your code called sys.exit() or exit(): end the function with `return ...` "
                        "(the check goes on; the notebook keeps running)", "wrong")
@@ -351,7 +353,7 @@ def judge(spec, fn, cases, expected, mistakes=(), prefix=""):
                            "loop that never ends (a bisection needs a way out)", "wrong")
         if t.error is not None:
             v = _raised(name, fn, t.error)
-            return Verdict(v + _printed_note("".join(printed)), v.status)
+            return Verdict(v + _printed_note("".join(printed)), v.status, v.needs)
         if t.value is None:
             return Verdict(f"{name}: your function returns None; end it with `return ...`", "wrong")
         try:

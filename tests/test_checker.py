@@ -292,10 +292,13 @@ def test_hidden_tests_catch_a_function_that_hands_the_work_to_helpers(capsys):
     def lazy(z):
         return softplus(z), sigmoid(z)
 
-    assert verdict("softplus_and_grad", lazy).status == "correct"  # the visible check cannot tell
+    # the visible check says what the hidden tests will: right numbers, but not the student's work
+    assert verdict("softplus_and_grad", lazy) == ("softplus_and_grad: not right yet: softplus_and_grad hands the work "
+                                                  "to helpers.activations.softplus, which computes this exercise's "
+                                                  "answer: write it yourself")
     check("softplus_and_grad", lazy, hidden=True)
     out = capsys.readouterr().out
-    assert "hands the work to helpers.activations.softplus" in out
+    assert "on the hidden tests, softplus_and_grad hands the work to helpers.activations.softplus" in out
 
     def mine(z):
         z = np.asarray(z, dtype=float)
@@ -331,6 +334,30 @@ def test_ready_names_the_function_to_write_first(capsys):
     ns["forward"] = lambda *a: (0.0, 0.0)
     exec("result = ready('mnist_forward', 'mnist_backward')", ns)
     assert ns["result"] is True and capsys.readouterr().out == ""
+
+
+def test_ready_and_progress_name_the_unwritten_function_a_written_one_calls(capsys):
+    """A written chain_grad calling the stub slope_from_h: the cell that would use it says to write
+    slope_from_h first (it would otherwise stop with the stub's NotImplementedError)."""
+    code = """
+def slope_from_h(h):
+    raise NotImplementedError("write this function, then run the check below it")
+
+def chain_grad(x, w1, b1, w, b):
+    return slope_from_h(x), slope_from_h(x)
+
+result = ready("chain_grad")
+progress("06_vanishing_gradients")
+"""
+    ns = {"ready": ready, "progress": progress}
+    exec(code, ns)
+    out = capsys.readouterr().out.splitlines()
+    assert ns["result"] is False
+    assert out[0] == ("this cell needs `slope_from_h` (your `chain_grad` calls it): write it first (the check after "
+                      "each says when it is right), then run this cell again")
+    rows = {line.split()[0]: line.split() for line in out[2:]}
+    assert rows["chain_grad"][1:] == ["needs", "slope_from_h", "0", "/", "2"]
+    assert rows["slope_from_h"][1:4] == ["not", "yet", "written"]
 
 
 def test_the_checks_raise_no_warnings():

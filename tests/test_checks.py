@@ -11,7 +11,7 @@ import pytest
 
 import coursework
 from coursework import EXERCISES, verdict
-from coursework._judge import _all_close, _expected_array
+from coursework._judge import _all_close, _expected_array, judge
 from coursework._sandbox import call
 from coursework.keys import REGISTRY, _forbidden, _outputs, _resolve, hidden_verdict, stale, visible_cases
 
@@ -48,7 +48,9 @@ def test_the_student_side_holds_no_solution_code():
 
 @pytest.mark.parametrize("name", ALL)
 def test_the_reference_solution_is_correct(name):
-    assert verdict(name, REGISTRY[name].reference) == f"{name}: correct" + (
+    """The reference's outputs (the instructor's references may use the helpers a student may not)."""
+    s = coursework._stored(name)
+    assert judge(s.spec, REGISTRY[name].reference, s.cases, s.expected, s.mistakes) == f"{name}: correct" + (
         f" ({REGISTRY[name].reveal})" if REGISTRY[name].reveal else "")
 
 
@@ -105,6 +107,14 @@ def test_a_reference_that_calls_helpers_fails_the_hidden_tests():
     v = hidden_verdict("iris_forward", REGISTRY["iris_forward"].reference)
     assert v == ("iris_forward: not right yet: on the hidden tests, iris_forward hands the work to helpers.nn.MLP, "
                  "which computes this exercise's answer: write it yourself")
+
+
+def test_the_visible_check_refuses_the_helpers_function_the_hidden_tests_refuse():
+    """A student sees the refusal the autograder would give, not "correct" and then 0 points."""
+    v = verdict("iris_forward", REGISTRY["iris_forward"].reference)
+    assert v.status == "wrong" and v == ("iris_forward: not right yet: iris_forward hands the work to helpers.nn.MLP, "
+                                         "which computes this exercise's answer: write it yourself")
+    assert all(EXERCISES[name].forbid == tuple(key.forbid) for name, key in REGISTRY.items())
 
 
 def test_an_unknown_exercise_is_a_clear_error():

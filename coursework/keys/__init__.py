@@ -14,7 +14,6 @@ holds no answers); it is used from the course's repository:
 """
 
 import argparse
-import contextlib
 import copy
 import importlib
 import json
@@ -26,7 +25,7 @@ import numpy as np
 
 from .._codec import encode
 from .._judge import Spec, Verdict, _Problem, judge, unpack
-from .._sandbox import call
+from .._tripwire import _forbidden, _resolve, handed_to  # noqa: F401  (_forbidden, _resolve: for the tests)
 from ._registry import REGISTRY, Key, Mistake, exercise
 
 __all__ = ["REGISTRY", "Key", "Mistake", "exercise", "spec_of", "visible_cases", "hidden_cases", "build",
@@ -53,7 +52,8 @@ def _seed(name):
 
 def spec_of(key):
     return Spec(name=key.name, notebook=key.notebook, function=key.function, params=key.params, points=key.points,
-                rtol=key.rtol, atol=key.atol, returns=key.returns, time_limit=key.time_limit, reveal=key.reveal)
+                rtol=key.rtol, atol=key.atol, returns=key.returns, time_limit=key.time_limit, reveal=key.reveal,
+                forbid=tuple(key.forbid))
 
 
 def visible_cases(key):
@@ -80,7 +80,7 @@ def build(key):
     return {
         "function": key.function, "params": list(key.params), "points": key.points, "rtol": key.rtol,
         "atol": key.atol, "returns": list(key.returns) if key.returns else None, "time_limit": key.time_limit,
-        "reveal": key.reveal,
+        "reveal": key.reveal, "forbid": list(key.forbid),
         "cases": [[encode(a) for a in c] for c in cases],
         "expected": [encode(o) for o in _outputs(key, key.reference, cases)],
         "mistakes": [{"hint": m.hint, "outputs": [encode(o) for o in _outputs(key, m.fn, cases)]}
@@ -140,78 +140,6 @@ def write():
 
 # ----------------------------------------------------------------------------- hidden tests
 
-class _Tripwire:
-    """Stands in for a forbidden helpers object during the hidden test; any use is recorded."""
-
-    def __init__(self, path):
-        self.path, self.tripped = path, False
-
-    def _trip(self, *args, **kwargs):
-        self.tripped = True
-        raise RuntimeError(f"{self.path} is not available in this test")
-
-    __call__ = __getitem__ = _trip
-
-    def __getattr__(self, attr):
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        self._trip()
-
-
-def _resolve(path):
-    """(owner, attribute, object) for a dotted name such as helpers.objectives.ROSENBROCK.grad."""
-    parts = path.split(".")
-    for i in range(len(parts) - 1, 0, -1):
-        try:
-            owner = importlib.import_module(".".join(parts[:i]))
-        except ImportError:
-            continue
-        for attr in parts[i:-1]:
-            owner = getattr(owner, attr)
-        return owner, parts[-1], getattr(owner, parts[-1])
-    raise ValueError(f"cannot resolve {path!r}")
-
-
-@contextlib.contextmanager
-def _forbidden(paths, fn):
-    """Replace each forbidden object by a tripwire, in its owner and in the student's globals."""
-    undo, wires = [], []
-    namespace = getattr(fn, "__globals__", {})
-    cells = [c for c in (getattr(fn, "__closure__", None) or ()) if _filled(c)]
-    try:
-        for path in paths:
-            owner, attr, obj = _resolve(path)
-            wire = _Tripwire(path)
-            wires.append(wire)
-            undo.append((owner, attr, obj))
-            object.__setattr__(owner, attr, wire)
-            for name, value in list(namespace.items()):
-                if value is obj:
-                    undo.append((namespace, name, obj))
-                    namespace[name] = wire
-            for cell in cells:
-                if cell.cell_contents is obj:
-                    undo.append((cell, None, obj))
-                    cell.cell_contents = wire
-        yield wires
-    finally:
-        for owner, attr, obj in reversed(undo):
-            if owner is namespace:
-                namespace[attr] = obj
-            elif attr is None:
-                owner.cell_contents = obj
-            else:
-                object.__setattr__(owner, attr, obj)
-
-
-def _filled(cell):
-    try:
-        cell.cell_contents  # noqa: B018
-        return True
-    except ValueError:  # an empty cell
-        return False
-
-
 def hidden_verdict(name, fn):
     """The verdict of the hidden tests on ``fn``: fresh inputs, and no forbidden helpers."""
     if name not in REGISTRY:
@@ -229,11 +157,9 @@ def hidden_verdict(name, fn):
     v = judge(spec, fn, lambda: copy.deepcopy(cases), refs, mistakes, prefix="on the hidden tests, ")
     if v.status != "correct" or not key.forbid:
         return v
-    with _forbidden(key.forbid, fn) as wires:
-        call(fn, copy.deepcopy(cases[0]), limit=key.time_limit)
-    used = [w.path for w in wires if w.tripped]
+    used = handed_to(key.forbid, fn, copy.deepcopy(cases[0]), key.time_limit)
     if used:
-        return Verdict(f"{name}: not right yet: on the hidden tests, {key.function} hands the work to {used[0]}, "
+        return Verdict(f"{name}: not right yet: on the hidden tests, {key.function} hands the work to {used}, "
                        "which computes this exercise's answer: write it yourself", "wrong")
     return v
 
