@@ -5,7 +5,8 @@
 # keeps repeated runs fast. Nothing here needs the network beyond the package registries.
 #
 #   second-python  `make test` under the newest supported Python found (3.12+), beside .venv
-#                  (without the live-session test, which make test runs once)
+#                  (without the live-session test, which make test runs once, and without its nbval,
+#                  which other-blas runs on this Python)
 #   hub            a fresh venv with only the student packages, unpinned, no install of this
 #                  repository; a copy of the repository outside the checkout (where nbgitpuller
 #                  puts it); all 12 notebooks (notebooks/, exercises/) run with the kernel started
@@ -22,7 +23,8 @@
 #                  and 05 (shipped data) run from a folder outside the checkout
 #   binder         the Dockerfile repo2docker would build (--no-build, no Docker needed) uses
 #                  binder/: its Python, its requirements, no `pip install .` of the top level
-#   other-blas     nbval with another OpenBLAS kernel, one thread, numpy's AVX2/FMA code paths
+#   other-blas     nbval (on the second Python's venv when there is one) with another OpenBLAS
+#                  kernel, one thread, numpy's AVX2/FMA code paths
 #                  switched off (another CPU's last digits), and MPLBACKEND=Agg exported
 #   crlf-checkout  a clone checked out with core.autocrlf=true (what Git for Windows does): the
 #                  text files keep LF (.gitattributes) and the tests that read the data pass
@@ -156,8 +158,9 @@ scenario_second_python() {
     py=$(find_python 3.13 || find_python 3.12) || { echo "no Python 3.12 or 3.13 here"; return 1; }
     echo "make test with $py (Python $(version "$py")), VENV=.venv-$(version "$py")"
     # the live-session test (tests/test_sessions.py) runs once, in make test: it tests the notebooks' state
-    # under a student's moves, the same on any Python; this Python's own run is nbval and the unit tests
-    make test PYTHON="$py" VENV=".venv-$(version "$py")" PYTEST_ARGS=--ignore=tests/test_sessions.py
+    # under a student's moves, the same on any Python. This Python's nbval runs in other-blas (on this
+    # venv, with another OpenBLAS kernel): one run proves the stored outputs on both.
+    make test PYTHON="$py" VENV=".venv-$(version "$py")" PYTEST_ARGS=--ignore=tests/test_sessions.py SKIP_NBVAL=1
 }
 
 scenario_hub() {
@@ -292,8 +295,12 @@ scenario_binder() {
 }
 
 scenario_other_blas() {
-    local core=Nehalem venv=.venv
+    local core=Nehalem venv=.venv second
+    # the second Python's venv when second-python made it (its nbval is this one), else .venv
+    second=$(ls -d .venv-3.1[23]* 2>/dev/null | sort -V | tail -1)
+    if [ -n "$second" ] && [ -x "$second/bin/python" ]; then venv=$second; fi
     test -x $venv/bin/python || make setup || return 1
+    echo "  nbval with $venv (Python $(version $venv/bin/python))"
     # the kernel really changes: threadpoolctl reports what OpenBLAS chose (in a throw-away venv)
     local probe=$WORK/probe-venv
     test -x "$probe/bin/python" || { fresh_venv "$probe" $venv/bin/python3 && \
