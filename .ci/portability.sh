@@ -29,7 +29,8 @@
 #   crlf-checkout  a clone checked out with core.autocrlf=true (what Git for Windows does): the
 #                  text files keep LF (.gitattributes) and the tests that read the data pass
 #
-#   bash .ci/portability.sh [SCENARIO ...]      # default: all, in the order above
+#   bash .ci/portability.sh [SCENARIO ...]      # default: all, in two lanes (each log printed whole, in
+#                                               # the order above); named ones one after another
 set -uo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -337,13 +338,39 @@ scenario_crlf_checkout() {
 
 all=(second_python hub colab plain_install binder other_blas crlf_checkout)
 chosen=("${@:-${all[@]}}")
+chosen=("${chosen[@]//-/_}")
+
+# run_lane NAME...: the scenarios one after another, each one's output in $LOGS/NAME.log and its
+# result and seconds in $LOGS/NAME.result
+LOGS=$WORK/logs
+rm -rf "$LOGS" && mkdir -p "$LOGS"
+run_lane() {
+    local name start result
+    for name in "$@"; do
+        start=$(date +%s)
+        if "scenario_$name" >"$LOGS/$name.log" 2>&1; then result=ok; else result=FAILED; fi
+        echo "$result $(( $(date +%s) - start ))" >"$LOGS/$name.result"
+    done
+}
+
+# Each scenario keeps one core busy at most (a test run, a kernel): two lanes at a time use this
+# machine's two cores. other-blas follows second-python in its lane (it uses that Python's venv).
+# PORTABILITY_LANES=1, or scenarios named on the command line, run one after another.
+if [ "${PORTABILITY_LANES:-2}" -gt 1 ] && [ $# -eq 0 ]; then
+    echo "=== portability: two lanes at a time (second-python, other-blas | hub, colab, plain-install, binder, crlf-checkout)"
+    run_lane second_python other_blas & lane=$!
+    run_lane hub colab plain_install binder crlf_checkout
+    wait "$lane"
+else
+    run_lane "${chosen[@]}"
+fi
 passed=0 failed=0 summary=()
 for name in "${chosen[@]}"; do
-    name=${name//-/_}
     echo "=== portability: ${name//_/-}"
-    start=$(date +%s)
-    if "scenario_$name"; then result=ok; passed=$((passed + 1)); else result=FAILED; failed=$((failed + 1)); fi
-    summary+=("$(printf '%-15s %-7s %4d s' "${name//_/-}" "$result" $(( $(date +%s) - start )))")
+    cat "$LOGS/$name.log"
+    read -r result secs <"$LOGS/$name.result"
+    if [ "$result" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+    summary+=("$(printf '%-15s %-7s %4d s' "${name//_/-}" "$result" "$secs")")
 done
 echo "=== portability summary"
 printf '  %s\n' "${summary[@]}"
