@@ -173,3 +173,16 @@ def test_inputs_are_checked(digits):
     X_tr, y_tr, X_te, y_te = digits
     with pytest.raises(ValueError, match="must be"):
         TrainingExplorer(X_tr, y_tr, X_te[:, :10], y_te)
+
+
+def test_the_stored_cases_are_what_the_notebook_says():
+    """backward-md and Common mistakes: four of the five backward cases have c > 0, one has c = 0; forward-md: in
+    the extreme case the true classes trail the largest logit by about 1000, 1000 and 200 (none by 800)."""
+    from coursework import _stored
+
+    cs = [c for c in _stored("mnist_backward").cases()]
+    assert len(cs) == 5 and sorted(c[-1] > 0 for c in cs) == [False, True, True, True, True]
+    X, y, W1, b1, W2, b2, c = _stored("mnist_forward").cases()[-1]
+    Z2 = np.maximum(X @ W1 + b1, 0) @ W2 + b2
+    trail = Z2.max(axis=1) - Z2[np.arange(len(y)), y]
+    assert np.allclose(trail, [1000, 1000, 200], atol=1)
