@@ -101,6 +101,25 @@ def test_saturated_chain_is_finite_and_silent():
     assert np.isfinite(g["dz"]).all() and np.isfinite(y)
 
 
+# --- helpers.objectives.bump ----------------------------------------------------------
+
+@pytest.mark.parametrize("h", [0.05, 0.2, 0.4102, 0.5, 1.0, 5.0])
+def test_bump_gradient_agrees_with_central_differences_away_from_the_kinks(h):
+    """The slope bump(h).grad against central differences of bump(h).f at 400 points on [-1, 3 + 3h],
+    each at least 1e-3 from the kinks 1, 1 + h and 2 + 2h (central differences straddle a kink there)."""
+    obj = bump(h)
+    xs = np.linspace(-1.0, 3.0 + 3.0 * h, 400)
+    xs = xs[np.min(np.abs(xs[:, None] - np.array([1.0, 1.0 + h, 2.0 + 2.0 * h])), axis=1) > 1e-3]
+    assert len(xs) > 390
+    d = 1e-6
+    numeric = (obj.f((xs + d)[:, None]) - obj.f((xs - d)[:, None])) / (2 * d)
+    analytic = obj.grad(xs[:, None])[:, 0]
+    np.testing.assert_allclose(analytic, numeric, rtol=0, atol=1e-6)
+    assert set(np.unique(analytic)) == {-1.0, 1.0}
+    for x in xs[::37]:  # and helpers.gradcheck's own central differences, point by point
+        assert relative_error(obj.grad(np.array([x]))[0], numerical_gradient(obj.f, np.array([x]))[0]) < 1e-6
+
+
 # --- explorers -------------------------------------------------------------------------
 
 pytest.importorskip("ipywidgets")
