@@ -145,26 +145,33 @@ def _status(name, namespace):
 
 
 def ready(*names):
-    """True when the functions of exercises ``names`` are written (right or not) and so is every
-    function they call; else False and one line saying which to write first. For cells that use
-    the student's functions::
+    """True when the functions of exercises ``names`` are written and right (their checks pass); else
+    False and one line saying which to write, or fix, first. For cells that use the student's
+    functions (a wrong function never reaches them, so they never stop on a student's mistake)::
 
         if ready("mnist_forward", "mnist_backward"):
             ...
     """
     namespace = caller_globals()
-    missing = []
+    missing, wrong = [], []
     for name in names:
         status, v = _status(name, namespace)
         if status in ("not run", "not yet written"):
             missing.append(f"`{EXERCISES[name].function}`")
         elif v is not None and v.needs:
             missing.append(f"`{v.needs}` (your `{EXERCISES[name].function}` calls it)")
+        elif status == "wrong":
+            wrong.append(f"`{EXERCISES[name].function}`")
     missing = list(dict.fromkeys(missing))
     if missing:
         them = " and ".join(missing)
         print(f"this cell needs {them}: write {'them' if len(missing) > 1 else 'it'} first (the check after "
               "each says when it is right), then run this cell again")
+        return False
+    if wrong:
+        them = " and ".join(wrong)
+        print(f"this cell needs {them} right: {'their checks say' if len(wrong) > 1 else 'its check says'} what is "
+              "wrong; fix it, run the check, then run this cell again")
         return False
     return True
 

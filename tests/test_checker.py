@@ -8,6 +8,7 @@ import os
 import sys
 import warnings
 from contextlib import redirect_stdout
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -331,7 +332,17 @@ def test_ready_names_the_function_to_write_first(capsys):
     assert ns["result"] is False
     assert capsys.readouterr().out == ("this cell needs `forward`: write it first (the check after each says when it "
                                        "is right), then run this cell again\n")
-    ns["forward"] = lambda *a: (0.0, 0.0)
+    ns["forward"] = lambda *a: (0.0, 0.0)  # written, and wrong
+    exec("result = ready('mnist_forward', 'mnist_backward')", ns)
+    assert ns["result"] is False
+    assert capsys.readouterr().out == ("this cell needs `forward` and `backward` right: their checks say what is "
+                                       "wrong; fix it, run the check, then run this cell again\n")
+    import importlib.util  # a student's right answers, from the corpus (the references may use helpers)
+    where = Path(__file__).with_name("solutions") / "05_mnist_classifier.py"
+    spec = importlib.util.spec_from_file_location("corpus_05", where)
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    ns.update(forward=corpus.RIGHT["mnist_forward"][0], backward=corpus.RIGHT["mnist_backward"][0])
     exec("result = ready('mnist_forward', 'mnist_backward')", ns)
     assert ns["result"] is True and capsys.readouterr().out == ""
 
