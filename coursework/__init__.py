@@ -170,8 +170,9 @@ def ready(*names):
         return False
     if wrong:
         them = " and ".join(wrong)
-        print(f"this cell needs {them} right: {'their checks say' if len(wrong) > 1 else 'its check says'} what is "
-              "wrong; fix it, run the check, then run this cell again")
+        many = len(wrong) > 1
+        print(f"this cell needs {them} right: {'their checks say' if many else 'its check says'} what is wrong; fix "
+              f"{'them' if many else 'it'}, run the {'checks' if many else 'check'}, then run this cell again")
         return False
     return True
 

@@ -336,7 +336,7 @@ def test_ready_names_the_function_to_write_first(capsys):
     exec("result = ready('mnist_forward', 'mnist_backward')", ns)
     assert ns["result"] is False
     assert capsys.readouterr().out == ("this cell needs `forward` and `backward` right: their checks say what is "
-                                       "wrong; fix it, run the check, then run this cell again\n")
+                                       "wrong; fix them, run the checks, then run this cell again\n")
     import importlib.util  # a student's right answers, from the corpus (the references may use helpers)
     where = Path(__file__).with_name("solutions") / "05_mnist_classifier.py"
     spec = importlib.util.spec_from_file_location("corpus_05", where)
