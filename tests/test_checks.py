@@ -13,7 +13,8 @@ import coursework
 from coursework import EXERCISES, verdict
 from coursework._judge import _all_close, _expected_array, judge
 from coursework._sandbox import call
-from coursework.keys import REGISTRY, _forbidden, _outputs, _resolve, hidden_verdict, stale, visible_cases
+from coursework._tripwire import _forbidden, _resolve
+from coursework.keys import REGISTRY, _outputs, hidden_verdict, stale, visible_cases
 
 ALL = sorted(REGISTRY)
 MISTAKES = [(name, i) for name in ALL for i in range(len(REGISTRY[name].mistakes))]
