@@ -3,6 +3,19 @@
 import numpy as np
 
 
+def float_dtype(dtype):
+    """The float dtype the kernels compute in for data of ``dtype``: float32 stays float32,
+    anything else (float64, integers, bool, float16) becomes float64."""
+    return np.dtype(np.float32) if np.dtype(dtype) == np.float32 else np.dtype(np.float64)
+
+
+def check_l2(l2):
+    """The L2 factor c of the penalty c * sum |W|^2 as a float; a ValueError unless a finite number >= 0."""
+    if np.ndim(l2) or np.asarray(l2).dtype.kind not in "iuf" or not np.isfinite(l2) or l2 < 0:
+        raise ValueError(f"l2 must be a finite number >= 0 (the L2 factor c), got {l2!r}")
+    return float(l2)
+
+
 def as_float_array(a, name, dtype=None):
     """Return ``a`` as a float array (float32 kept, else float64), rejecting NaN/inf."""
     a = np.asarray(a)
@@ -11,7 +24,7 @@ def as_float_array(a, name, dtype=None):
     elif a.dtype not in (np.float32, np.float64):
         if not (np.issubdtype(a.dtype, np.number) or a.dtype == bool):
             raise ValueError(f"{name} must be numeric, got dtype {a.dtype}")
-        a = a.astype(np.float64)
+        a = a.astype(float_dtype(a.dtype))
     if a.size and not (np.isfinite(a.min()) and np.isfinite(a.max())):  # NaN and inf show there; no (N, D) mask
         bad = int(a.size - np.isfinite(a).sum())
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s); clean or impute the data before passing it")
