@@ -249,7 +249,7 @@ for name, load, shape in [("iris.csv", data.load_iris, (150, 4)), ("digits.csv.g
     assert "site-packages" in path.parts and path.is_file(), path
     assert load()[0].shape == shape
     print(f"  {name}: {path}")
-assert not data._files.in_checkout(data.REPO_ROOT) and "make data" not in data._fetch_advice()
+assert not data._download.in_checkout(data.REPO_ROOT) and "make data" not in data._fetch_advice()
 import importlib.util
 
 import coursework

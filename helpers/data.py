@@ -2,7 +2,7 @@
 
 Rows are samples: ``X`` is (N, D), ``y`` is (N,). Shipped, offline, the default: :func:`load_iris`
 and :func:`load_digits`; fetched by ``make data``: :func:`load_mnist` (MNIST and Fashion-MNIST).
-File formats and downloads live in ``helpers._files``, re-exported here. Nothing here loads a
+The IDX format (``helpers._idx``) and the downloads (``helpers._download``) are re-exported here. Nothing here loads a
 pickle, touches numpy's global random state (functions take ``seed``) or mutates an input.
 """
 
@@ -13,22 +13,23 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _files
-from ._files import DatasetMissing, DownloadError, atomic_write, download, read_idx, write_idx
+from . import _download
+from ._checks import as_labels, float_dtype
+from ._download import (_DATASETS, DEBIAN_FASHION_MNIST, MNIST_FILES, DatasetMissing, DownloadError, _check_name,
+                        _resolve_root, atomic_write, download)
+from ._idx import _FINGERPRINTS, _shape, identify, read_idx, write_idx
 
-MNIST_FILES, _DATASETS, DEBIAN_FASHION_MNIST = _files.MNIST_FILES, _files._DATASETS, _files.DEBIAN_FASHION_MNIST
-_check_name, _resolve_root = _files._check_name, _files._resolve_root
 __all__ = ["IRIS_CLASSES", "IRIS_FEATURES", "MNIST_FILES", "DatasetMissing", "DownloadError", "atomic_write",
            "download", "identify_mnist", "load_dataset", "load_digits", "load_iris", "load_mnist", "make_xor",
            "minibatches", "one_hot", "read_idx", "standardize", "train_test_split", "write_idx"]
 
 # The shipped tables have one copy, in data/ beside helpers/: an install carries them as the package
 # data of helpers._shipped (pyproject.toml maps it to data/), a checkout never installed reads data/.
-REPO_ROOT = _files.REPO_ROOT
+REPO_ROOT = _download.REPO_ROOT
 SHIPPED_DATA = REPO_ROOT / "data"
 IRIS_FEATURES = ("sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm")
 IRIS_CLASSES = ("setosa", "versicolor", "virginica")
-_fetch_advice = lambda: _files.fetch_advice(REPO_ROOT)  # `make data` in a clone of the repository
+_fetch_advice = lambda: _download.fetch_advice(REPO_ROOT)  # `make data` in a clone of the repository
 
 
 def make_xor(n=200, noise=0.5, seed=0):
@@ -59,7 +60,7 @@ def _shipped_file(name: str) -> Path:
 
 def _restore_advice(path: Path) -> str:
     """How to get a damaged or missing shipped file back, for the way helpers was installed."""
-    if path.parent == SHIPPED_DATA and _files.in_checkout(REPO_ROOT):
+    if path.parent == SHIPPED_DATA and _download.in_checkout(REPO_ROOT):
         if (REPO_ROOT / ".git").exists():
             return "it ships with the repository, restore it with `git checkout -- data/`"
         return "it ships with the repository, download the repository again"
@@ -142,10 +143,10 @@ def _images_labels(img_path: Path, lab_path: Path):
         raise OSError(f"{where}: cannot be read ({exc.strerror or exc}); check its permissions, or {fix}") from None
     if images.ndim != 3 or images.dtype != np.uint8 or 0 in images.shape:
         raise ValueError(f"{img_path}: expected uint8 images of shape (N, rows, cols), none empty, got "
-                         f"{images.dtype} {_files._shape(images.shape)}; {fix}")
+                         f"{images.dtype} {_shape(images.shape)}; {fix}")
     if labels.ndim != 1 or labels.dtype != np.uint8:
         raise ValueError(f"{lab_path}: expected uint8 labels of shape (N,), got {labels.dtype} "
-                         f"{_files._shape(labels.shape)}; {fix}")
+                         f"{_shape(labels.shape)}; {fix}")
     if labels.max(initial=0) > 9:
         bad = np.unique(labels[labels > 9])
         shown = ", ".join(map(str, bad[:5])) + (", ..." if bad.size > 5 else "")
@@ -180,12 +181,12 @@ def identify_mnist(name="mnist", root="data"):
     same format). Files of the other data set raise ValueError (one line naming both); missing files
     raise DatasetMissing. Costs about a millisecond: 64 KiB of each file are read."""
     paths = _mnist_paths(name, root)
-    found = _files.identify(paths)
+    found = identify(paths)
     for path, (owner, _) in ((p, f) for p, f in found.items() if f and f[0] != name):
         pretty, other = _DATASETS[name][0], _DATASETS[owner][0]
         raise ValueError(f"{path.parent} holds {other}, not {pretty}: {path.name} is {other}'s; load it as "
                          f"{owner} (--dataset {owner}), or point --data-dir at {pretty}'s files ({_fetch_advice()})")
-    listed = {f for n, f in _files._FINGERPRINTS.values() if n == name}  # MNIST's training images are not
+    listed = {f for n, f in _FINGERPRINTS.values() if n == name}  # MNIST's training images are not
     ok = all(found[p] == (name, f) or (found[p] is None and f not in listed) for p, f in zip(paths, MNIST_FILES))
     return name if ok else None
 
@@ -210,39 +211,26 @@ def load_mnist(name="mnist", root="data"):
     return X_train, y_train, X_test, y_test
 
 
-def _labels_1d(y):
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"y must be a 1-D array of labels, got shape {y.shape}; flatten it with np.ravel")
-    return y
-
-
 def one_hot(y, k=None):
     """Labels ``y`` (S,) in 0..k-1 (integers, or floats holding them) as an (S, k) float64 array,
     ``out[i, y[i]] = 1``, zeros elsewhere; ``k`` defaults to ``y.max() + 1``."""
-    y = _labels_1d(y)
-    if y.dtype == bool or not np.issubdtype(y.dtype, np.number):
-        raise ValueError(f"y must hold integer class labels, got dtype {y.dtype}; map the classes to 0..k-1 first")
-    if not np.issubdtype(y.dtype, np.integer):
-        if not (np.isfinite(y).all() and (y == np.round(y)).all()):
-            raise ValueError("y must hold integer class labels, found non-integer values; map them to 0..k-1 first")
-        y = y.astype(np.int64)
+    y = np.asarray(y)
     if k is None:
         if y.size == 0:
             raise ValueError("cannot infer the number of classes from empty y; pass k")
-        k = int(y.max()) + 1
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        k = float(y.max()) + 1 if y.dtype.kind in "iuf" else 1  # as_labels rejects what is not labels
+    elif isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a positive integer number of classes, got {k!r}")
-    if y.size and (y.min() < 0 or y.max() >= k):
-        raise ValueError(f"labels out of range: found {int(y.min())}..{int(y.max())}, expected 0..{k - 1} "
-                         f"for k={k}; pass a larger k or fix the labels")
+    y = as_labels(y, k, y.size)
     out = np.zeros((y.shape[0], int(k)), dtype=np.float64)
     out[np.arange(y.shape[0]), y] = 1.0
     return out
 
 
 def _check_xy(X, y):
-    X, y = np.asarray(X), _labels_1d(y)
+    X, y = np.asarray(X), np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"y must be a 1-D array of labels, got shape {y.shape}; flatten it with np.ravel")
     if X.ndim < 1:
         raise ValueError("X must have one row per sample, got a scalar")
     if X.shape[0] != y.shape[0]:
@@ -344,7 +332,7 @@ def standardize(X, mean=None, std=None, axis=0, out=None):
             raise ValueError("std must be >= 0")
     std = np.where(std == 0, 1.0, std)
     if out is None:
-        out = np.empty(X.shape, X.dtype if X.dtype in (np.float32, np.float64) else np.float64)
+        out = np.empty(X.shape, float_dtype(X.dtype))
     elif out.shape != X.shape:
         raise ValueError(f"out must have the shape of X, {X.shape}, got {out.shape}")
     for b in blocks:

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from test_data import write_tiny
 
-from helpers import _files, data
+from helpers import _download, _idx, data
 from helpers.train.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["--dataset", "digits", "--epochs", "1"]
-DEBIAN_FASHION = Path(_files.DEBIAN_FASHION_MNIST)
+DEBIAN_FASHION = Path(_download.DEBIAN_FASHION_MNIST)
 MISSING_FOLDER = os.path.abspath("/nonexistent-folder")  # C:\nonexistent-folder on Windows
 
 
@@ -187,7 +187,7 @@ def test_files_of_the_other_data_set_are_refused_in_one_line_naming_both(capsys,
     arrays = write_tiny(tmp_path / "mnist")
     for stem in arrays:
         path = tmp_path / "mnist" / f"{stem}.gz"
-        monkeypatch.setitem(_files._FINGERPRINTS, _files.fingerprint(path), ("fashion-mnist", path.name))
+        monkeypatch.setitem(_idx._FINGERPRINTS, _idx.fingerprint(path), ("fashion-mnist", path.name))
     code, out, err = run(capsys, "--dataset", "mnist", "--data-dir", str(tmp_path), "--json")
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "holds Fashion-MNIST, not MNIST" in err and "--dataset fashion-mnist" in err

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import data
+from helpers import _idx, data
 from helpers.data import (
     IRIS_CLASSES,
     IRIS_FEATURES,
@@ -855,7 +855,7 @@ def test_standardize_bad_input():
 def _pretend(monkeypatch, folder, name):
     """Add the fingerprints of the (tiny) IDX files in ``folder`` to the table, as ``name``'s published files."""
     for path in sorted(Path(folder).iterdir()):
-        monkeypatch.setitem(data._files._FINGERPRINTS, data._files.fingerprint(path), (name, path.name))
+        monkeypatch.setitem(_idx._FINGERPRINTS, _idx.fingerprint(path), (name, path.name))
 
 
 def test_files_of_the_other_data_set_are_refused_naming_both(tmp_path, monkeypatch):
@@ -872,7 +872,7 @@ def test_files_of_the_other_data_set_are_refused_naming_both(tmp_path, monkeypat
 def test_one_file_of_the_other_data_set_is_enough_to_refuse(tmp_path, monkeypatch):
     write_tiny(tmp_path / "mnist")
     label = tmp_path / "mnist" / MNIST_FILES[3]
-    monkeypatch.setitem(data._files._FINGERPRINTS, data._files.fingerprint(label), ("mnist", label.name))
+    monkeypatch.setitem(_idx._FINGERPRINTS, _idx.fingerprint(label), ("mnist", label.name))
     with pytest.raises(ValueError, match=r"holds MNIST, not Fashion-MNIST: t10k-labels-idx1-ubyte\.gz is MNIST's"):
         load_mnist("fashion-mnist", root=tmp_path / "mnist")
     assert data.identify_mnist("mnist", tmp_path) is None  # one published file of four is not MNIST
@@ -898,28 +898,28 @@ def test_mnist_training_images_without_a_fingerprint_still_count_as_mnist(tmp_pa
     write_tiny(tmp_path / "mnist")
     for fname in MNIST_FILES[1:]:
         path = tmp_path / "mnist" / fname
-        monkeypatch.setitem(data._files._FINGERPRINTS, data._files.fingerprint(path), ("mnist", fname))
+        monkeypatch.setitem(_idx._FINGERPRINTS, _idx.fingerprint(path), ("mnist", fname))
     assert data.identify_mnist("mnist", tmp_path) == "mnist"
-    assert ("mnist", MNIST_FILES[0]) not in data._files._FINGERPRINTS.values()
+    assert ("mnist", MNIST_FILES[0]) not in _idx._FINGERPRINTS.values()
 
 
 def test_fingerprint_table_has_every_published_file_but_mnist_training_images():
-    entries = sorted(data._files._FINGERPRINTS.values())
+    entries = sorted(_idx._FINGERPRINTS.values())
     assert entries == sorted([("fashion-mnist", f) for f in MNIST_FILES] + [("mnist", f) for f in MNIST_FILES[1:]])
 
 
 def test_identification_costs_a_prefix_not_the_file(tmp_path, monkeypatch):
     reads = []
-    real = data._files._gunzip
+    real = _idx._gunzip
 
     def counting(f):
         read = real(f)
         return lambda n: reads.append(n) or read(n)
 
-    monkeypatch.setattr(data._files, "_gunzip", counting)
+    monkeypatch.setattr(_idx, "_gunzip", counting)
     gz = tmp_path / "big.gz"
     write_idx(gz, np.zeros((400, 28, 28), dtype=np.uint8))
-    assert data._files.fingerprint(gz) == hashlib.md5(gzip.decompress(gz.read_bytes())[: 1 << 16]).hexdigest()
+    assert _idx.fingerprint(gz) == hashlib.md5(gzip.decompress(gz.read_bytes())[: 1 << 16]).hexdigest()
     assert reads == [1 << 16]
 
 
@@ -927,7 +927,7 @@ def test_identification_costs_a_prefix_not_the_file(tmp_path, monkeypatch):
 def test_debian_fashion_mnist_is_identified_and_refused_as_mnist():
     # Debian's .gz files are not the published bytes (another gzip header), their contents are
     assert data.identify_mnist("fashion-mnist", DEBIAN_FASHION) == "fashion-mnist"
-    found = data._files.identify(DEBIAN_FASHION / f for f in MNIST_FILES)
+    found = _idx.identify(DEBIAN_FASHION / f for f in MNIST_FILES)
     assert [found[DEBIAN_FASHION / f] for f in MNIST_FILES] == [("fashion-mnist", f) for f in MNIST_FILES]
     with pytest.raises(ValueError, match="holds Fashion-MNIST, not MNIST"):
         load_mnist("mnist", root=DEBIAN_FASHION)

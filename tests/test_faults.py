@@ -36,7 +36,7 @@ from test_data import (
     write_tiny,
 )
 
-from helpers import _files, data
+from helpers import _download, _idx, data
 from helpers.data import DownloadError, atomic_write, download, load_mnist, read_idx, write_idx
 from helpers.train.__main__ import main as train_main
 
@@ -85,7 +85,7 @@ def test_read_idx_rejects_a_gzip_bomb_after_inflating_at_most_the_header_bound(t
     path.write_bytes(_gzip_stream((bytes([0, 0, 8, 2, 0, 0, 0, 10, 0, 0, 0, 10]), 1), (bytes(1 << 20), 64)))
     assert path.stat().st_size < 200_000
     _Counting.total = 0
-    monkeypatch.setattr(_files.zlib, "decompressobj", _Counting)
+    monkeypatch.setattr(_idx.zlib, "decompressobj", _Counting)
     with pytest.raises(ValueError) as info:
         read_idx(path)
     assert _Counting.total <= 12 + 100 + 1  # header, the data it announces, one byte to see the excess
@@ -99,7 +99,7 @@ def test_read_idx_rejects_a_header_its_gzip_file_cannot_hold_before_inflating_th
     path = tmp_path / "claims.gz"
     path.write_bytes(_gzip_stream((bytes([0, 0, 8, 3, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 4, 0]), 1), (bytes(1 << 20), 1)))
     _Counting.total = 0
-    monkeypatch.setattr(_files.zlib, "decompressobj", _Counting)
+    monkeypatch.setattr(_idx.zlib, "decompressobj", _Counting)
     with pytest.raises(ValueError) as info:
         read_idx(path)
     assert _Counting.total <= 16  # the header only
@@ -111,7 +111,7 @@ def test_read_idx_zero_header_is_rejected_after_four_bytes(tmp_path, monkeypatch
     path = tmp_path / "zeros.gz"
     path.write_bytes(_gzip_stream((bytes(1 << 20), 64)))
     _Counting.total = 0
-    monkeypatch.setattr(_files.zlib, "decompressobj", _Counting)
+    monkeypatch.setattr(_idx.zlib, "decompressobj", _Counting)
     with pytest.raises(ValueError, match="unknown IDX type code 0x00"):
         read_idx(path)
     assert _Counting.total <= 4
@@ -474,7 +474,7 @@ def test_fetch_script_other_disk_errors_are_one_line_exit_2(tmp_path, served_mni
     def refuse(*args, **kwargs):
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(_files.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(_download.tempfile, "mkstemp", refuse)
     root = tmp_path / "dl"
     assert fetch.main(["--root", str(root), "--base-url", served_mnist.url, "mnist"]) == 2
     out = capsys.readouterr()
@@ -619,15 +619,15 @@ def test_download_stops_past_the_published_size(tmp_path, announced):
     finally:
         server.close()
     msg = one_line(str(info.value))
-    what = "announces 1000000000 bytes" if announced else f"sent more than {4542 + _files._SIZE_MARGIN} bytes"
+    what = "announces 1000000000 bytes" if announced else f"sent more than {4542 + _download._SIZE_MARGIN} bytes"
     assert f"the server {what}, but the published {fname} has 4542 bytes; nothing was saved" in msg
     assert files_in(tmp_path) == []
 
 
 def test_published_sizes_are_those_of_the_published_files():
-    assert _files._SIZES["mnist"][MNIST_FILES[0]] == 9912422  # the largest MNIST file
-    assert max(_files._SIZES["fashion-mnist"].values()) == 26421880  # Fashion-MNIST's training images
-    assert all(tuple(sizes) == MNIST_FILES for sizes in _files._SIZES.values())
+    assert _download._SIZES["mnist"][MNIST_FILES[0]] == 9912422  # the largest MNIST file
+    assert max(_download._SIZES["fashion-mnist"].values()) == 26421880  # Fashion-MNIST's training images
+    assert all(tuple(sizes) == MNIST_FILES for sizes in _download._SIZES.values())
 
 
 @pytest.mark.skipif(fcntl is None, reason="POSIX signals and locks")
@@ -656,7 +656,7 @@ def test_readme_what_happens_gives_the_code_s_numbers():
     sig = inspect.signature(download).parameters
     assert f"`--timeout` ({sig['timeout'].default} s by default)" in text
     assert f"`--deadline` ({sig['deadline'].default} s, `deadline=` of `download`)" in text
-    assert f"nothing was written to it for {_files.STALE_AFTER} s" in text
+    assert f"nothing was written to it for {_download.STALE_AFTER} s" in text
     assert "130 (Ctrl-C), 143 (SIGTERM) or 129 (SIGHUP)" in text
     assert 128 + signal.SIGTERM == 143 and (not hasattr(signal, "SIGHUP") or 128 + signal.SIGHUP == 129)
     assert fetch.main(["--timeout", "0"]) == 2  # a bad setting: status 2 before any network
