@@ -272,8 +272,8 @@ def _seconds(value, name: str) -> float:
     raise ValueError(f"{name} must be a positive number of seconds, got {str(value)[:40]!r}")
 
 
-def _check_files(files):
-    """``files``, download's replacement table {file name: MD5 hex}, checked."""
+def _check_args(files, timeout, deadline, base):
+    """download's arguments, checked: (timeout, deadline, the mirror ``base`` ending in /)."""
     if files is not None and not (isinstance(files, dict) and files):
         raise ValueError("files must be a non-empty dict {file name: md5 hex digest}")
     for fname, md5 in (files or {}).items():
@@ -281,16 +281,13 @@ def _check_files(files):
             raise ValueError(f"files: {fname!r} must be a plain file name, without folders")
         if not isinstance(md5, str) or len(md5) != 32 or any(c not in "0123456789abcdef" for c in md5.lower()):
             raise ValueError(f"files[{fname!r}] must be a 32-digit hex MD5, got {md5!r}")
-
-
-def _check_url(base):
-    ok = False
+    timeout, deadline, ok = _seconds(timeout, "timeout"), _seconds(deadline, "deadline"), False
     with contextlib.suppress(TypeError, ValueError):  # e.g. "http://[::1" or a port out of range
         parts = urllib.parse.urlsplit(base)
         ok = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
     if not ok:
         raise ValueError(f"base_url must be an http:// or https:// address, got {str(base)[:100]!r}")
-    return base.rstrip("/") + "/"
+    return timeout, deadline, base.rstrip("/") + "/"
 
 
 def download(name, root="data", *, base_url=None, files=None, timeout=30, deadline=900, log=None):
@@ -309,9 +306,7 @@ def download(name, root="data", *, base_url=None, files=None, timeout=30, deadli
     log : callable(str), called with one line per file (e.g. ``print``)
     """
     pretty, default_url, table = _DATASETS[_check_name(name)]
-    _check_files(files)
-    timeout, deadline = _seconds(timeout, "timeout"), _seconds(deadline, "deadline")
-    base = _check_url(default_url if base_url is None else base_url)
+    timeout, deadline, base = _check_args(files, timeout, deadline, default_url if base_url is None else base_url)
     dest, created, paths = _resolve_root(root) / name, [], []
     try:
         for fname, md5 in (files or table).items():

@@ -634,27 +634,18 @@ def test_fetch_script_checksum_mismatch_exits_2(tmp_path, served):
     assert not root.exists() or files_in(root) == []
 
 
-def test_fetch_script_reports_each_file(tmp_path, served, monkeypatch):
+def test_fetch_script_fetches_once_and_prints_a_line_per_file(tmp_path, served, monkeypatch, capsys):
     # In-process, so the fixture checksum table can stand in for the published one.
     server, table = served
     fetch = _import_fetch_script()
     monkeypatch.setitem(data._DATASETS, "mnist", ("MNIST", server.url, table))
     root = tmp_path / "dl"
     assert fetch.main(["--root", str(root), "mnist"]) == 0
+    first = capsys.readouterr().out.splitlines()
     assert fetch.main(["--root", str(root), "mnist"]) == 0
+    second = capsys.readouterr().out.splitlines()
     assert len(server.requests) == 4
     assert files_in(root / "mnist") == sorted(MNIST_FILES)
-
-
-def test_fetch_script_prints_per_file(tmp_path, served, monkeypatch, capsys):
-    server, table = served
-    fetch = _import_fetch_script()
-    monkeypatch.setitem(data._DATASETS, "mnist", ("MNIST", server.url, table))
-    root = tmp_path / "dl"
-    fetch.main(["--root", str(root), "mnist"])
-    first = capsys.readouterr().out.splitlines()
-    fetch.main(["--root", str(root), "mnist"])
-    second = capsys.readouterr().out.splitlines()
     assert len(first) == 4 and all("downloaded" in line for line in first)
     assert len(second) == 4 and all("already present and valid" in line for line in second)
 
