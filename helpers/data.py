@@ -218,7 +218,8 @@ def one_hot(y, k=None):
     if k is None:
         if y.size == 0:
             raise ValueError("cannot infer the number of classes from empty y; pass k")
-        k = float(y.max()) + 1 if y.dtype.kind in "iuf" else 1  # as_labels rejects what is not labels
+        numeric = y.dtype.kind in "iu" or (y.dtype.kind == "f" and np.isfinite(y).all())
+        k = int(y.max()) + 1 if numeric else 1  # as_labels rejects what is not labels
     elif isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a positive integer number of classes, got {k!r}")
     y = as_labels(y, k, y.size)
