@@ -15,9 +15,10 @@ import numpy as np
 
 from . import _download
 from ._checks import as_labels, float_dtype
-from ._download import (_DATASETS, DEBIAN_FASHION_MNIST, MNIST_FILES, DatasetMissing, DownloadError, _check_name,
-                        _resolve_root, atomic_write, download)
+from ._download import DEBIAN_FASHION_MNIST, MNIST_FILES, DatasetMissing, DownloadError, atomic_write, download
 from ._idx import _FINGERPRINTS, _shape, identify, read_idx, write_idx
+
+_DATASETS, _check_name, _resolve_root = _download._DATASETS, _download._check_name, _download._resolve_root
 
 __all__ = ["IRIS_CLASSES", "IRIS_FEATURES", "MNIST_FILES", "DatasetMissing", "DownloadError", "atomic_write",
            "download", "identify_mnist", "load_dataset", "load_digits", "load_iris", "load_mnist", "make_xor",
