@@ -151,8 +151,12 @@ def _remove_stale(dest: Path, fname: str) -> None:
                         part.unlink()
 
 
-def _opener(socks: list):
-    """A urllib opener whose HTTP(S) connections add their socket to ``socks`` (for the deadline)."""
+@contextlib.contextmanager
+def _opener_with_deadline(seconds):
+    """(a urllib opener, an Event): at ``seconds`` the Event is set and the sockets of the opener's HTTP(S)
+    connections are shut down, which ends a read blocked on a trickling server (headers or body)."""
+    socks, expired = [], threading.Event()
+
     def watched(cls):
         def connect(self):
             cls.connect(self)
@@ -167,13 +171,6 @@ def _opener(socks: list):
         def https_open(self, req):
             return self.do_open(watched(http.client.HTTPSConnection), req, context=self._context)
 
-    return urllib.request.build_opener(HTTP, HTTPS)
-
-
-@contextlib.contextmanager
-def _deadline(seconds, socks, expired):
-    """At ``seconds`` set ``expired`` and shut the sockets down: that ends a read blocked on a trickling
-    server (headers or body), which the timeout of each operation alone would not."""
     def expire():
         expired.set()
         for s in socks:
@@ -184,7 +181,7 @@ def _deadline(seconds, socks, expired):
     timer.daemon = True
     timer.start()
     try:
-        yield
+        yield urllib.request.build_opener(HTTP, HTTPS), expired
     finally:
         timer.cancel()
 
@@ -236,12 +233,11 @@ def _fetch(url, final: Path, md5, pretty, timeout, deadline, created, size=None)
     ``timeout`` bounds each network operation, ``deadline`` the whole file. ``size``: the published
     size; more than size + _SIZE_MARGIN bytes (announced or sent) stops the download. The folders
     made for ``final`` are added to ``created``."""
-    socks, expired = [], threading.Event()
-    failed = functools.partial(_failed, url, pretty, deadline, expired)
     request = urllib.request.Request(url, headers={"User-Agent": "helpers.data (course bundle)"})
-    with _deadline(deadline, socks, expired):
+    with _opener_with_deadline(deadline) as (opener, expired):
+        failed = functools.partial(_failed, url, pretty, deadline, expired)
         try:
-            response = _opener(socks).open(request, timeout=timeout)
+            response = opener.open(request, timeout=timeout)
         except urllib.error.HTTPError as exc:
             exc.close()
             raise DownloadError(f"Could not download {url}: the server answered HTTP {exc.code} ({exc.reason}); "
