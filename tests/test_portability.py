@@ -94,9 +94,8 @@ def _one_line_error(err):
     return last
 
 
-def test_setup_cell_finds_the_checkout_around_the_notebook(tmp_path):
-    inside = REPO / "build" / "somewhere" / "deeper"
-    inside.mkdir(parents=True, exist_ok=True)
+def test_setup_cell_finds_the_checkout_around_the_notebook():
+    inside = REPO / "tests" / "e2e"  # a folder two levels down (nothing is written into the checkout)
     for cwd in (REPO / "notebooks", REPO / "exercises", inside):
         code, out, err = _run_setup_cell(cwd)
         assert code == 0, err
