@@ -33,10 +33,8 @@ def test_there_are_six_notebooks():
     assert len(NOTEBOOKS) == 6
 
 
-def test_generated_cells_and_links_are_current():
-    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "notebook_header.py"), "--check"],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+def test_generated_cells_and_links_are_current(capsys):
+    assert notebook_header.main(["--check"]) == 0, capsys.readouterr().err
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
