@@ -19,17 +19,14 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
-NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 # Executed notebooks keep no widget state and no execution timestamps.
 define E2E_SETUP
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-e2e.txt
 	@test -x /usr/bin/chromium || { echo "installing Debian's chromium (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 endef
-# make test's options for make portability's second Python: extra pytest arguments (it leaves the
-# session test out), and SKIP_NBVAL=1 (its nbval runs in the other-BLAS case, on that Python).
+# make test's extra pytest arguments (make portability's second Python leaves the session test out).
 PYTEST_ARGS ?=
-SKIP_NBVAL ?=
 NBEXEC := --to notebook --execute --inplace --ExecutePreprocessor.timeout=120 \
 	--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False
 PORT ?= 8888
@@ -89,12 +86,12 @@ lab: $(STAMP) ## start JupyterLab on the repository (notebooks/, exercises/; ope
 notebook: $(STAMP) ## the same in Jupyter Notebook 7 (the classic-style interface)
 	$(VENV)/bin/jupyter notebook $(NO_BROWSER) $(ALLOW_ROOT) --port=$(PORT) --notebook-dir=.
 
-test: $(STAMP) ## unit tests, then nbval over every notebook
+# The unit tests and the live-session test (tests/test_sessions.py): its Run All of each notebook
+# compares every cell's outputs with the stored ones as nbval does (nbval's rules and
+# tests/nbval_sanitize.cfg), so no separate nbval pass runs the notebooks a second time.
+test: $(STAMP) ## unit tests, and every notebook run as a student runs it, outputs compared as nbval does
 	@$(PY) scripts/notebook_header.py --warn
 	$(PY) -m pytest -q -m "not instructor" $(PYTEST_ARGS) tests
-	@if [ -n "$(SKIP_NBVAL)" ]; then echo "nbval left out (SKIP_NBVAL=$(SKIP_NBVAL))"; \
-	elif [ -z "$(NOTEBOOKS)" ]; then echo "no notebooks in notebooks/ yet: nbval skipped"; \
-	else $(PY) -m pytest -q $(NBVAL) $(NOTEBOOKS); fi
 
 portability: ## the places a class runs the bundle: two Pythons, hub, pip install ., Binder, other BLAS kernels
 	bash .ci/portability.sh

@@ -5,8 +5,8 @@
 # keeps repeated runs fast. Nothing here needs the network beyond the package registries.
 #
 #   second-python  `make test` under the newest supported Python found (3.12+), beside .venv
-#                  (without the live-session test, which make test runs once, and without its nbval,
-#                  which other-blas runs on this Python)
+#                  (without the live-session test, which make test runs once; the notebooks' outputs
+#                  are compared on this Python by other-blas, on this venv)
 #   hub            a fresh venv with only the student packages, unpinned, no install of this
 #                  repository; a copy of the repository outside the checkout (where nbgitpuller
 #                  puts it); all 12 notebooks (notebooks/, exercises/) run with the kernel started
@@ -161,7 +161,7 @@ scenario_second_python() {
     # the live-session test (tests/test_sessions.py) runs once, in make test: it tests the notebooks' state
     # under a student's moves, the same on any Python. This Python's nbval runs in other-blas (on this
     # venv, with another OpenBLAS kernel): one run proves the stored outputs on both.
-    make test PYTHON="$py" VENV=".venv-$(version "$py")" PYTEST_ARGS=--ignore=tests/test_sessions.py SKIP_NBVAL=1
+    make test PYTHON="$py" VENV=".venv-$(version "$py")" PYTEST_ARGS=--ignore=tests/test_sessions.py
 }
 
 scenario_hub() {

@@ -11,7 +11,7 @@ import pytest
 
 import coursework
 from coursework import EXERCISES, verdict
-from coursework._judge import _all_close, _expected_array, judge
+from coursework._judge import judge
 from coursework._sandbox import call
 from coursework._tripwire import _forbidden, _resolve
 from coursework.keys import REGISTRY, _outputs, hidden_verdict, stale, visible_cases
@@ -65,18 +65,10 @@ def test_the_stub_is_not_yet_written(name, capsys):
 
 @pytest.mark.parametrize("name,i", MISTAKES)
 def test_each_catalogued_mistake_gets_its_hint(name, i):
+    """The judge names a mistake only after its outputs differ from the stored answers (which are the
+    reference's, test_the_stored_answers_are_the_keys_current_outputs): so it also really differs."""
     mistake = REGISTRY[name].mistakes[i]
     assert verdict(name, mistake.fn) == f"{name}: not right yet: {mistake.hint}"
-
-
-@pytest.mark.parametrize("name,i", MISTAKES)
-def test_each_catalogued_mistake_really_differs_from_the_reference(name, i):
-    key = REGISTRY[name]
-    cases = visible_cases(key)
-    outs = _outputs(key, key.mistakes[i].fn, cases)
-    refs = _outputs(key, key.reference, cases)
-    wrap = (lambda o: tuple(_expected_array(x) for x in o)) if key.returns else (lambda o: (_expected_array(o),))
-    assert not _all_close([wrap(o) for o in outs], [wrap(r) for r in refs], key.rtol, key.atol)
 
 
 @pytest.mark.parametrize("name", NUMERIC)

@@ -1,6 +1,7 @@
 """The shape of the helpers package: imports that point one way."""
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,35 +12,48 @@ HELPERS = Path(__file__).resolve().parents[1] / "helpers"
 MODULES = sorted(HELPERS.rglob("*.py"))
 
 
-def _module_name(path):
-    parts = path.relative_to(HELPERS.parent).with_suffix("").parts
+def _module_name(path, root=HELPERS):
+    parts = path.relative_to(root.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path):
-    """The helpers modules that ``path`` imports, wherever the import statement sits."""
-    name = _module_name(path)
+def _imports(path, root=HELPERS, modules=None):
+    """The modules that ``path`` imports, wherever the import statement sits, as dotted names.
+
+    ``from . import x`` and ``from .m import x`` are resolved as Python resolves them: the
+    module ``x`` when the package has one, otherwise the package itself (x is one of its names);
+    ``from .m import x`` imports ``m`` (and ``m.x`` when that is a module). With ``modules`` (the
+    known dotted names), only those are kept."""
+    name = _module_name(path, root)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = package.split(".")
             base = base[:len(base) - node.level + 1] if node.level else []
             target = ".".join(base + ([node.module] if node.module else []))
-            if node.module:  # `from . import x` imports the module x, not the package's names
+            if node.module:
                 found.add(target)
-            found.update(f"{target}.{a.name}" for a in node.names)  # `from .m import x` may name a module
+            for a in node.names:
+                sub = f"{target}.{a.name}"
+                found.add(sub if modules is None or sub in modules else target)
+    return {t for t in found if t != name and (modules is None or t in modules)}
+
+
+def _graph():
     known = {_module_name(p) for p in MODULES}
-    return {t for t in found if t in known and t != name}
+    return {_module_name(p): _imports(p, modules=known) for p in MODULES}
 
 
 def test_imports_inside_helpers_have_no_cycle_and_never_point_back_at_a_package():
-    graph = {_module_name(p): _imports(p) for p in MODULES}
+    graph = _graph()
     for path in MODULES:
         name = _module_name(path)
-        if path.name != "__init__.py":  # a package's __init__ re-exports; its modules never import it
+        # a package's __init__ re-exports; its modules never import it. __main__ is the package run as a
+        # script (python -m): Python imports the package before it, and nothing imports __main__.
+        if path.name not in ("__init__.py", "__main__.py"):
             parents = {name.rsplit(".", k)[0] for k in range(1, name.count(".") + 1)}
             assert not graph[name] & parents, f"{name} imports its own package {graph[name] & parents}"
     state = {}
@@ -57,26 +71,54 @@ def test_imports_inside_helpers_have_no_cycle_and_never_point_back_at_a_package(
         visit(node, [])
 
 
-def test_the_cycle_check_sees_relative_imports(tmp_path):
-    """The check above would pass vacuously if it read no imports: it must see nn -> losses."""
-    graph = {_module_name(p): _imports(p) for p in MODULES}
-    assert "helpers.losses" in graph["helpers.nn"]
-    assert "helpers.optim" in graph["helpers.train"]
+def test_the_import_check_sees_relative_imports(tmp_path):
+    """The checks above would pass vacuously if they read no imports: every spelling of an import is seen."""
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    for f in ("__init__.py", "a.py", "b.py", "sub/__init__.py", "sub/c.py"):
+        (pkg / f).write_text("")
+    (pkg / "sub" / "d.py").write_text(
+        "from . import c\nfrom .. import a, helper\nfrom ..b import thing\nimport json\n"
+        "def late():\n    from pkg.sub import name\n")
+    known = {_module_name(p, pkg) for p in pkg.rglob("*.py")}
+    assert _imports(pkg / "sub" / "d.py", pkg, known) == {"pkg.sub.c", "pkg.a", "pkg", "pkg.b", "pkg.sub"}
+    assert _imports(pkg / "sub" / "d.py", pkg) >= {"json", "pkg.sub.name"}
+    graph = _graph()  # and in helpers itself, relative imports and package-level names
+    assert {"helpers.losses", "helpers._checks"} <= graph["helpers.nn"]
+    assert "helpers._files" in graph["helpers.data"] and "helpers.optim" in graph["helpers.train"]
+    assert "helpers.train" in graph["helpers.train.__main__"]  # `from . import fit`: fit is the package's
 
 
 ALIASES = {"helpers.checks", "helpers.exercises"}  # old names kept for one release: they forward to coursework
+COURSE = ("coursework", "answer_keys")
 
 
 def test_the_kernels_import_no_course_content():
-    """helpers never imports the checks or the answer keys (coursework), apart from the two old names."""
+    """helpers never imports the checks or the answer keys (coursework, answer_keys): one exception, the
+    deprecated aliases helpers.checks and helpers.exercises (names in saved notebooks keep working for a
+    release), and nothing else in helpers imports those aliases."""
     for path in MODULES:
         name = _module_name(path)
-        if name in ALIASES:
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
-            assert not [n for n in names if n.split(".")[0] in ("coursework", "answer_keys")], name
+        imported = _imports(path)
+        course = {t for t in imported if t.split(".")[0] in COURSE}
+        assert name in ALIASES or not course, f"{name} imports course content: {sorted(course)}"
+        aliases = {t for t in imported if t in ALIASES or t.startswith(tuple(a + "." for a in ALIASES))}
+        assert name in ALIASES or not aliases, f"{name} imports the deprecated alias {sorted(aliases)}"
+    assert any(t.split(".")[0] == "coursework" for t in _imports(HELPERS / "checks.py"))  # the check can fail
+
+
+def test_importing_any_helpers_module_loads_no_course_content():
+    """What Python really loads (imports inside functions, re-exports, __init__ files included): every
+    helpers module but the aliases, imported in a fresh interpreter, brings in none of coursework."""
+    names = sorted(_module_name(p) for p in MODULES if _module_name(p) not in ALIASES and p.name != "__main__.py")
+    code = ("import importlib, sys\n"
+            f"for name in {names!r}:\n    importlib.import_module(name)\n"
+            f"print(sorted(m for m in sys.modules if m.split('.')[0] in {COURSE!r} or m in {sorted(ALIASES)!r}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=HELPERS.parent,
+                         env={**os.environ, "MPLBACKEND": "Agg"}, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]", f"importing helpers loaded {out.stdout.strip()}"
+    assert len(names) > 10
 
 
 @pytest.mark.parametrize("code,moved", [

@@ -33,10 +33,8 @@ def test_there_are_six_notebooks():
     assert len(NOTEBOOKS) == 6
 
 
-def test_generated_cells_and_links_are_current():
-    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "notebook_header.py"), "--check"],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+def test_generated_cells_and_links_are_current(capsys):
+    assert notebook_header.main(["--check"]) == 0, capsys.readouterr().err
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -76,14 +74,17 @@ def _setup_source():
     return "".join(_cells(NOTEBOOKS[0])[2]["source"])
 
 
+_WITHOUT_PYTHONPATH = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # a checkout put first on the path
+
+
 def _run_setup_cell(cwd, prelude="", env=None, source=None):
     """Run the set-up cell (without its %matplotlib line) in a Python that cannot import
-    helpers (-S: no site-packages, so no install); return (returncode, stdout, stderr)."""
+    helpers (-S: no site-packages, so no install; no PYTHONPATH); return (returncode, stdout, stderr)."""
     source = source or _setup_source()
     code = prelude + "\n".join(line for line in source.splitlines() if not line.startswith("%"))
     code += "\nimport helpers\nprint(Path(helpers.__file__).resolve().parent.parent)\n"
     proc = subprocess.run([sys.executable, "-S", "-c", code], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=60)
+                          env={**_WITHOUT_PYTHONPATH, **(env or {})}, timeout=60)
     return proc.returncode, proc.stdout.strip(), proc.stderr
 
 
@@ -94,9 +95,8 @@ def _one_line_error(err):
     return last
 
 
-def test_setup_cell_finds_the_checkout_around_the_notebook(tmp_path):
-    inside = REPO / "build" / "somewhere" / "deeper"
-    inside.mkdir(parents=True, exist_ok=True)
+def test_setup_cell_finds_the_checkout_around_the_notebook():
+    inside = REPO / "tests" / "e2e"  # a folder two levels down (nothing is written into the checkout)
     for cwd in (REPO / "notebooks", REPO / "exercises", inside):
         code, out, err = _run_setup_cell(cwd)
         assert code == 0, err
@@ -198,7 +198,7 @@ def test_in_a_kernel_the_setup_error_is_one_line_without_traceback(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(hide), nbformat.v4.new_code_cell(_setup_source())])
     client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
                                     resources={"metadata": {"path": str(tmp_path)}})
-    client.execute(env={**os.environ, "JPY_SESSION_NAME": ""})
+    client.execute(env={**_WITHOUT_PYTHONPATH, "JPY_SESSION_NAME": ""})
     assert nb.cells[0].outputs == []
     (error,) = nb.cells[1].outputs
     assert error.output_type == "error" and len(error.traceback) == 1
