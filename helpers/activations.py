@@ -7,13 +7,15 @@ warning, however large |z| is.
 
 import numpy as np
 
+from ._checks import float_dtype
+
 __all__ = ["sigmoid", "sigmoid_grad", "relu", "relu_grad", "softplus", "softplus_grad", "tanh", "tanh_grad",
            "softmax", "log_softmax", "ACTIVATIONS"]
 
 
 def _float(z):
     z = np.asarray(z)
-    return z if z.dtype in (np.float32, np.float64) else z.astype(np.float64)
+    return z.astype(float_dtype(z.dtype), copy=False)
 
 
 def sigmoid(z):
