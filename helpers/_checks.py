@@ -60,12 +60,3 @@ def as_targets(y, S, K, dtype=None):
                          f"expected 0..{K - 1} for {K} classes")
     return y
 
-
-def same_shape(a, b, name_a, name_b):
-    if a.shape != b.shape:
-        raise ValueError(f"shape mismatch: {name_a} has shape {a.shape} but {name_b} has shape {b.shape}")
-
-
-def nonempty(a, name):
-    if a.size == 0:
-        raise ValueError(f"{name} is empty (shape {a.shape}): a mean over no samples is undefined; pass at least one")

@@ -5,20 +5,22 @@ the network calls the same arithmetic through the unchecked ``*_core`` functions
 
 import numpy as np
 
-from ._checks import as_float_array, as_targets, nonempty, same_shape
+from ._checks import as_float_array, as_targets
 from .activations import sigmoid, softplus
 
 __all__ = ["mse", "softmax_cross_entropy", "binary_cross_entropy_with_logits"]
 
 
 def _checked(a, y, name, shape_of_y=True):
-    """(a, y) as float arrays of a's dtype, non-empty, y of a's shape (unless ``shape_of_y`` is False)."""
+    """(a, y): a as a non-empty float array, y as an array of a's dtype and shape (unless ``shape_of_y`` is False)."""
     a = as_float_array(a, name)
-    nonempty(a, name)
+    if a.size == 0:
+        raise ValueError(f"{name} is empty (shape {a.shape}): a mean over no samples is undefined; pass at least one")
     if not shape_of_y:
         return a, y
     y = as_float_array(y, "y", dtype=a.dtype)
-    same_shape(a, y, name, "y")
+    if y.shape != a.shape:
+        raise ValueError(f"shape mismatch: {name} has shape {a.shape} but y has shape {y.shape}")
     return a, y
 
 

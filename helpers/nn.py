@@ -232,12 +232,13 @@ class MLP:
             raise ValueError(f"params must have keys {expected}, got {sorted(params)}")
         dtype = float_dtype(np.asarray(params["W1"]).dtype)
         P = {k: as_float_array(params[k], k, dtype=dtype).copy() for k in expected}
+        fan_in = P["W1"].shape[:1]
         for l in range(1, n + 1):
             W, b = P[f"W{l}"], P[f"b{l}"]
-            if W.ndim != 2 or b.shape != (W.shape[1],):
-                raise ValueError(f"W{l} must be (fan_in, fan_out) and b{l} (fan_out,); got {W.shape} and {b.shape}")
-            if l > 1 and P[f"W{l - 1}"].shape[1] != W.shape[0]:
-                raise ValueError(f"W{l - 1} has {P[f'W{l - 1}'].shape[1]} outputs but W{l} expects {W.shape[0]} inputs")
+            if W.shape[:1] != fan_in or W.ndim != 2 or b.shape != W.shape[1:]:
+                raise ValueError(f"W{l} must be ({fan_in[0]}, fan_out) and b{l} (fan_out,)" + (l > 1) * f" (W{l - 1} "
+                                 f"has {fan_in[0]} outputs)" + f"; got {W.shape} and {b.shape}")
+            fan_in = W.shape[1:]
         model = cls.__new__(cls)
         model._setup(P, hidden, output, loss, residual)
         return model
@@ -256,10 +257,9 @@ class MLP:
         v = as_float_array(v, "v")
         if v.ndim != 1 or v.size != self.n_params:
             raise ValueError(f"expected a flat vector of {self.n_params} parameters, got shape {v.shape}")
-        start = 0
-        for p in self.params.values():
-            p[...] = v[start:start + p.size].reshape(p.shape)
-            start += p.size
+        ends = np.cumsum([p.size for p in self.params.values()])
+        for p, part in zip(self.params.values(), np.split(v, ends[:-1])):
+            p[...] = part.reshape(p.shape)
 
     def flatten_grads(self, grads):
         """Gradients dict -> one vector in the layout of :meth:`get_flat`."""
