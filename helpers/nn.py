@@ -6,7 +6,7 @@ rows. Every layer has ``forward(x) -> (out, cache)`` and ``backward(dout, cache)
 grads a dict keyed like ``MLP.params``.
 """
 
-from typing import Callable, NamedTuple
+from collections import namedtuple
 
 import numpy as np
 
@@ -111,15 +111,10 @@ class Skip:
         return _backward(self.layers, dout, caches, grads) + dout, grads
 
 
-class Output(NamedTuple):
+class Output(namedtuple("Output", "activation backward fused loss")):
     """An output layer on the logits Z (S, K): ``activation(Z) -> A``; ``backward(A, dA) -> dZ``
     (J^T dA row by row); its natural loss fused with the activation, ``fused(Z, targets, grad=True)
     -> (loss, dZ or None)`` (may overwrite Z); and that loss's name."""
-
-    activation: Callable
-    backward: Callable
-    fused: Callable
-    loss: str
 
     def loss_of(self, Z, t, loss, grad=True):
         """(mean loss, dL/dZ or None) for the loss named ``loss``: the fused one, or "mse" of A."""
