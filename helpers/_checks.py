@@ -17,45 +17,46 @@ def check_l2(l2):
 
 
 def as_float_array(a, name, dtype=None):
-    """Return ``a`` as a float array (float32 kept, else float64), rejecting NaN/inf."""
+    """``a`` as a float array of ``dtype`` (None: :func:`float_dtype`), rejecting NaN/inf, and finite
+    values that a narrower dtype (float64 into float32) cannot hold."""
     a = np.asarray(a)
-    if dtype is not None:
-        a = a.astype(dtype, copy=False)
-    elif a.dtype not in (np.float32, np.float64):
-        if not (np.issubdtype(a.dtype, np.number) or a.dtype == bool):
-            raise ValueError(f"{name} must be numeric, got dtype {a.dtype}")
-        a = a.astype(float_dtype(a.dtype))
+    if not (np.issubdtype(a.dtype, np.number) or a.dtype == bool):
+        raise ValueError(f"{name} must be numeric, got dtype {a.dtype}")
+    dtype = float_dtype(a.dtype) if dtype is None else np.dtype(dtype)
+    if a.dtype.kind == "f" and a.dtype.itemsize > dtype.itemsize:
+        with np.errstate(over="ignore"):
+            narrow = a.astype(dtype)
+        if not np.isfinite(narrow).all() and np.isfinite(a).all():
+            raise ValueError(f"{name} has values up to {np.abs(a).max():.3g}, beyond {dtype.name}'s range "
+                             f"(+-{np.finfo(dtype).max:.3g}); rescale {name} (e.g. standardize it) or compute "
+                             "in float64 (for a network: dtype=np.float64)")
+        a = narrow
+    a = a.astype(dtype, copy=False)
     if a.size and not (np.isfinite(a.min()) and np.isfinite(a.max())):  # NaN and inf show there; no (N, D) mask
         bad = int(a.size - np.isfinite(a).sum())
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s); clean or impute the data before passing it")
     return a
 
 
-def as_labels(y, n_classes, n_samples, name="y"):
-    """Validate integer class labels ``y`` of shape (S,) with values in [0, n_classes)."""
+def as_targets(y, S, K, dtype=None):
+    """Targets for S rows and K classes: integer labels (S,) in [0, K), or, given a ``dtype``, also
+    rows (S, K) (one-hot or probabilities) of that dtype."""
     y = np.asarray(y)
+    if y.ndim == 2 and dtype is not None:
+        t = as_float_array(y, "y", dtype=dtype)
+        if t.shape != (S, K):
+            raise ValueError(f"one-hot y must have shape ({S}, {K}), got {t.shape}")
+        return t
     if y.ndim != 1:
-        raise ValueError(f"{name} must be 1-D integer labels of shape ({n_samples},), got shape {y.shape}")
-    if y.shape[0] != n_samples:
-        raise ValueError(f"{name} has {y.shape[0]} labels but there are {n_samples} samples; pass one label per row")
+        raise ValueError(f"y must be 1-D integer labels of shape ({S},), got shape {y.shape}")
+    if y.shape[0] != S:
+        raise ValueError(f"y has {y.shape[0]} labels but there are {S} samples; pass one label per row")
     if not np.issubdtype(y.dtype, np.integer):
-        if np.issubdtype(y.dtype, np.floating) and np.isfinite(y).all() and (y == np.round(y)).all():
-            y = y.astype(np.int64)
-        else:
-            raise ValueError(f"{name} must hold integer class labels, got dtype {y.dtype}")
-    if y.size and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(
-            f"{name} has labels out of range: found {int(y.min())}..{int(y.max())}, "
-            f"expected 0..{n_classes - 1} for {n_classes} classes"
-        )
+        if not (np.issubdtype(y.dtype, np.floating) and np.isfinite(y).all() and (y == np.round(y)).all()):
+            raise ValueError(f"y must hold integer class labels, got dtype {y.dtype}")
+        y = y.astype(np.int64)
+    if y.size and (y.min() < 0 or y.max() >= K):
+        raise ValueError(f"y has labels out of range: found {int(y.min())}..{int(y.max())}, "
+                         f"expected 0..{K - 1} for {K} classes")
     return y
 
-
-def same_shape(a, b, name_a, name_b):
-    if a.shape != b.shape:
-        raise ValueError(f"shape mismatch: {name_a} has shape {a.shape} but {name_b} has shape {b.shape}")
-
-
-def nonempty(a, name):
-    if a.size == 0:
-        raise ValueError(f"{name} is empty (shape {a.shape}): a mean over no samples is undefined; pass at least one")

@@ -5,10 +5,23 @@ the network calls the same arithmetic through the unchecked ``*_core`` functions
 
 import numpy as np
 
-from ._checks import as_float_array, as_labels, nonempty, same_shape
-from .activations import sigmoid
+from ._checks import as_float_array, as_targets
+from .activations import sigmoid, softplus
 
 __all__ = ["mse", "softmax_cross_entropy", "binary_cross_entropy_with_logits"]
+
+
+def _checked(a, y, name, shape_of_y=True):
+    """(a, y): a as a non-empty float array, y as an array of a's dtype and shape (unless ``shape_of_y`` is False)."""
+    a = as_float_array(a, name)
+    if a.size == 0:
+        raise ValueError(f"{name} is empty (shape {a.shape}): a mean over no samples is undefined; pass at least one")
+    if not shape_of_y:
+        return a, y
+    y = as_float_array(y, "y", dtype=a.dtype)
+    if y.shape != a.shape:
+        raise ValueError(f"shape mismatch: {name} has shape {a.shape} but y has shape {y.shape}")
+    return a, y
 
 
 def mse_core(y_hat, t, grad=True):
@@ -26,11 +39,7 @@ def mse(y_hat, y):
 
     For one sample (1-D) it is the :math:`E = \tfrac12 \sum_i (y_i - \hat y_i)^2` of the worked examples.
     """
-    y_hat = as_float_array(y_hat, "y_hat")
-    y = as_float_array(y, "y", dtype=y_hat.dtype)
-    same_shape(y_hat, y, "y_hat", "y")
-    nonempty(y_hat, "y_hat")
-    return mse_core(y_hat, y)
+    return mse_core(*_checked(y_hat, y, "y_hat"))
 
 
 def softmax_cross_entropy_core(z, t, grad=True):
@@ -66,37 +75,26 @@ def softmax_cross_entropy(logits, y):
     .. math:: L = -\frac1S \sum_s \log \mathrm{softmax}(z_s)_{y_s},
               \qquad \partial L / \partial z = (\mathrm{softmax}(z) - \mathrm{onehot}(y)) / S
     """
-    z = as_float_array(logits, "logits")
+    z, y = _checked(logits, y, "logits", shape_of_y=False)
     if z.ndim != 2:
         raise ValueError(f"logits must have shape (S, K), got {z.shape}; reshape a single sample with z[None, :]")
-    nonempty(z, "logits")
-    y = np.asarray(y)
-    if y.ndim == 2:
-        t = as_float_array(y, "y", dtype=z.dtype)
-        same_shape(z, t, "logits", "y (one-hot)")
-    else:
-        t = as_labels(y, z.shape[1], z.shape[0])
-    return softmax_cross_entropy_core(z.copy(), t)
+    return softmax_cross_entropy_core(z.copy(), as_targets(y, *z.shape, dtype=z.dtype))
 
 
 def binary_cross_entropy_core(z, t, grad=True):
     """Unchecked fused sigmoid binary cross-entropy of logits ``z`` and targets ``t``."""
     S = z.shape[0] if z.ndim else 1
-    per_sample = np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z)))
-    return float(per_sample.sum(dtype=np.float64) / S), (sigmoid(z) - t) / S if grad else None
+    return float((softplus(z) - z * t).sum(dtype=np.float64) / S), (sigmoid(z) - t) / S if grad else None
 
 
 def binary_cross_entropy_with_logits(logits, y):
     r"""Sigmoid followed by binary cross-entropy, fused for stability; logits (S,) or (S, 1), y of
-    the same shape with targets in [0, 1]. :math:`\log(1 + e^{z})` is max(z, 0) + log1p(e^{-|z|}).
+    the same shape with targets in [0, 1]. :math:`\log(1 + e^{z})` is the stable softplus.
 
     .. math:: L = \frac1S \sum_s \big[\log(1 + e^{z_s}) - y_s z_s\big],
               \qquad \partial L / \partial z = (\sigma(z) - y) / S
     """
-    z = as_float_array(logits, "logits")
-    t = as_float_array(y, "y", dtype=z.dtype)
-    same_shape(z, t, "logits", "y")
-    nonempty(z, "logits")
+    z, t = _checked(logits, y, "logits")
     if t.min() < 0 or t.max() > 1:
         raise ValueError("y must hold targets in [0, 1] for binary cross-entropy (use 0/1 labels)")
     return binary_cross_entropy_core(z, t)

@@ -6,10 +6,9 @@ The chain of notebook 06 has L layers of one unit each:
     z_1 = w_1 x + b_1, \qquad z_k = w\, h_{k-1} + b \;[+\, h_{k-2}] \quad (k = 2..L), \qquad
     h_k = \sigma(z_k), \qquad y = h_L
 
-With ``skips=True`` every odd layer k = 3, 5, 7, ... also receives :math:`h_{k-2}` with
-weight 1, a skip connection over two layers (:math:`z'_3 = w h_2 + h_1 + b`, ...). The inputs
-``x, w, b, w1, b1`` broadcast to a shape S of settings (say 200 values of w) evaluated at once;
-the only Python loop runs over the layers. Arrays (L, *S) hold layer k at index k - 1.
+With ``skips=True`` every odd layer k = 3, 5, 7, ... also receives :math:`h_{k-2}` with weight 1
+(:math:`z'_3 = w h_2 + h_1 + b`, ...). The inputs ``x, w, b, w1, b1`` broadcast to a shape S of
+settings evaluated at once; the only loop runs over the layers. Arrays (L, *S) hold layer k at index k - 1.
 """
 
 import numpy as np
@@ -51,12 +50,11 @@ def chain_backward(cache):
 
     dy/dh_j collects one term per edge leaving h_j: w dy/dz_(j+1), and dy/dz_(j+2) when layer j+2
     has a skip; then dy/dz_j = sigma'(z_j) dy/dh_j with sigma'(z) = h (1 - h). Returns a dict of
-    ``dz`` (L, *S), dy/dz_k ("the gradient at layer k"), and, of shape S, ``w1``, ``b1``, ``x``
-    (first layer) and ``w``, ``b`` (shared by layers 2..L, summed over them).
+    ``dz`` (L, *S), dy/dz_k, and, of shape S, ``w1``, ``b1``, ``x`` (first layer) and ``w``, ``b``
+    (shared by layers 2..L, summed over them).
     """
     H, w = cache["H"], cache["w"]
-    dz = np.empty_like(H)
-    dh = np.zeros_like(H)
+    dz, dh = np.empty_like(H), np.zeros_like(H)
     dh[-1] = 1.0
     for i in reversed(range(len(H))):  # layer k = i + 1
         dz[i] = H[i] * (1.0 - H[i]) * dh[i]
@@ -78,8 +76,7 @@ def depth_profile(x, w, b, max_depth, skips=False, w1=None, b1=None):
     """
     _, cache = chain_forward(x, w, b, max_depth, skips, w1, b1)
     H, w, x = cache["H"], cache["w"], cache["x"]
-    S = H * (1.0 - H)
-    T = np.empty_like(H)
+    S, T = H * (1.0 - H), np.empty_like(H)
     T[0] = S[0] * x
     for i in range(1, max_depth):  # layer k = i + 1
         T[i] = w * T[i - 1]

@@ -1,4 +1,7 @@
-"""Activations, losses, dense layers and the MLP: gradients, stability, bad input."""
+"""Activations, losses, dense layers and the MLP: gradients, stability, bad input.
+
+The registries are iterated: an activation added to ``ACTIVATIONS`` or an output to ``OUTPUTS`` is
+gradient-checked and stability-checked here with no edit."""
 
 import warnings
 
@@ -8,19 +11,70 @@ import pytest
 from helpers import activations as act
 from helpers.gradcheck import check_gradients, numerical_gradient, relative_error
 from helpers.losses import binary_cross_entropy_with_logits, mse, softmax_cross_entropy
-from helpers.nn import MLP, dense_backward, dense_forward
+from helpers.nn import MLP, OUTPUTS, dense_backward, dense_forward
 
 TOL = 1e-7
-rng = np.random.default_rng(42)
+#: every (output, loss) pair MLP accepts: each output's fused loss, and mse of its activation
+COMBOS = sorted({(out, loss) for out, o in OUTPUTS.items() for loss in (o.loss, "mse")})
 
 
-@pytest.mark.parametrize("name", ["sigmoid", "relu", "softplus", "tanh"])
-def test_activation_derivative_matches_central_differences(name):
+@pytest.fixture
+def rng():
+    return np.random.default_rng(42)
+
+
+def _targets(rng, output, S, K):
+    if output == "softmax":
+        return rng.integers(0, K, S)
+    return rng.integers(0, 2, S) if output == "sigmoid" else rng.standard_normal((S, K))
+
+
+@pytest.mark.parametrize("name", sorted(act.ACTIVATIONS))
+def test_activation_derivative_matches_central_differences(name, rng):
     f, df = act.ACTIVATIONS[name]
     z = rng.uniform(-4, 4, size=50)
     z = z[np.abs(z) > 1e-3]  # relu has a kink at 0
     num = numerical_gradient(lambda v: f(v).sum(), z)
     assert relative_error(df(z), num) < TOL
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", sorted(act.ACTIVATIONS))
+def test_activation_is_stable_at_large_inputs(name, dtype):
+    z = np.array([[-1e4, -1e2, 0.0, 1e2, 1e4]], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for fn in act.ACTIVATIONS[name]:
+            out = fn(z)
+            assert out.dtype == dtype and out.shape == z.shape and np.isfinite(out).all()
+
+
+@pytest.mark.parametrize("hidden", sorted(act.ACTIVATIONS))
+@pytest.mark.parametrize("output,loss", COMBOS)
+def test_mlp_gradients(hidden, output, loss, rng):
+    k = 1 if output == "sigmoid" else 3
+    model = MLP([4, 5, 6, k], hidden=hidden, output=output, loss=loss, seed=3)
+    X = rng.standard_normal((7, 4))
+    errors = check_gradients(model, X, _targets(rng, output, 7, k), l2=0.01)
+    assert set(errors) == {"W1", "b1", "W2", "b2", "W3", "b3"}
+    assert max(errors.values()) < TOL, errors
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("output,loss", COMBOS)
+def test_mlp_output_and_loss_are_stable_at_large_logits(output, loss, dtype, rng):
+    # logits of +-1e4: X W with X = +-1, W = 1e4 (one layer, identity hidden part)
+    k = 1 if output == "sigmoid" else 3
+    W = np.tile([[1e4, -1e4, 0.0][:k]], (2, 1))
+    model = MLP.from_params({"W1": W.astype(dtype), "b1": np.zeros(k, dtype)}, output=output, loss=loss)
+    X = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]], dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value, grads = model.loss_and_grads(X, _targets(rng, output, 3, k))
+        ev, _ = model.evaluate(X, _targets(rng, output, 3, k))
+        out = model.forward(X)
+    assert np.isfinite([value, ev]).all() and np.isfinite(out).all() and out.dtype == dtype
+    assert all(np.isfinite(g).all() and g.dtype == dtype for g in grads.values())
 
 
 def test_activation_reference_values():
@@ -35,7 +89,7 @@ def test_activation_reference_values():
     np.testing.assert_allclose(act.log_softmax(np.array([1.0, 2.0, 3.0])), np.log(p[0]))
 
 
-def test_softmax_jacobian_numerically():
+def test_softmax_jacobian_numerically(rng):
     z = rng.standard_normal(4)
     p = act.softmax(z)
     jac = np.diag(p) - np.outer(p, p)
@@ -44,13 +98,11 @@ def test_softmax_jacobian_numerically():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_everything_is_stable_at_large_inputs(dtype):
+def test_softmax_and_losses_are_stable_at_large_inputs(dtype):
     z = np.array([[-1e4, 0.0, 1e4], [1e4, 1e4, -1e4]], dtype=dtype)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        outs = [f(z) for f in (act.sigmoid, act.sigmoid_grad, act.relu, act.relu_grad, act.softplus,
-                               act.softplus_grad, act.tanh, act.tanh_grad, act.softmax, act.log_softmax)]
-        for o in outs:
+        for o in (act.softmax(z), act.log_softmax(z)):
             assert o.dtype == dtype and np.isfinite(o).all()
         assert act.softplus(z)[0, 2] == pytest.approx(1e4)
         assert act.log_softmax(z)[0, 0] == pytest.approx(-2e4, rel=1e-6)
@@ -64,7 +116,7 @@ def test_everything_is_stable_at_large_inputs(dtype):
         assert losses[0][0] == pytest.approx((2e4 + 2e4 + np.log(2)) / 2, rel=1e-6)
 
 
-def test_loss_gradients():
+def test_loss_gradients(rng):
     z = rng.standard_normal((6, 4))
     labels = rng.integers(0, 4, 6)
     targets = rng.random((6, 4))
@@ -74,7 +126,7 @@ def test_loss_gradients():
     assert check_gradients(lambda v: binary_cross_entropy_with_logits(v, labels % 2 * 1.0), z[:, 0])["x"] < TOL
 
 
-def test_softmax_cross_entropy_grad_is_softmax_minus_onehot_over_S():
+def test_softmax_cross_entropy_grad_is_softmax_minus_onehot_over_S(rng):
     z = rng.standard_normal((5, 3))
     y = np.array([0, 2, 1, 1, 0])
     loss, grad = softmax_cross_entropy(z, y)
@@ -88,7 +140,7 @@ def test_mse_of_one_sample_is_half_sum_of_squares():
     np.testing.assert_allclose(grad, [0.3699, -0.3699])
 
 
-def test_dense_layer_gradients():
+def test_dense_layer_gradients(rng):
     X, W, b = rng.standard_normal((5, 3)), rng.standard_normal((3, 4)), rng.standard_normal(4)
     G = rng.standard_normal((5, 4))  # L = sum(G * Z)
     Z, cache = dense_forward(X, W, b)
@@ -99,38 +151,25 @@ def test_dense_layer_gradients():
     assert dense_backward(G, cache, need_dX=False)[0] is None
 
 
-@pytest.mark.parametrize("hidden", ["relu", "sigmoid", "softplus", "tanh"])
-@pytest.mark.parametrize("output,loss", [("softmax", None), ("softmax", "mse"), ("sigmoid", None),
-                                         ("sigmoid", "mse"), ("identity", None)])
-def test_mlp_gradients(hidden, output, loss):
-    k = 1 if output == "sigmoid" else 3
-    model = MLP([4, 5, 6, k], hidden=hidden, output=output, loss=loss, seed=3)
-    X = rng.standard_normal((7, 4))
-    if output == "softmax":
-        y = rng.integers(0, 3, 7)
-    elif output == "sigmoid":
-        y = rng.integers(0, 2, 7)
-    else:
-        y = rng.standard_normal((7, 3))
-    errors = check_gradients(model, X, y, l2=0.01)
-    assert set(errors) == {"W1", "b1", "W2", "b2", "W3", "b3"}
-    assert max(errors.values()) < TOL, errors
-
-
-def test_mlp_buffered_path_equals_allocating_path():
+def test_problem_gives_the_numbers_of_loss_and_grads_on_its_rows(rng):
     model = MLP([6, 8, 3], seed=1)
-    X, y = rng.standard_normal((5, 6)), np.array([0, 1, 2, 1, 0])
-    loss1, g1 = model.loss_and_grads(X, y, l2=0.1)
-    out = {k: np.full_like(v, np.nan) for k, v in model.params.items()}
-    loss2, g2 = model.loss_and_grads(X, y, l2=0.1, out=out)
-    assert loss1 == loss2
-    for k in g1:
-        np.testing.assert_array_equal(g1[k], g2[k])
-        assert g2[k] is out[k]
+    X, y = rng.standard_normal((9, 6)), rng.integers(0, 3, 9)
+    problem, idx = model.problem(X, y, l2=0.1), np.array([4, 0, 7, 7, 2])
+    assert problem.params is model.params and problem.n == 9
+    for batch, (Xb, yb) in ((idx, (X[idx], y[idx])), (None, (X, y))):
+        loss1, g1 = model.loss_and_grads(Xb, yb, l2=0.1)
+        loss2, g2 = problem.loss_and_grads(batch)
+        assert loss1 == loss2 and list(g1) == list(g2)
+        for k in g1:
+            np.testing.assert_array_equal(g1[k], g2[k])
+    assert problem.evaluate() == model.evaluate(X, y, l2=0.1) == model.evaluate(X, y, l2=0.1, batch=4)
+    assert problem.evaluate()[0] == pytest.approx(loss1)
+    with pytest.raises(ValueError, match="l2 must be"):
+        model.problem(X, y, l2=-1.0)
 
 
-@pytest.mark.parametrize("hidden", ["relu", "sigmoid", "tanh"])
-def test_residual_mlp_forward_and_gradients(hidden):
+@pytest.mark.parametrize("hidden", sorted(act.ACTIVATIONS))
+def test_residual_mlp_forward_and_gradients(hidden, rng):
     # A_l = act(Z_l) + A_(l-1) for the hidden layers 2 and 3 (width 5); layer 1 changes the width
     model = MLP([4, 5, 5, 5, 3], hidden=hidden, residual=True, seed=2)
     X, y = rng.standard_normal((6, 4)), rng.integers(0, 3, 6)
@@ -140,13 +179,10 @@ def test_residual_mlp_forward_and_gradients(hidden):
     A3 = f(A2 @ P["W3"] + P["b3"]) + A2
     np.testing.assert_allclose(model.forward(X), act.softmax(A3 @ P["W4"] + P["b4"]), rtol=1e-12)
     np.testing.assert_allclose(model.forward_trace(X)[1][3], A3, rtol=1e-12)
+    zs, acts = model.forward_trace(X)
+    np.testing.assert_allclose(zs[2], A2 @ P["W3"] + P["b3"], rtol=1e-12)
     errors = check_gradients(model, X, y, l2=0.01)
     assert max(errors.values()) < TOL, errors
-    out = {k: np.empty_like(v) for k, v in P.items()}  # the buffered path gives the same numbers
-    loss, grads = model.loss_and_grads(X, y, out=out)
-    assert loss == model.loss_and_grads(X, y)[0]
-    for k, g in model.loss_and_grads(X, y)[1].items():
-        np.testing.assert_array_equal(grads[k], g)
     assert model.copy().residual and "residual=True" in repr(model)
     # without the skips the same weights give another network
     assert not np.allclose(MLP.from_params(P, hidden).forward(X), model.forward(X))
@@ -154,7 +190,7 @@ def test_residual_mlp_forward_and_gradients(hidden):
         MLP([4, 5, 6, 3], residual=True)
 
 
-def test_mlp_l2_adds_penalty_and_2cW():
+def test_mlp_l2_adds_penalty_and_2cW(rng):
     model = MLP([3, 4, 2], seed=0)
     X, y = rng.standard_normal((4, 3)), np.array([0, 1, 1, 0])
     l0, g0 = model.loss_and_grads(X, y)
@@ -189,7 +225,7 @@ def test_from_params_copies_and_forward_trace():
     np.testing.assert_allclose(acts[2].sum(), 1.0)
 
 
-def test_float32_model_stays_float32():
+def test_float32_model_stays_float32(rng):
     model = MLP([5, 4, 3], dtype=np.float32)
     X = rng.standard_normal((6, 5))
     loss, grads = model.loss_and_grads(X, np.array([0, 1, 2, 0, 1, 2]))

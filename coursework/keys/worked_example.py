@@ -80,7 +80,7 @@ def _logits(rng):
 def worked_softmax_jacobian(o):
     """J (n, n), J[i, j] = d softmax(o)_i / d o_j, for logits o (n,)."""
     p = softmax(o)
-    return OUTPUTS["softmax"][1](np.tile(p, (len(p), 1)), np.eye(len(p)))  # helpers' J-product on each e_j
+    return OUTPUTS["softmax"].backward(np.tile(p, (len(p), 1)), np.eye(len(p)))  # helpers' J-product on each e_j
 
 
 def _grads(theta, x, y, slip="", loss="mse"):
@@ -325,7 +325,7 @@ def _node_grads(theta, x, y, slip=""):
     O, c2 = dense_forward(H, P["W2"], P["b2"])
     NET = softmax(O, axis=1)
     dNET = (y - NET) if slip == "sign" else NET - y
-    dO = dNET if slip == "no Jacobian" else OUTPUTS["softmax"][1](NET, dNET)
+    dO = dNET if slip == "no Jacobian" else OUTPUTS["softmax"].backward(NET, dNET)
     dH = dO @ P["W2"] if slip == "W2 not transposed" else dense_backward(dO, c2)[0]
     dZ1 = dH * H * (1 - H)
     dX = dZ1 @ P["W1"] if slip == "W1 not transposed" else dense_backward(dZ1, c1)[0]
@@ -419,7 +419,7 @@ def _hessians(o, y, slip=""):
     o, y = np.asarray(o, float), np.asarray(y, float)
     p = softmax(o)
     J = np.diag(p) - np.outer(p, p)
-    se = numerical_jacobian(lambda v: OUTPUTS["softmax"][1](softmax(v)[None], (softmax(v) - y)[None])[0], o)
+    se = numerical_jacobian(lambda v: OUTPUTS["softmax"].backward(softmax(v)[None], (softmax(v) - y)[None])[0], o)
     return (np.diag(p) if slip == "diag" else J), (J @ J if slip == "gauss-newton" else (se + se.T) / 2)
 
 

@@ -64,24 +64,18 @@ def fit(model, X, y, *, epochs, batch_size, rule, l2=0.0, validation=None, sched
     optional (epoch, history) after each epoch; True stops. max_growth: a batch loss over
     this factor times the first one stops training as diverged (None: only a non-finite loss).
     """
-    X = np.ascontiguousarray(model.check_X(X))
-    N = X.shape[0]
-    y = model.check_targets(y, N)
+    problem = model.problem(X, y, l2)
+    X, y, l2, N = problem.X, problem.y, problem.l2, problem.n
     epochs, batch_size = int(epochs), int(batch_size)
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"epochs and batch_size must be >= 1, got {epochs} and {batch_size}")
-    if np.ndim(l2) or np.asarray(l2).dtype.kind not in "iuf" or not np.isfinite(l2) or l2 < 0:
-        raise ValueError(f"l2 must be a finite number >= 0 (the L2 factor c), got {l2!r}")
-    l2 = float(l2)
     # When the penalty alone may make steps overshoot, keep the start: a divergence then reruns without it
     rerun = (model.copy(), copy.deepcopy(rule)) if l2 and rule.lr * l2 >= 0.5 else None
     if validation is not None:
-        Xv = model.check_X(validation[0])
-        yv = model.check_targets(validation[1], Xv.shape[0])
+        held_out = model.problem(validation[0], validation[1], l2)
     hist = History(batch_size=min(batch_size, N))
     B = hist.batch_size
     rng = np.random.default_rng(seed)
-    grads = {k: np.empty_like(p) for k, p in model.params.items()}
     epoch_loss, clock = [0.0], [0.0]
 
     def batches(epoch):
@@ -90,7 +84,7 @@ def fit(model, X, y, *, epochs, batch_size, rule, l2=0.0, validation=None, sched
         return (order[i:i + B] for i in range(0, N, B))
 
     def step(idx):
-        loss, g = model.loss_and_grads(X[idx], y[idx], l2, out=grads, check=False)  # fancy indexing: the fastest gather
+        loss, g = problem.loss_and_grads(idx)
         epoch_loss[0] += loss * idx.size
         return loss, g
 
@@ -98,13 +92,13 @@ def fit(model, X, y, *, epochs, batch_size, rule, l2=0.0, validation=None, sched
         hist.step_seconds += time.perf_counter() - clock[0]
         hist.samples += N
         hist.loss.append(epoch_loss[0] / N)
-        train_loss, train_acc = model.evaluate(X, y, l2, check=False)
+        train_loss, train_acc = problem.evaluate()
         if not (np.isfinite(hist.loss[-1]) and np.isfinite(train_loss)):
             return "diverged: the loss is no longer finite"
         if train_acc is not None:
             hist.train_acc.append(train_acc)
         if validation is not None:
-            vl, va = model.evaluate(Xv, yv, l2, check=False)
+            vl, va = held_out.evaluate()
             hist.val_loss.append(vl)
             if va is not None:
                 hist.val_acc.append(va)
