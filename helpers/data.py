@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _download
-from ._checks import as_labels, float_dtype
+from ._checks import as_targets, float_dtype
 from ._download import DEBIAN_FASHION_MNIST, MNIST_FILES, DatasetMissing, DownloadError, atomic_write, download
 from ._idx import _FINGERPRINTS, _shape, identify, read_idx, write_idx
 
@@ -220,10 +220,10 @@ def one_hot(y, k=None):
         if y.size == 0:
             raise ValueError("cannot infer the number of classes from empty y; pass k")
         numeric = y.dtype.kind in "iu" or (y.dtype.kind == "f" and np.isfinite(y).all())
-        k = int(y.max()) + 1 if numeric else 1  # as_labels rejects what is not labels
+        k = int(y.max()) + 1 if numeric else 1  # as_targets rejects what is not labels
     elif isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a positive integer number of classes, got {k!r}")
-    y = as_labels(y, k, y.size)
+    y = as_targets(y, y.size, int(k))
     out = np.zeros((y.shape[0], int(k)), dtype=np.float64)
     out[np.arange(y.shape[0]), y] = 1.0
     return out
