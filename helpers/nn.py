@@ -337,3 +337,29 @@ class MLP:
         return (f"MLP(sizes={self.sizes}, hidden={self.hidden!r}, output={self.output!r}, "
                 f"loss={self.loss!r}, {'residual=True, ' if self.residual else ''}dtype={self.dtype.name}, "
                 f"n_params={self.n_params})")
+
+    # ---- BEGIN i23-a2 TEMPORARY BLOCK (issue 23's problem contract; A1 implements it in nn.py, the lead drops
+    # ---- this block and the _Problem class below at merge): today's checks and kernels behind model.problem
+    def problem(self, X, y, l2=0.0):
+        """The network with its data, checked once, for the descent loop: ``.params``, ``.n`` (rows),
+        ``.loss_and_grads(batch)`` (batch: int index array, None: all rows; the loss with the penalty,
+        the grads with 2 c W) and ``.evaluate()`` -> (mean loss with the penalty, accuracy or None)."""
+        return _Problem(self, X, y, l2)
+
+
+class _Problem:
+    def __init__(self, model, X, y, l2):
+        from ._checks import check_l2
+
+        self.model, self.X = model, np.ascontiguousarray(model.check_X(X))
+        self.n = self.X.shape[0]
+        self.y, self.l2, self.params = model.check_targets(y, self.n), check_l2(l2), model.params
+        self._grads = {k: np.empty_like(p) for k, p in model.params.items()}
+
+    def loss_and_grads(self, batch=None):
+        X, y = (self.X, self.y) if batch is None else (self.X[batch], self.y[batch])
+        return self.model.loss_and_grads(X, y, self.l2, out=self._grads, check=False)
+
+    def evaluate(self):
+        return self.model.evaluate(self.X, self.y, self.l2, check=False)
+# ---- END i23-a2 TEMPORARY BLOCK
