@@ -63,15 +63,10 @@ class _Point:
 
     def loss_and_grads(self, _batch):
         obj, x = self.objective, self.params["x"]
-        if obj.value_and_grad is not None:
-            value, grad = obj.value_and_grad(x)
+        value, grad = (None, obj.grad(x)) if obj.value_and_grad is None else obj.value_and_grad(x)
+        if not (isinstance(grad, np.ndarray) and grad.shape == x.shape and grad.dtype == np.float64):
             grad = np.asarray(grad, dtype=np.float64).reshape(x.shape)
-        else:
-            grad = obj.grad(x)
-            if grad.shape != x.shape or grad.dtype != np.float64:
-                grad = np.asarray(grad, dtype=np.float64).reshape(x.shape)
-            value = grad @ grad
-        return float(value), {"x": grad}
+        return float(grad @ grad if value is None else value), {"x": grad}
 
     def hessians(self, params):
         if self.objective.hess is None:

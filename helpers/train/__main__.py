@@ -40,20 +40,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see --help)\n")
 
 
-def _one_of(choices, what):
-    """An argparse type: the value if it is one of ``choices``, else one line with the close match."""
+def _choice(p, flag, choices, what, **kw):
+    """A flag taking one of ``choices``, listed in --help; another value is one line naming the close match."""
     def check(value):
         if value in choices:
             return value
         close = difflib.get_close_matches(value, choices, 1, 0.5)
         raise argparse.ArgumentTypeError(f"{value!r} is not {what}; choose from {', '.join(choices)}"
                                          + (f" (did you mean {close[0]}?)" if close else ""))
-    return check
-
-
-def _choice(p, flag, choices, what, **kw):
-    """A flag taking one of ``choices`` (a close match named when mistyped), listed in --help."""
-    p.add_argument(flag, type=_one_of(list(choices), what), metavar="{" + ",".join(choices) + "}", **kw)
+    p.add_argument(flag, type=check, metavar="{" + ",".join(choices) + "}", **kw)
 
 
 def parser():
