@@ -88,7 +88,8 @@ def side_by_side(X, y, root):
         cli = None if root is None else cli_rate(root)
         rounds.append((plain, hist.samples_per_second, cli, torch_rate(X, y, start)))
         gaps = [max([gaps[0]] + [abs(a - b) / abs(b) for a, b in zip(hist.loss, losses)]),
-                max([gaps[1]] + [float(np.abs(weights[k] - p).max() / np.abs(p).max()) for k, p in model.params.items()])]
+                max([gaps[1]] + [float(np.abs(weights[k] - p).max() / np.abs(p).max())
+                                 for k, p in model.params.items()])]
     return np.array(rounds, dtype=float), gaps
 
 

@@ -355,10 +355,14 @@ class _Problem:
         self.n = self.X.shape[0]
         self.y, self.l2, self.params = model.check_targets(y, self.n), check_l2(l2), model.params
         self._grads = {k: np.empty_like(p) for k, p in model.params.items()}
+        self._scratch = {k: np.empty_like(p) for k, p in model.params.items() if k[0] == "W"} if self.l2 else {}
 
     def loss_and_grads(self, batch=None):
         X, y = (self.X, self.y) if batch is None else (self.X[batch], self.y[batch])
-        return self.model.loss_and_grads(X, y, self.l2, out=self._grads, check=False)
+        loss, grads = self.model.loss_and_grads(X, y, 0.0, out=self._grads, check=False)
+        for w, s in self._scratch.items():  # the penalty's gradient 2 c W added in place, no temporary
+            grads[w] += np.multiply(self.params[w], 2.0 * self.l2, out=s)
+        return (loss + self.model.penalty(self.l2) if self.l2 else loss), grads
 
     def evaluate(self):
         return self.model.evaluate(self.X, self.y, self.l2, check=False)

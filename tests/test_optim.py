@@ -5,8 +5,21 @@ import pytest
 
 from helpers.gradcheck import numerical_gradient, numerical_jacobian, relative_error
 from helpers.objectives import BUMP, ROSENBROCK, SADDLE, VALLEY, Objective, bump
-from helpers.optim import (GD, RULES, Adam, FunctionRule, Momentum, Newton, Rule, Stop, cosine, descend, make_rule,
-                           minimize, minimize_run)
+from helpers.optim import (
+    GD,
+    RULES,
+    Adam,
+    FunctionRule,
+    Momentum,
+    Newton,
+    Rule,
+    Stop,
+    cosine,
+    descend,
+    make_rule,
+    minimize,
+    minimize_run,
+)
 
 
 def _quadratic(A, b):

@@ -204,9 +204,10 @@ def _run(args, stage):
         stage[0] = "the JSON line was not printed"
         # which published data set the files are (None: not all its published files), digits: shipped
         identified = args.dataset if args.dataset == "digits" else identify_mnist(args.dataset, args.data_dir)
-        print(json.dumps(dict(dataset=args.dataset, data_identified=identified, **{**cfg, "batch_size": hist.batch_size},
-                              seed=args.seed, dtype=args.dtype, blas_threads=blas_threads(), train_accuracy=train_acc,
-                              test_accuracy=test_acc, seconds=round(hist.seconds, 3),
+        print(json.dumps(dict(dataset=args.dataset, data_identified=identified,
+                              **{**cfg, "batch_size": hist.batch_size}, seed=args.seed, dtype=args.dtype,
+                              blas_threads=blas_threads(), train_accuracy=train_acc, test_accuracy=test_acc,
+                              seconds=round(hist.seconds, 3),
                               samples_per_second=round(hist.samples_per_second, 1))))
     return status
 
