@@ -148,10 +148,12 @@ class Problem:
         self.X = np.ascontiguousarray(model.check_X(X))  # contiguous rows: the fastest gather
         self.y = model.check_targets(y, self.X.shape[0])
         self.l2, self.n = check_l2(l2), self.X.shape[0]
+        # room for the penalty's gradient 2 c W, so that a step makes no temporary of W's size
+        self._scratch = {k: np.empty_like(p) for k, p in self.params.items() if k[0] == "W"} if self.l2 else None
 
     def loss_and_grads(self, batch=None):
         X, y = (self.X, self.y) if batch is None else (self.X[batch], self.y[batch])
-        return self.model._loss_and_grads(X, y, self.l2)
+        return self.model._loss_and_grads(X, y, self.l2, self._scratch)
 
     def evaluate(self, batch=4096):
         m, y, total, correct, labels = self.model, self.y, 0.0, 0, None
@@ -339,14 +341,16 @@ class MLP:
         """
         return self.problem(X, y, l2).loss_and_grads()
 
-    def _loss_and_grads(self, X, t, l2):
-        """:meth:`loss_and_grads` of checked X, targets t and a float l2: forward, loss, backward."""
+    def _loss_and_grads(self, X, t, l2, scratch=None):
+        """:meth:`loss_and_grads` of checked X, targets t and a float l2: forward, loss, backward
+        (``scratch``: optional arrays shaped like the W_l that take the penalty's gradient)."""
         caches, grads = [], {}
         Z = _forward(self.layers, X, caches)
         loss, dZ = self.out.loss_of(Z, t, self.loss)  # Z is this pass's own array: the loss may overwrite it
         _backward(self.layers, dZ, caches, grads)
         for l in range(1, self.n_layers + 1) if l2 else ():
-            grads[f"W{l}"] += (2.0 * l2) * self.params[f"W{l}"]
+            w = f"W{l}"
+            grads[w] += np.multiply(self.params[w], 2.0 * l2, out=None if scratch is None else scratch[w])
         return float(loss + self.penalty(l2)), grads
 
     def __repr__(self):

@@ -48,6 +48,31 @@ class Objective:
         X1, X2, _ = grid_2d(self.bounds, n)
         return X1, X2, self.f(np.stack([X1, X2], axis=-1))
 
+    def at(self, x):
+        """This objective at the point ``{"x": x}``, a problem for :func:`helpers.optim.descend`."""
+        return _Point(self, x)
+
+
+class _Point:
+    """An objective at the point ``params = {"x": x}``. With ``value_and_grad`` the loop watches f;
+    otherwise |grad f|^2, which costs no evaluation of f."""
+
+    def __init__(self, objective, x):
+        self.objective, self.params = objective, {"x": x}
+        self.watched = "loss" if objective.value_and_grad is not None else "gradient"
+
+    def loss_and_grads(self, _batch):
+        obj, x = self.objective, self.params["x"]
+        value, grad = (None, obj.grad(x)) if obj.value_and_grad is None else obj.value_and_grad(x)
+        if not (isinstance(grad, np.ndarray) and grad.shape == x.shape and grad.dtype == np.float64):
+            grad = np.asarray(grad, dtype=np.float64).reshape(x.shape)
+        return float(grad @ grad if value is None else value), {"x": grad}
+
+    def hessians(self, params):
+        if self.objective.hess is None:
+            raise ValueError(f"Newton needs the Hessian; the objective {self.objective.name!r} has none (hess=None)")
+        return {"x": self.objective.hess(params["x"])}
+
 
 def _points_2d(name, *fns):
     """fns of points x (..., 2) that refuse any other shape in one ValueError line naming the objective."""

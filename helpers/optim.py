@@ -1,26 +1,24 @@
 r"""Update rules, and the one loop that drives them.
 
-The contract every iterative method here shares::
-
-    loss, grads = loss_and_grads(batch)      # grads: dict keyed like params
-    rule.step(params, grads, scale)          # params updated in place
-
-``params`` is a dict name -> array (``model.params`` of an MLP, or ``{"x": x}`` for a point
-of an :class:`helpers.objectives.Objective`). A rule keeps its state (velocities, moments)
-in a dict keyed the same way, so one rule object can train any set of arrays. ``scale``
-multiplies the learning rate for one step: schedules are functions passed to the loop,
-never a change made to the rule. :func:`descend` is the loop; :func:`minimize` (paths on
-objectives) and :func:`helpers.train.fit` (networks) are built on it. A new update rule is
-one subclass of :class:`Rule` and one entry in ``RULES``.
+A *problem* is what the loop minimizes: ``problem.params`` (dict name -> array, changed in place)
+and ``problem.loss_and_grads(batch) -> (loss, grads keyed like params)``; for Newton also
+``problem.hessians(params)``. An objective at a point (``Objective.at(x)``) and a network with its
+data (``MLP.problem(X, y, l2)``) are problems. A rule has named hyperparameters (``rule.hyper``)
+and, per parameter array, named state (``rule.state[name]["v"]``); ``rule.step(params, grads,
+scale)`` updates in place, ``scale`` multiplying the learning rate for that step only (schedules
+are passed to the loop, never written into the rule). :func:`descend` is the loop; it ends early
+with a :class:`Stop`, a value. A new update rule is one subclass of :class:`Rule` (or one
+:class:`FunctionRule`) and one entry in ``RULES``.
 """
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Rule", "GD", "Momentum", "Adam", "Newton", "RULES", "make_rule", "descend", "Run", "minimize",
-           "cosine", "minimize_run"]
+__all__ = ["Rule", "FunctionRule", "GD", "Momentum", "Adam", "Newton", "RULES", "make_rule", "Stop", "Run",
+           "descend", "minimize", "minimize_run", "cosine"]
 
 
 def _positive(name, value):
@@ -38,13 +36,16 @@ def _fraction(name, value):
 
 
 class Rule:
-    """Base of the update rules: ``step(params, grads, scale=1.0)``.
+    """Base of the update rules: ``step(params, grads, scale=1.0, problem=None)``.
 
-    A subclass sets ``lr`` and implements ``_update(name, p, g, lr, state)``, which changes
-    the array p in place; ``state`` is this parameter's list of arrays, made by ``_new_state``
-    the first time the name is seen.
+    A subclass names its hyperparameters in ``HYPER`` (its constructor's arguments, kept as
+    attributes of the same names; ``MENU``: those the menu's beta and beta2 set, see
+    :func:`make_rule`) and its state arrays in ``SLOTS``, and implements ``update(p, g, lr,
+    state)``: one array p changed in place from its gradient g, with ``state`` its dict slot ->
+    array (zeros at first) and ``self.t`` the step count.
     """
 
+    HYPER, MENU, SLOTS = ("lr",), (), ()
     lr = 1.0
 
     def __init__(self):
@@ -52,33 +53,57 @@ class Rule:
 
     def reset(self):
         """Forget all state (velocities, moments, step count)."""
-        self.state = {}
-        self.t = 0
+        self.state, self.t, self._scratch = {}, 0, {}
 
-    def attach(self, problem):
-        """Called by :func:`descend` before the first step with what it minimizes."""
+    @property
+    def hyper(self):
+        """The hyperparameters by name: ``make_rule(name, **rule.hyper)`` makes the same rule."""
+        return {k: getattr(self, k) for k in self.HYPER}
 
-    def _new_state(self, p):
-        return []
+    def _buffer(self, p):
+        """A scratch array shaped like p (shared by the arrays of one shape)."""
+        key = (p.shape, p.dtype)
+        if key not in self._scratch:
+            self._scratch[key] = np.empty_like(p)
+        return self._scratch[key]
 
-    def step(self, params, grads, scale=1.0):
-        """One update of every array in ``params`` from ``grads`` (same keys and shapes; never
-        modified); ``scale`` multiplies the learning rate for this step only."""
-        self.t += 1
-        lr = self.lr * scale
+    def _arrays(self, params, grads):
+        """(name, p, g, state) for every array of params, after checking its gradient."""
         for name, p in params.items():
             g = grads.get(name)
             if g is None or g.shape != p.shape:
                 got = "nothing" if g is None else f"shape {g.shape}"
                 raise ValueError(f"gradient for {name!r}: expected shape {p.shape}, got {got}")
             state = self.state.get(name)
-            if state is None or (state and state[0].shape != p.shape):
-                state = self.state[name] = self._new_state(p)
-            self._update(name, p, g, lr, state)
+            if state is None or any(s.shape != p.shape for s in state.values()):
+                state = self.state[name] = {slot: np.zeros_like(p) for slot in self.SLOTS}
+            yield name, p, g, state
+
+    def step(self, params, grads, scale=1.0, problem=None):
+        """One update of every array in ``params`` from ``grads`` (same keys and shapes; never
+        modified); ``problem``: what is minimized (Newton asks it for the Hessian)."""
+        self.t += 1
+        lr = self.lr * scale
+        for _, p, g, state in self._arrays(params, grads):
+            self.update(p, g, lr, state)
 
     def __repr__(self):
-        args = ", ".join(f"{k}={v:g}" for k, v in vars(self).items() if isinstance(v, float))
+        args = ", ".join(f"{k}={v:g}" for k, v in self.hyper.items() if isinstance(v, float))
         return f"{type(self).__name__}({args})"
+
+
+class FunctionRule(Rule):
+    """A rule written as a function ``update(p, g, lr, state, t) -> new p`` (or None when it changed
+    p in place); ``state``: dict slot -> array for the names in ``slots``, zeros at first."""
+
+    def __init__(self, update, lr=1.0, slots=()):
+        self.fn, self.lr, self.SLOTS = update, _positive("lr", lr), tuple(slots)
+        super().__init__()
+
+    def update(self, p, g, lr, state):
+        new = self.fn(p, g, lr, state, self.t)
+        if new is not None:
+            p[...] = new
 
 
 class GD(Rule):
@@ -88,8 +113,8 @@ class GD(Rule):
         self.lr = _positive("lr", lr)
         super().__init__()
 
-    def _update(self, name, p, g, lr, state):
-        p -= lr * g  # a fresh temporary reuses memory just freed: warmer in cache than a scratch array
+    def update(self, p, g, lr, state):
+        p -= np.multiply(g, lr, out=self._buffer(p))
 
 
 class Momentum(Rule):
@@ -99,18 +124,16 @@ class Momentum(Rule):
     With beta = 0 both are exactly gradient descent.
     """
 
+    HYPER, MENU, SLOTS = ("lr", "beta", "nesterov"), ("beta",), ("v",)
+
     def __init__(self, lr, beta=0.9, nesterov=False):
         self.lr = _positive("lr", lr)
         self.beta = _fraction("beta", beta)
         self.nesterov = bool(nesterov)
         super().__init__()
 
-    def _new_state(self, p):
-        return [np.zeros_like(p), np.zeros_like(p)]  # a scratch array, the velocity v
-
-    def _update(self, name, p, g, lr, state):
-        scratch, v = state
-        np.multiply(g, lr, out=scratch)  # scratch = lr g
+    def update(self, p, g, lr, state):
+        v, scratch = state["v"], np.multiply(g, lr, out=self._buffer(p))  # scratch = lr g
         if self.beta == 0:  # v = -lr g: the same bits as gradient descent, two operations fewer
             np.negative(scratch, out=v)
             p -= scratch
@@ -119,8 +142,7 @@ class Momentum(Rule):
         v -= scratch
         if self.nesterov:
             p -= scratch
-            np.multiply(v, self.beta, out=scratch)
-            p += scratch
+            p += np.multiply(v, self.beta, out=scratch)
         else:
             p += v
 
@@ -137,6 +159,8 @@ class Adam(Rule):
     ``bias_correction=False`` drops the two divisions (a common mistake the notebooks show).
     """
 
+    HYPER, MENU, SLOTS = ("lr", "beta1", "beta2", "eps", "bias_correction"), ("beta1", "beta2"), ("m", "v")
+
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, bias_correction=True):
         self.lr = _positive("lr", lr)
         self.beta1 = _fraction("beta1", beta1)
@@ -145,11 +169,8 @@ class Adam(Rule):
         self.bias_correction = bool(bias_correction)
         super().__init__()
 
-    def _new_state(self, p):
-        return [np.zeros_like(p) for _ in range(3)]  # a scratch array, the moments m and v
-
-    def _update(self, name, p, g, lr, state):
-        scratch, m, v = state
+    def update(self, p, g, lr, state):
+        m, v, scratch = state["m"], state["v"], self._buffer(p)
         c1 = 1.0 - self.beta1**self.t if self.bias_correction else 1.0
         c2 = 1.0 - self.beta2**self.t if self.bias_correction else 1.0
         m *= self.beta1
@@ -170,54 +191,55 @@ class Newton(Rule):
     r"""Newton's method: :math:`x \leftarrow x - \text{scale}\,(H + \lambda I)^{-1} g`.
 
     ``damping`` :math:`\lambda \ge 0` is added to the Hessian's diagonal (0: pure Newton). The
-    Hessian comes from what :func:`descend` minimizes (``attach``): its ``hessians(params)``,
-    one (n, n) matrix per parameter array of n numbers.
+    Hessians come from the problem: ``problem.hessians(params)``, one (n, n) matrix per
+    parameter array of n numbers.
     """
+
+    HYPER = ("damping",)
 
     def __init__(self, damping=0.0):
         damping = float(damping)
         if not np.isfinite(damping) or damping < 0:
             raise ValueError(f"damping must be a finite number >= 0, got {damping}")
         self.damping = damping
-        self._hessians = None
         super().__init__()
 
-    def attach(self, problem):
-        self._hessians = getattr(problem, "hessians", None)
-        if self._hessians is None:
+    def step(self, params, grads, scale=1.0, problem=None):
+        if getattr(problem, "hessians", None) is None:
             raise ValueError("Newton needs second derivatives, which helpers.objectives objectives provide; "
                              "use it with minimize(objective, x0, Newton(), steps)")
-
-    def step(self, params, grads, scale=1.0):
-        self._H = self._hessians(params)
-        super().step(params, grads, scale)
-
-    def _update(self, name, p, g, lr, state):
-        n = p.size
-        H = np.asarray(self._H[name], dtype=np.float64).reshape(n, n) + self.damping * np.eye(n)
-        try:
-            d = np.linalg.solve(H, g.reshape(n))
-        except np.linalg.LinAlgError:
-            raise ValueError("the Hessian is singular here, so the Newton step is undefined; "
-                             "use Newton(damping=...) with a small positive damping") from None
-        p -= lr * d.reshape(p.shape)
+        hessians = problem.hessians(params)
+        self.t += 1
+        for name, p, g, _ in self._arrays(params, grads):
+            n = p.size
+            H = np.asarray(hessians[name], dtype=np.float64).reshape(n, n) + self.damping * np.eye(n)
+            try:
+                d = np.linalg.solve(H, g.reshape(n))
+            except np.linalg.LinAlgError:
+                raise ValueError("the Hessian is singular here, so the Newton step is undefined; "
+                                 "use Newton(damping=...) with a small positive damping") from None
+            p -= scale * d.reshape(p.shape)
 
 
-#: rule name -> factory (lr, beta, beta2) -> Rule; the command line's --rule and the
-#: explorers' rule menus offer these names
-RULES = {
-    "gd": lambda lr, beta, beta2: GD(lr),
-    "momentum": lambda lr, beta, beta2: Momentum(lr, beta),  # beta = 0: gradient descent
-    "nesterov": lambda lr, beta, beta2: Momentum(lr, beta, nesterov=True),
-    "adam": lambda lr, beta, beta2: Adam(lr, beta1=beta, beta2=beta2),
-}
+#: the update rules by name: the command line's --rule and the explorers' rule menus offer these
+RULES = {"gd": GD, "momentum": Momentum, "nesterov": functools.partial(Momentum, nesterov=True), "adam": Adam}
 
 
-def make_rule(name="momentum", lr=0.01, beta=0.9, beta2=0.999):
-    """The update rule ``name`` of ``RULES`` with these settings (beta is Adam's beta1)."""
+def make_rule(name="momentum", lr=0.01, *menu, **hyper):
+    """The update rule ``name`` of ``RULES``: ``make_rule("adam", lr=1e-3, beta1=0.9)``.
+
+    Keywords are the rule's hyperparameters by its own names; positional values after lr are the
+    menu's beta and beta2 (beta is momentum's beta and Adam's beta1; gradient descent has none).
+    """
     if name not in RULES:
         raise ValueError(f"unknown update rule {name!r}; choose one of {', '.join(RULES)}")
-    return RULES[name](lr, beta, beta2)
+    factory = RULES[name]
+    cls = getattr(factory, "func", factory)
+    unknown = sorted(set(hyper) - set(cls.HYPER))
+    if unknown:
+        raise ValueError(f"the update rule {name!r} has no setting {unknown[0]!r}; "
+                         f"its settings are {', '.join(cls.HYPER)}")
+    return factory(lr=lr, **{**dict(zip(cls.MENU, menu)), **hyper})
 
 
 def cosine(epoch, epochs):
@@ -225,83 +247,88 @@ def cosine(epoch, epochs):
     return 0.5 * (1.0 + np.cos(np.pi * epoch / epochs))
 
 
+@dataclass(frozen=True)
+class Stop:
+    """Why a loop ended early: ``kind`` ("not finite", "grew", "left the ball" or "callback"), at
+    ``step`` (1-based), and ``why``, a sentence for humans."""
+
+    kind: str
+    step: int
+    why: str
+
+    @property
+    def diverged(self):
+        return self.kind != "callback"
+
+    def __str__(self):
+        return f"diverged at step {self.step}: {self.why}" if self.diverged else self.why
+
+
+def _as_stop(value, step):
+    """What a callback returned as a :class:`Stop` (None: go on; a Stop as it is; else stopped by it)."""
+    if not value or isinstance(value, Stop):
+        return value or None
+    return Stop("callback", step, value if isinstance(value, str) else "stopped by the callback")
+
+
 @dataclass
 class Run:
-    """How :func:`descend` ended: ``steps`` taken, ``epochs`` completed, and ``stopped``
-    (None when it ran to the end, else the reason in one sentence)."""
+    """How :func:`descend` ended: ``steps`` taken, ``epochs`` completed, ``stop`` (None when it ran
+    to the end, else a :class:`Stop`); ``stopped``: that reason as a sentence, or None."""
 
     steps: int = 0
     epochs: int = 0
-    stopped: str | None = None
+    stop: Stop | None = None
+
+    @property
+    def stopped(self):
+        return None if self.stop is None else str(self.stop)
 
 
-def descend(loss_and_grads, params, rule, batches, *, epochs=1, schedule=None, on_step=None, on_epoch=None,
-            max_growth=None):
+def _growth(loss, first, max_growth, step, watched):
+    """A Stop when the loss is not finite or grew past max_growth times the first one, else None."""
+    if not math.isfinite(loss):
+        return Stop("not finite", step, f"the {watched} is no longer finite")
+    if max_growth is not None and loss > max_growth * max(first, 1e-12):
+        return Stop("grew", step, f"the {watched} grew to {loss:.3g}, more than {max_growth:g} times its "
+                                  f"first value {first:.3g}")
+    return None
+
+
+def descend(problem, rule, batches, *, epochs=1, schedule=None, on_step=None, on_epoch=None, max_growth=None):
     """The loop every iterative method runs: compute, check, step, report; returns a :class:`Run`.
 
-    loss_and_grads: batch -> (loss, grads keyed like ``params``); for Newton also an object
-        with ``hessians(params)`` (see ``Rule.attach``).
-    params: dict name -> array, updated in place; rule: a :class:`Rule` (its state carries over).
+    problem: ``.params`` (updated in place) and ``.loss_and_grads(batch)`` (see the module);
+    its ``watched`` names the loss in a Stop's sentence (default "loss").
+    rule: a :class:`Rule` (its state carries over).
     batches: an iterable of one epoch's batches (anything loss_and_grads accepts), or a
         callable epoch -> iterable (a new shuffle per epoch).
     schedule: optional (epoch, epochs) -> factor on that epoch's learning rate (e.g. :func:`cosine`).
-    on_step (step, loss) and on_epoch (epoch, 1-based): optional callbacks; a returned string
-        stops the loop with that reason.
+    on_step (step, loss, batch) and on_epoch (epoch, 1-based): optional callbacks; a returned
+        :class:`Stop` (or any true value: "stopped by the callback") ends the run.
     max_growth: stop when a loss exceeds this factor times the first one (None: unchecked).
         A loss that is not finite always stops the run.
     """
-    rule.attach(loss_and_grads)
-    run = Run()
-    first = None
+    params, compute, watched = problem.params, problem.loss_and_grads, getattr(problem, "watched", "loss")
+    run, first = Run(), None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence is caught, not warned
         for epoch in range(epochs):
             scale = 1.0 if schedule is None else float(schedule(epoch, epochs))
             for batch in batches(epoch) if callable(batches) else batches:
-                loss, grads = loss_and_grads(batch)
-                if first is None:
-                    first = abs(loss)
-                if not math.isfinite(loss):
-                    run.stopped = f"diverged at step {run.steps + 1}: the loss is no longer finite"
-                elif max_growth is not None and loss > max_growth * max(first, 1e-12):
-                    run.stopped = (f"diverged at step {run.steps + 1}: the loss grew to {loss:.3g}, "
-                                   f"more than {max_growth:g} times its first value {first:.3g}")
-                if run.stopped:
-                    return run
-                rule.step(params, grads, scale)
-                run.steps += 1
-                if on_step is not None and (reason := on_step(run.steps, loss)):
-                    run.stopped = reason
+                loss, grads = compute(batch)
+                first = abs(loss) if first is None else first
+                run.stop = _growth(loss, first, max_growth, run.steps + 1, watched)
+                if run.stop is None:
+                    rule.step(params, grads, scale, problem)
+                    run.steps += 1
+                    run.stop = on_step and _as_stop(on_step(run.steps, loss, batch), run.steps)
+                if run.stop:
                     return run
             run.epochs += 1
-            if on_epoch is not None and (reason := on_epoch(run.epochs)):
-                run.stopped = reason
+            if on_epoch is not None and (stop := _as_stop(on_epoch(run.epochs), run.steps)):
+                run.stop = stop
                 return run
     return run
-
-
-class _Point:
-    """An objective seen by :func:`descend` at the point ``{"x": x}``. With ``value_and_grad``
-    the loop watches f; otherwise |grad f|^2, which costs no evaluation of f."""
-
-    def __init__(self, objective, x):
-        self.objective, self.x = objective, x
-
-    def __call__(self, _step):
-        obj, x = self.objective, self.x
-        if obj.value_and_grad is not None:
-            value, grad = obj.value_and_grad(x)
-            grad = np.asarray(grad, dtype=np.float64).reshape(x.shape)
-        else:
-            grad = obj.grad(x)
-            if grad.shape != x.shape or grad.dtype != np.float64:
-                grad = np.asarray(grad, dtype=np.float64).reshape(x.shape)
-            value = grad @ grad
-        return float(value), {"x": grad}
-
-    def hessians(self, params):
-        if self.objective.hess is None:
-            raise ValueError(f"Newton needs the Hessian; the objective {self.objective.name!r} has none (hess=None)")
-        return {"x": self.objective.hess(params["x"])}
 
 
 def minimize(objective, x0, rule, steps, max_norm=1e8):
@@ -316,7 +343,7 @@ def minimize(objective, x0, rule, steps, max_norm=1e8):
 
 
 def minimize_run(objective, x0, rule, steps, max_norm=1e8):
-    """:func:`minimize`, returning ``(path, run)``: ``run.stopped`` says why a run ended early."""
+    """:func:`minimize`, returning ``(path, run)``: ``run.stop`` says why a run ended early."""
     x = np.array(x0, dtype=np.float64).reshape(-1)
     if not np.isfinite(x).all():
         raise ValueError(f"x0 must be finite, got {x0}")
@@ -331,16 +358,14 @@ def minimize_run(objective, x0, rule, steps, max_norm=1e8):
     path[0] = x
     last = [0]  # index of the last finite iterate stored in path
 
-    def record(k, _loss):
+    def record(k, _loss, _batch):
         norm = math.sqrt(x @ x)
         if not math.isfinite(norm):
-            return f"diverged at step {k}: the iterate is no longer finite"
+            return Stop("not finite", k, "the iterate is no longer finite")
         path[k] = x
         last[0] = k
         if norm > max_norm:
-            return f"diverged at step {k}: the iterate left the ball of radius {max_norm:g}"
+            return Stop("left the ball", k, f"the iterate left the ball of radius {max_norm:g}")
 
-    run = descend(_Point(objective, x), {"x": x}, rule, range(steps), on_step=record)
-    if run.stopped and objective.value_and_grad is None:
-        run.stopped = run.stopped.replace("the loss is", "the gradient is")
+    run = descend(objective.at(x), rule, range(steps), on_step=record)
     return path[:last[0] + 1], run

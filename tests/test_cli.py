@@ -28,6 +28,7 @@ def run(capsys, *argv):
 
 
 @pytest.mark.parametrize("argv,message", [
+    (["--lr", "-1"], "lr must be a positive finite number"),
     (["--l2", "nan"], "--l2 must be a finite number >= 0"),
     (["--l2", "inf"], "--l2 must be a finite number >= 0"),
     (["--seed", "-1"], "--seed must be >= 0"),

@@ -5,7 +5,21 @@ import pytest
 
 from helpers.gradcheck import numerical_gradient, numerical_jacobian, relative_error
 from helpers.objectives import BUMP, ROSENBROCK, SADDLE, VALLEY, Objective, bump
-from helpers.optim import GD, RULES, Adam, Momentum, Newton, Rule, cosine, descend, make_rule, minimize, minimize_run
+from helpers.optim import (
+    GD,
+    RULES,
+    Adam,
+    FunctionRule,
+    Momentum,
+    Newton,
+    Rule,
+    Stop,
+    cosine,
+    descend,
+    make_rule,
+    minimize,
+    minimize_run,
+)
 
 
 def _quadratic(A, b):
@@ -123,8 +137,6 @@ def test_rule_arguments_are_validated():
         GD(0.1).step({"x": np.zeros(2)}, {"x": np.zeros(3)})
     with pytest.raises(ValueError, match="got nothing"):
         GD(0.1).step({"x": np.zeros(2)}, {"y": np.zeros(2)})
-    with pytest.raises(ValueError, match="unknown update rule"):
-        make_rule("rmsprop")
 
 
 def test_rule_state_is_keyed_by_parameter_name():
@@ -147,65 +159,108 @@ def test_scale_multiplies_the_learning_rate_of_one_step_without_changing_the_rul
     assert rule.lr == 0.1
 
 
+class _Problem:
+    """A problem for descend: f(x) = x^2 at params {"x": x}; records the batches it is asked for."""
+
+    def __init__(self, x, loss=None):
+        self.params, self.seen, self.loss = {"x": np.array([x])}, [], loss
+
+    def loss_and_grads(self, batch):
+        self.seen.append(batch)
+        x = self.params["x"]
+        return (float(x[0] ** 2) if self.loss is None else self.loss), {"x": 2 * x}
+
+
 def test_descend_runs_epochs_with_a_schedule_and_stops_on_request():
-    p = {"x": np.array([4.0])}
-    seen = []
-
-    def loss_and_grads(batch):
-        seen.append(batch)
-        return float(p["x"][0] ** 2), {"x": 2 * p["x"]}
-
-    run = descend(loss_and_grads, p, GD(0.1), lambda epoch: [f"{epoch}a", f"{epoch}b"], epochs=3,
+    problem = _Problem(4.0)
+    run = descend(problem, GD(0.1), lambda epoch: [f"{epoch}a", f"{epoch}b"], epochs=3,
                   schedule=lambda e, n: [1.0, 0.0, 1.0][e])
-    assert seen == ["0a", "0b", "1a", "1b", "2a", "2b"] and run.steps == 6 and run.epochs == 3 and run.stopped is None
-    np.testing.assert_allclose(p["x"], [4.0 * 0.8**4])  # the epoch with factor 0 does not move
-    run = descend(loss_and_grads, p, GD(0.1), range(10), on_step=lambda k, loss: "enough" if k == 2 else None)
-    assert run.steps == 2 and run.stopped == "enough"
+    assert problem.seen == ["0a", "0b", "1a", "1b", "2a", "2b"] and (run.steps, run.epochs, run.stop) == (6, 3, None)
+    np.testing.assert_allclose(problem.params["x"], [4.0 * 0.8**4])  # the epoch with factor 0 does not move
+    enough = Stop("callback", 2, "enough")
+    run = descend(problem, GD(0.1), range(10), on_step=lambda k, loss, batch: enough if k == 2 else None)
+    assert run.steps == 2 and run.stop is enough and run.stopped == "enough" and not run.stop.diverged
+    run = descend(problem, GD(0.1), range(10), epochs=3, on_epoch=lambda epoch: epoch == 2)  # any true value stops
+    assert run.epochs == 2 and run.stop == Stop("callback", 20, "stopped by the callback")
 
 
 def test_descend_stops_on_growth_and_on_a_loss_that_is_not_finite():
-    p = {"x": np.array([1.0])}
-    grow = descend(lambda _: (float(p["x"][0] ** 2), {"x": 2 * p["x"]}), p, GD(1.5), range(50), max_growth=100)
-    assert grow.stopped.startswith("diverged") and "times its first value" in grow.stopped and grow.steps < 10
-    run = descend(lambda _: (float("nan"), {"x": p["x"]}), p, GD(0.1), range(5))
-    assert run.steps == 0 and "no longer finite" in run.stopped
+    grow = descend(_Problem(1.0), GD(1.5), range(50), max_growth=100)
+    assert grow.stop.kind == "grew" and grow.stop.diverged and grow.steps < 10
+    assert grow.stopped == f"diverged at step {grow.stop.step}: {grow.stop.why}" and "times its first" in grow.stop.why
+    run = descend(_Problem(1.0, loss=float("nan")), GD(0.1), range(5))
+    assert run.steps == 0 and run.stop == Stop("not finite", 1, "the loss is no longer finite")
 
 
-def test_a_new_rule_is_one_class_and_works_in_minimize():
+def test_a_new_rule_is_one_class_or_one_function_and_works_in_minimize():
     class SignDescent(Rule):  # what a student's extra rule looks like
         def __init__(self, lr):
             self.lr = lr
             super().__init__()
 
-        def _update(self, name, p, g, lr, state):
+        def update(self, p, g, lr, state):
             p -= lr * np.sign(g)
 
     path = minimize(ROSENBROCK, [-1.2, 1.0], SignDescent(0.01), 3)
     np.testing.assert_allclose(path[1], [-1.19, 1.01])
+    as_function = FunctionRule(lambda p, g, lr, state, t: p - lr * np.sign(g), 0.01)
+    np.testing.assert_array_equal(minimize(ROSENBROCK, [-1.2, 1.0], as_function, 3), path)
 
 
-def test_make_rule_offers_every_rule_by_name():
-    assert set(RULES) == {"gd", "momentum", "nesterov", "adam"}
-    assert isinstance(make_rule("gd", 0.1), GD)
-    assert make_rule("nesterov", 0.1, 0.5).nesterov and make_rule("momentum", 0.1, 0.5).beta == 0.5
-    assert make_rule("adam", 0.1, 0.8).beta1 == 0.8
+def test_a_function_rule_keeps_named_state_and_sees_the_step_count():
+    def heavy_ball(p, g, lr, state, t):
+        state["v"] *= 0.5
+        state["v"] -= lr * g
+        p += state["v"]
+        assert t == rule.t
+
+    rule = FunctionRule(heavy_ball, 1e-3, slots=("v",))
+    path = minimize(ROSENBROCK, [-1.2, 1.0], rule, 20)
+    np.testing.assert_array_equal(path, minimize(ROSENBROCK, [-1.2, 1.0], Momentum(1e-3, 0.5), 20))
+    assert set(rule.state["x"]) == {"v"} and rule.t == 20
+
+
+@pytest.mark.parametrize("name", RULES)
+def test_every_rule_of_the_menu_reaches_the_minimum_of_a_quadratic(name):
+    A, b = np.array([[3.0, 1.0], [1.0, 2.0]]), np.array([1.0, -1.0])
+    rule = make_rule(name, lr=0.05)
+    path = minimize(_quadratic(A, b), [4.0, -4.0], rule, 3000)
+    np.testing.assert_allclose(path[-1], np.linalg.solve(A, b), atol=1e-3)
+    assert set(rule.state) == {"x"} and set(rule.state["x"]) == set(type(rule).SLOTS)  # state is named
+
+
+@pytest.mark.parametrize("name", RULES)
+def test_make_rule_round_trips_every_rules_hyperparameters(name):
+    rule = make_rule(name, 0.2, 0.5)  # the menu's lr and beta
+    assert rule.hyper["lr"] == 0.2 and all(rule.hyper[k] == 0.5 for k in type(rule).MENU[:1])
+    again = make_rule(name, **rule.hyper)
+    assert type(again) is type(rule) and again.hyper == rule.hyper and repr(again) == repr(rule)
+    with pytest.raises(ValueError, match=f"no setting 'lr2'; its settings are {', '.join(type(rule).HYPER)}"):
+        make_rule(name, lr2=0.1)
+
+
+def test_make_rule_takes_each_rules_own_names():
+    assert make_rule("adam", lr=0.1, beta1=0.8).beta1 == 0.8 and make_rule("nesterov", 0.1).nesterov
+    with pytest.raises(ValueError, match="unknown update rule 'rmsprop'; choose one of gd, momentum"):
+        make_rule("rmsprop")
 
 
 def test_minimize_run_says_why_it_stopped_and_rejects_a_nan_max_norm():
     path, run = minimize_run(ROSENBROCK, [-1.2, 1.0], GD(0.01), 500)
-    assert run.stopped.startswith("diverged") and "ball" in run.stopped and len(path) == run.steps + 1
+    assert run.stop.kind == "left the ball" and len(path) == run.steps + 1
+    assert run.stopped == f"diverged at step {run.steps}: the iterate left the ball of radius 1e+08"
     path, run = minimize_run(ROSENBROCK, [-1.2, 1.0], GD(1e-3), 5)
     assert run.stopped is None and len(path) == 6
     with pytest.raises(ValueError, match="max_norm"):
         minimize(ROSENBROCK, [-1.2, 1.0], GD(1e-3), 5, max_norm=float("nan"))
 
 
-def test_newton_needs_a_hessian():
+def test_newton_asks_the_problem_for_its_hessian():
     no_hessian = Objective(ROSENBROCK.f, ROSENBROCK.grad)
-    with pytest.raises(ValueError, match="Hessian"):
+    with pytest.raises(ValueError, match="the objective 'f' has none"):
         minimize(no_hessian, [0.0, 0.0], Newton(), 1)
     with pytest.raises(ValueError, match="second derivatives"):
-        descend(lambda _: (0.0, {}), {}, Newton(), range(1))
+        descend(_Problem(1.0), Newton(), range(1))
 
 
 def test_cosine_factor():

@@ -9,7 +9,7 @@ import pytest
 
 from helpers.data import load_digits
 from helpers.nn import MLP
-from helpers.optim import GD, Adam, Momentum
+from helpers.optim import GD, RULES, Adam, Momentum, make_rule
 from helpers.train import fit
 from helpers.train.__main__ import main
 
@@ -104,11 +104,6 @@ def test_cli_missing_dataset_exits_2_with_the_fix(tmp_path):
     assert proc.stdout == ""
 
 
-def test_cli_bad_arguments_exit_2(capsys):
-    assert main(["--lr", "-1"]) == 2
-    assert "lr must be a positive" in capsys.readouterr().err
-
-
 def test_cli_digits_meets_the_accuracy_target(capsys):
     assert main(["--dataset", "digits", "--hidden", "64", "--epochs", "30", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -165,3 +160,20 @@ def test_fit_continues_with_the_rule_state_and_reports_the_batch_size_used():
                                          progress=False).batch_size == 64
     assert not np.array_equal(a.get_flat(), b.get_flat())  # same rule state, but a different shuffle in epoch 2
     assert rule_b.t == rule_a.t == 8
+
+
+@pytest.mark.parametrize("name", RULES)
+def test_every_rule_of_the_menu_trains_a_network(name):
+    X, y = _digits(128)
+    model = MLP([64, 16, 10], seed=0)
+    before = model.problem(X, y).evaluate()[0]
+    hist = fit(model, X, y, epochs=1, batch_size=16, rule=make_rule(name, lr=0.01), progress=False)
+    assert model.problem(X, y).evaluate()[0] < before and hist.stopped is None
+
+
+def test_the_callback_stops_training_as_descends_callbacks_do():
+    X, y = _digits(64)
+    seen = []
+    hist = fit(MLP([64, 8, 10]), X, y, epochs=5, batch_size=16, rule=GD(0.1), progress=False,
+               callback=lambda epoch, h: seen.append(len(h.loss)) or epoch == 2)
+    assert seen == [1, 2] and len(hist.loss) == 2 and hist.stopped == "stopped by the callback" and not hist.diverged

@@ -198,9 +198,8 @@ def mnist_backward(X, y, W1, b1, W2, b2, c):
             lambda p, g, v, lr, beta: (p - lr * g, beta * v - lr * g)),
 ])
 def mnist_momentum_step(p, g, v, lr, beta):
-    rule, p, v = Momentum(lr, beta), p.copy(), v.copy()
-    rule.state["p"] = [np.empty_like(p), v]  # the rule's state for "p": a scratch array, then the velocity
-    rule.step({"p": p}, {"p": g})
+    p, v = p.copy(), v.copy()
+    Momentum(lr, beta).update(p, g, lr, {"v": v})  # helpers' one-array update, with this velocity as its state
     return p, v
 
 

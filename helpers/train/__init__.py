@@ -1,5 +1,5 @@
-"""Training a network: ``fit`` runs mini-batch training of any :class:`helpers.nn.MLP` with any
-update rule on the loop of :mod:`helpers.optim`. The command line is in ``__main__.py``."""
+"""Training a network: ``fit`` is the loop of :mod:`helpers.optim` over mini-batches of a network's
+problem (``MLP.problem``), plus recording (a :class:`History`). The command line is in ``__main__.py``."""
 
 import copy
 import time
@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..optim import descend
+from .._checks import check_l2
+from ..optim import Stop, descend
 
 __all__ = ["History", "fit"]
 
@@ -49,6 +50,62 @@ def divergence_hint(lr, l2, diverges_without_l2=None):
     return f"lower the learning rate (now {lr:g})"
 
 
+class _Recorder:
+    """fit's side of the loop: the shuffled batches of each epoch, the sum of their losses, and at
+    the end of an epoch its line in the :class:`History` (progress bar, log, callback)."""
+
+    def __init__(self, train, val, hist, seed, epochs, progress, log, callback):
+        self.train, self.val, self.hist, self.log, self.callback = train, val, hist, log, callback
+        self.rng, self.total, self.clock, self.step, self.in_epoch = np.random.default_rng(seed), 0.0, 0.0, 0, False
+        self.bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=epochs, unit="epoch", leave=True)
+
+    def batches(self, epoch):
+        N, B = self.train.n, self.hist.batch_size
+        order = self.rng.permutation(N)
+        self.total, self.in_epoch, self.clock = 0.0, True, time.perf_counter()
+        return (order[i:i + B] for i in range(0, N, B))  # fancy indexing: the fastest gather
+
+    def on_step(self, step, loss, batch):
+        self.total += loss * batch.size
+        self.step = step
+
+    def on_epoch(self, epoch):
+        hist, N = self.hist, self.train.n
+        hist.step_seconds += time.perf_counter() - self.clock
+        hist.samples += N
+        hist.loss.append(self.total / N)
+        self.in_epoch = False
+        train_loss, train_acc = self.train.evaluate()
+        if not (np.isfinite(hist.loss[-1]) and np.isfinite(train_loss)):
+            return Stop("not finite", self.step, "the loss is no longer finite")
+        if train_acc is not None:
+            hist.train_acc.append(train_acc)
+        if self.val is not None:
+            vl, va = self.val.evaluate()
+            hist.val_loss.append(vl)
+            if va is not None:
+                hist.val_acc.append(va)
+        if self.bar is not None or self.log is not None:
+            line = "  ".join(f"{name} {values[-1]:.4f}" for name, values in
+                             (("loss", hist.loss), ("train acc", hist.train_acc), ("val loss", hist.val_loss),
+                              ("val acc", hist.val_acc)) if values)
+            if self.bar is not None:
+                self.bar.set_postfix_str(line)
+                self.bar.update(1)
+            if self.log is not None:
+                self.log(f"epoch {epoch:3d}  {line}")
+        return self.callback is not None and self.callback(epoch, hist)
+
+    def close(self, seconds):
+        self.hist.seconds = seconds
+        if self.bar is not None:
+            self.bar.close()
+
+
 def fit(model, X, y, *, epochs, batch_size, rule, l2=0.0, validation=None, schedule=None, seed=0,
         progress=True, log=None, callback=None, max_growth=100.0):
     """Mini-batch training of ``model`` (in place) with ``rule``; returns a :class:`History`.
@@ -61,83 +118,35 @@ def fit(model, X, y, *, epochs, batch_size, rule, l2=0.0, validation=None, sched
     than N is cut to N. l2: the penalty c * sum |W|^2. validation: optional (X_val, y_val).
     schedule: optional (epoch, epochs) -> factor on that epoch's learning rate. progress: a
     tqdm bar over epochs. log: optional callable(str) getting one line per epoch. callback:
-    optional (epoch, history) after each epoch; True stops. max_growth: a batch loss over
-    this factor times the first one stops training as diverged (None: only a non-finite loss).
+    optional (epoch, history) after each epoch; a true value stops (as in ``descend``). max_growth:
+    a batch loss over this factor times the first one stops training as diverged (None: only a
+    non-finite loss).
     """
-    problem = model.problem(X, y, l2)
-    X, y, l2, N = problem.X, problem.y, problem.l2, problem.n
-    epochs, batch_size = int(epochs), int(batch_size)
+    train = model.problem(X, y, l2)
+    epochs, batch_size, l2 = int(epochs), int(batch_size), check_l2(l2)
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"epochs and batch_size must be >= 1, got {epochs} and {batch_size}")
     # When the penalty alone may make steps overshoot, keep the start: a divergence then reruns without it
-    rerun = (model.copy(), copy.deepcopy(rule)) if l2 and rule.lr * l2 >= 0.5 else None
-    if validation is not None:
-        held_out = model.problem(validation[0], validation[1], l2)
-    hist = History(batch_size=min(batch_size, N))
-    B = hist.batch_size
-    rng = np.random.default_rng(seed)
-    epoch_loss, clock = [0.0], [0.0]
-
-    def batches(epoch):
-        order = rng.permutation(N)
-        epoch_loss[0], clock[0] = 0.0, time.perf_counter()
-        return (order[i:i + B] for i in range(0, N, B))
-
-    def step(idx):
-        loss, g = problem.loss_and_grads(idx)
-        epoch_loss[0] += loss * idx.size
-        return loss, g
-
-    def end_of_epoch(epoch):
-        hist.step_seconds += time.perf_counter() - clock[0]
-        hist.samples += N
-        hist.loss.append(epoch_loss[0] / N)
-        train_loss, train_acc = problem.evaluate()
-        if not (np.isfinite(hist.loss[-1]) and np.isfinite(train_loss)):
-            return "diverged: the loss is no longer finite"
-        if train_acc is not None:
-            hist.train_acc.append(train_acc)
-        if validation is not None:
-            vl, va = held_out.evaluate()
-            hist.val_loss.append(vl)
-            if va is not None:
-                hist.val_acc.append(va)
-        if bar is not None or log is not None:
-            line = "  ".join(f"{name} {values[-1]:.4f}" for name, values in
-                             (("loss", hist.loss), ("train acc", hist.train_acc), ("val loss", hist.val_loss),
-                              ("val acc", hist.val_acc)) if values)
-            if bar is not None:
-                bar.set_postfix_str(line)
-                bar.update(1)
-            if log is not None:
-                log(f"epoch {epoch:3d}  {line}")
-        if callback is not None and callback(epoch, hist):
-            return "stopped by the callback"
-
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=epochs, unit="epoch", leave=True)
-    start = time.perf_counter()
+    start = (model.copy(), copy.deepcopy(rule)) if l2 and rule.lr * l2 >= 0.5 else None
+    val = None if validation is None else model.problem(validation[0], validation[1], l2)
+    hist = History(batch_size=min(batch_size, train.n))
+    rec = _Recorder(train, val, hist, seed, epochs, progress, log, callback)
+    t0 = time.perf_counter()
     try:
-        run = descend(step, model.params, rule, batches, epochs=epochs, schedule=schedule, on_epoch=end_of_epoch,
-                      max_growth=max_growth)
+        run = descend(train, rule, rec.batches, epochs=epochs, schedule=schedule, on_step=rec.on_step,
+                      on_epoch=rec.on_epoch, max_growth=max_growth)
     finally:
-        hist.seconds = time.perf_counter() - start
-        if bar is not None:
-            bar.close()
-    if run.stopped and run.stopped.startswith("diverged"):
-        if len(hist.loss) == run.epochs:  # stopped inside an epoch: record what it reached
-            hist.step_seconds += time.perf_counter() - clock[0]
-            hist.loss.append(float("inf"))
-        hist.diverged = len(hist.loss)
-        why, again = run.stopped.split(": ", 1)[1], None
-        if rerun is not None:  # the same epochs, seed and learning rates, without the penalty
-            again = fit(rerun[0], X, y, epochs=hist.diverged, batch_size=B, rule=rerun[1], seed=seed,
-                        schedule=schedule and (lambda epoch, _: schedule(epoch, epochs)), progress=False,
-                        max_growth=max_growth).diverged is not None
-        hist.stopped = f"diverged in epoch {hist.diverged}: {why}; {divergence_hint(rule.lr, l2, again)}"
-    elif run.stopped:
-        hist.stopped = run.stopped
+        rec.close(time.perf_counter() - t0)
+    if run.stop is None or not run.stop.diverged:
+        hist.stopped = run.stop and run.stop.why
+        return hist
+    if rec.in_epoch:  # stopped inside an epoch: record what it reached
+        hist.step_seconds += time.perf_counter() - rec.clock
+        hist.loss.append(float("inf"))
+    hist.diverged, again = len(hist.loss), None
+    if start is not None:  # the same epochs, seed and learning rates, without the penalty
+        again = fit(start[0], X, y, epochs=hist.diverged, batch_size=hist.batch_size, rule=start[1], seed=seed,
+                    schedule=schedule and (lambda epoch, _: schedule(epoch, epochs)), progress=False,
+                    max_growth=max_growth).diverged is not None
+    hist.stopped = f"diverged in epoch {hist.diverged}: {run.stop.why}; {divergence_hint(rule.lr, l2, again)}"
     return hist

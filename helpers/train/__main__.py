@@ -40,15 +40,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see --help)\n")
 
 
-def _one_of(choices, what):
-    """An argparse type: the value if it is one of ``choices``, else one line with the close match."""
+def _choice(p, flag, choices, what, **kw):
+    """A flag taking one of ``choices``, listed in --help; another value is one line naming the close match."""
     def check(value):
         if value in choices:
             return value
         close = difflib.get_close_matches(value, choices, 1, 0.5)
         raise argparse.ArgumentTypeError(f"{value!r} is not {what}; choose from {', '.join(choices)}"
                                          + (f" (did you mean {close[0]}?)" if close else ""))
-    return check
+    p.add_argument(flag, type=check, metavar="{" + ",".join(choices) + "}", **kw)
 
 
 def parser():
@@ -56,22 +56,18 @@ def parser():
     p = _Parser(prog="python -m helpers.train", description="Train a one-hidden-layer ReLU "
                 "network with a softmax output by mini-batch SGD.")
     path = os.path.expanduser  # bash leaves the ~ of --data-dir=~/fm alone
-    p.add_argument("--dataset", type=_one_of(sorted(DEFAULTS), "a data set"), default="digits",
-                   metavar="{" + ",".join(sorted(DEFAULTS)) + "}")
+    _choice(p, "--dataset", sorted(DEFAULTS), "a data set", default="digits")
     p.add_argument("--hidden", type=int, help="hidden units (default per data set)")
     p.add_argument("--epochs", type=int)
     p.add_argument("--batch-size", type=int)
-    p.add_argument("--rule", type=_one_of(sorted(RULES), "an update rule"), metavar="{" + ",".join(sorted(RULES)) + "}",
-                   help="update rule (default: momentum)")
+    _choice(p, "--rule", sorted(RULES), "an update rule", help="update rule (default: momentum)")
     p.add_argument("--lr", type=float, help="learning rate")
     p.add_argument("--momentum", type=float, help="momentum beta (beta1 for adam); 0 with momentum is plain SGD")
     p.add_argument("--l2", type=float, help="L2 penalty c in c * sum |W|^2")
-    p.add_argument("--schedule", type=_one_of(sorted(SCHEDULES), "a schedule"),
-                   metavar="{" + ",".join(sorted(SCHEDULES)) + "}",
-                   help="learning rate per epoch: constant, or cosine decay to 0")
+    _choice(p, "--schedule", sorted(SCHEDULES), "a schedule", help="learning rate per epoch: constant, or cosine "
+            "decay to 0")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--dtype", type=_one_of(["float32", "float64"], "a dtype"), default="float32",
-                   metavar="{float32,float64}")
+    _choice(p, "--dtype", ["float32", "float64"], "a dtype", default="float32")
     p.add_argument("--data-dir", default="data", type=path,
                    help="folder holding mnist/ and fashion-mnist/ (or the four IDX files)")
     p.add_argument("--plot", metavar="FILE", type=path,
@@ -163,20 +159,29 @@ def main(argv=None):
             signal.signal(s, handler)
 
 
-def _run(args, stage):
-    from ..data import DatasetMissing, atomic_write, identify_mnist, load_dataset
-    from ..nn import MLP
+def _load(args):
+    """(settings, plot format, the data) or the exit status of one error line."""
+    from ..data import DatasetMissing, load_dataset
 
     try:
         cfg = settings(args)
         fmt = check_plot_path(args.plot) if args.plot is not None else None
-        X_tr, y_tr, X_te, y_te = load_dataset(args.dataset, args.data_dir, args.seed, np.dtype(args.dtype))
+        return cfg, fmt, load_dataset(args.dataset, args.data_dir, args.seed, np.dtype(args.dtype))
     except (ValueError, DatasetMissing) as e:
         return _error(e)
     except MemoryError:
         return _error(f"not enough memory to load the {args.dataset} data; free memory or use --dtype float32")
     except OSError as e:
         return _error(f"cannot read the {args.dataset} data in {args.data_dir}: {e.strerror or e}")
+
+
+def _run(args, stage):
+    from ..nn import MLP
+
+    loaded = _load(args)
+    if isinstance(loaded, int):
+        return loaded
+    cfg, fmt, (X_tr, y_tr, X_te, y_te) = loaded
     tty = sys.stderr.isatty()
     stage[0] = "training stopped, nothing was written"
     try:
@@ -192,30 +197,38 @@ def _run(args, stage):
     train_acc, test_acc = model.accuracy(X_tr, y_tr), model.accuracy(X_te, y_te)
     print(f"train accuracy {train_acc:.4f}")
     print(f"test accuracy {test_acc:.4f}")
-    status = 0
-    if fmt is not None:
-        stage[0] = f"the plot was not written ({args.plot} is as it was)"
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from ..plots import training_curves
-
-        fig = training_curves(hist)[0].figure
-        try:
-            atomic_write(args.plot, lambda f: fig.savefig(f, format=fmt, dpi=100))
-            print(f"wrote {args.plot}")
-        except OSError as e:
-            status = _error(f"cannot write the plot to {args.plot}: {e.strerror or e}")
+    status = 0 if fmt is None else _plot(args.plot, fmt, hist, stage)
     if args.json:
+        from ..data import identify_mnist
+
         stage[0] = "the JSON line was not printed"
         # which published data set the files are (None: not all its published files), digits: shipped
         identified = args.dataset if args.dataset == "digits" else identify_mnist(args.dataset, args.data_dir)
-        summary = dict(dataset=args.dataset, data_identified=identified, **{**cfg, "batch_size": hist.batch_size},
-                       seed=args.seed, dtype=args.dtype, blas_threads=blas_threads(), train_accuracy=train_acc,
-                       test_accuracy=test_acc, seconds=round(hist.seconds, 3),
-                       samples_per_second=round(hist.samples_per_second, 1))
-        print(json.dumps(summary))
+        print(json.dumps(dict(dataset=args.dataset, data_identified=identified,
+                              **{**cfg, "batch_size": hist.batch_size}, seed=args.seed, dtype=args.dtype,
+                              blas_threads=blas_threads(), train_accuracy=train_acc, test_accuracy=test_acc,
+                              seconds=round(hist.seconds, 3),
+                              samples_per_second=round(hist.samples_per_second, 1))))
     return status
+
+
+def _plot(path, fmt, hist, stage):
+    """Write the training curves to ``path``; the exit status (2: it could not be written)."""
+    import matplotlib
+
+    from ..data import atomic_write
+
+    stage[0] = f"the plot was not written ({path} is as it was)"
+    matplotlib.use("Agg")
+    from ..plots import training_curves
+
+    fig = training_curves(hist)[0].figure
+    try:
+        atomic_write(path, lambda f: fig.savefig(f, format=fmt, dpi=100))
+    except OSError as e:
+        return _error(f"cannot write the plot to {path}: {e.strerror or e}")
+    print(f"wrote {path}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -7,28 +7,20 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from ..objectives import bump
-from ..optim import GD, Adam, Rule, minimize
+from ..optim import GD, Adam, FunctionRule, minimize
 from ..plots import PATH_COLORS
 from .base import Explorer, linear_slider, log_slider
 
 __all__ = ["BumpExplorer"]
 
 
-class _StepRule(Rule):
-    """A rule written as a function ``adam_step(x, g, m, v, t, lr, beta1, beta2, eps) -> (x, m, v)``."""
-
-    def __init__(self, fn, lr, beta1, beta2, eps=1e-8):
-        self.fn, self.lr, self.beta1, self.beta2, self.eps = fn, lr, beta1, beta2, eps
-        super().__init__()
-
-    def _new_state(self, p):
-        return [np.zeros_like(p), np.zeros_like(p)]  # m and v
-
-    def _update(self, name, p, g, lr, state):
-        m, v = state
-        x, m[...], v[...] = self.fn(p.copy(), g.copy(), m.copy(), v.copy(), self.t, lr, self.beta1, self.beta2,
-                                    self.eps)
-        p[...] = x
+def _step_rule(fn, lr, beta1, beta2, eps=1e-8):
+    """A rule from a function ``adam_step(x, g, m, v, t, lr, beta1, beta2, eps) -> (x, m, v)``."""
+    def update(p, g, lr, state, t):
+        x, state["m"][...], state["v"][...] = fn(p.copy(), g.copy(), state["m"].copy(), state["v"].copy(), t, lr,
+                                                 beta1, beta2, eps)
+        return x
+    return FunctionRule(update, lr, slots=("m", "v"))
 
 
 class BumpExplorer(Explorer):
@@ -80,7 +72,7 @@ class BumpExplorer(Explorer):
         try:
             # what the student's code prints is dropped: a debugging print would repeat at every move
             with np.errstate(all="ignore"), redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
-                rule = _StepRule(self.adam_step, v["lr"], v["beta1"], v["beta2"])
+                rule = _step_rule(self.adam_step, v["lr"], v["beta1"], v["beta2"])
                 return minimize(objective, [0.0], rule, self.steps)[:, 0], None
         except NotImplementedError:
             return None, "your Adam: not yet written"

@@ -10,6 +10,13 @@ from .base import Explorer, int_slider, log_slider
 __all__ = ["LearningRateExplorer"]
 
 
+def _gd_step(theta, g, lr):
+    """theta after one step of helpers.optim.GD(lr) with gradient g (theta is not changed)."""
+    theta = theta.copy()
+    GD(lr).step({"x": theta}, {"x": g})
+    return theta
+
+
 class LearningRateExplorer(Explorer):
     """The learning rate (log slider) against the error, after one gradient step and after ``steps``.
 
@@ -36,7 +43,7 @@ class LearningRateExplorer(Explorer):
         for color, (label, obj) in zip(colors, self.objectives.items()):
             g0 = obj.grad(self.theta0)
             with np.errstate(over="ignore", invalid="ignore"):
-                self.sweep[label] = np.array([self._measure(obj, self.theta0 - a * g0) for a in self.sweep_lrs])
+                self.sweep[label] = np.array([self._measure(obj, _gd_step(self.theta0, g0, a)) for a in self.sweep_lrs])
             self.ax_one.plot(self.sweep_lrs, self.sweep[label], color=color, label=label)
         self.ax_one.axhline(self._measure(next(iter(self.objectives.values())), self.theta0), color="0.5",
                             linestyle="--", linewidth=1, label="before the step")
