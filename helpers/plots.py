@@ -107,10 +107,8 @@ def _with_alt_text(png_formatter):
 def _png_for_notebook(fig, scale=1.5):
     """(PNG bytes, {"width", "height"}) of ``fig`` as IPython's PNG formatter expects (None without axes).
 
-    Drawn at ``scale`` times the dpi and shown at 1/scale (IPython's "retina" does it at 2), with a
-    palette that keeps notebooks light: the artists' own colours, exact however small their area,
-    then median-cut colours (edges, shading) up to 256 for an image or colour mesh, else 64. Each
-    pixel takes the nearest palette colour; no dithering.
+    Drawn at ``scale`` times the dpi and shown at 1/scale (IPython's "retina" does it at 2), with
+    :func:`png_bytes`'s palette: 256 colours for an image or colour mesh, else 64.
     """
     if not fig.axes:
         return None
@@ -121,27 +119,38 @@ def _png_for_notebook(fig, scale=1.5):
     image = Image.alpha_composite(Image.new("RGBA", drawn.size, "white"), drawn)  # opaque: alpha 255
     del drawn
     colors = 256 if any(ax.images or any(isinstance(c, QuadMesh) for c in ax.collections) for ax in fig.axes) else 64
+    png = png_bytes(np.asarray(image), colors, _artist_colours(fig, colors - 16), optimize=True)
+    return png, {"width": round(image.width / scale), "height": round(image.height / scale)}
+
+
+def png_bytes(rgba, colors, known, method=Image.Quantize.MEDIANCUT, **save):
+    """The one PNG encoder (stored figures and explorer frames): an opaque image (H, W, 4) uint8 with
+    a palette that keeps it light: its own colours when it has at most ``colors``, else the ``known``
+    colours (n, 3) (the artists', exact however small their area) and ``method``'s colours (edges,
+    shading) up to ``colors``. Each pixel takes the nearest palette colour; no dithering.
+    ``save``: options of PIL's PNG writer (optimize, compress_level)."""
     # each pixel's colour as one number R << 16 | G << 8 | B, 4 bytes a pixel (a figure has about a million
     # pixels: int64 keys and np.unique's index and inverse took ~80 bytes a pixel), and the distinct ones, sorted
-    key = np.asarray(image).view(">u4")[..., 0] >> 8
-    keys = np.unique(key)
+    key = np.ascontiguousarray(rgba).view(">u4")[..., 0] >> 8
+    keys = np.sort(key, axis=None)  # np.unique's hash table is several times slower on a frame
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
     uniq = (keys[:, None] >> np.array([16, 8, 0], np.uint32) & 255).astype(np.float32)
     if len(uniq) <= colors:
         palette = uniq
     else:
-        known = _artist_colours(fig, colors - 16)
         n_cut = colors - len(known)
-        cut = image.convert("RGB").quantize(n_cut, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        cut = Image.fromarray(rgba).convert("RGB").quantize(n_cut, method=method, dither=Image.Dither.NONE)
         palette = np.concatenate([known, np.reshape(cut.getpalette()[: 3 * n_cut], (-1, 3))]).astype(np.float32)
-    nearest = np.empty(len(uniq), dtype=np.uint8)
+    lut = np.empty(1 << 24, dtype=np.uint8)  # colour -> palette index; only the pages of colours present are touched
     sq = (palette**2).sum(axis=1)
-    for i in range(0, len(uniq), 16384):  # distances in blocks: (block, colours) floats
-        nearest[i:i + 16384] = np.argmin(sq - 2.0 * uniq[i:i + 16384] @ palette.T, axis=1)
-    out = Image.fromarray(nearest[np.searchsorted(keys, key)], mode="P")
+    for i in range(0, len(uniq), 16384):  # distances in blocks: (block, colours) floats, whole numbers below
+        # 2**24, exact in any order; einsum, as BLAS threads cost more than this product of (n, 3) by (3, colours)
+        lut[keys[i:i + 16384]] = np.argmin(sq - 2.0 * np.einsum("nc,pc->np", uniq[i:i + 16384], palette), axis=1)
+    out = Image.fromarray(lut[key], mode="P")
     out.putpalette(palette.astype(np.uint8).ravel().tolist())
     buf = io.BytesIO()
-    out.save(buf, format="PNG", optimize=True)
-    return buf.getvalue(), {"width": round(image.width / scale), "height": round(image.height / scale)}
+    out.save(buf, format="PNG", **save)
+    return buf.getvalue()
 
 
 def _artist_colours(fig, limit):
