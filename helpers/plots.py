@@ -1,21 +1,11 @@
-"""Pictures for the notebooks: contours with paths, decision boundaries, training curves,
-network diagrams, computation graphs and image grids.
+"""Pictures for the notebooks: contours with paths, decision boundaries, training curves, network
+diagrams, computation graphs and image grids. Every function takes ``ax=None`` (a new figure),
+returns its axes, never calls ``plt.show()`` and never computes a gradient.
 
-Every function takes ``ax=None`` (a new figure) and returns its axes, never calls ``plt.show()``
-and never computes a gradient: paths, histories and graph values come from the kernels.
-
-Alt text: every figure a notebook shows gets one sentence saying what it shows, given with
-:func:`alt_text` before the figure is shown::
-
-    ax = contour_paths(ROSENBROCK, [path], ["gradient descent"])
-    alt_text(ax, "Contours of the Rosenbrock function; gradient descent zigzags down the curved valley.")
-    plt.show()
-
-The sentence goes where Jupyter's tools look for it: the output's metadata,
-``{"image/png": {"alt": "..."}}`` (as ``IPython.display.Image(alt=...)`` writes it), kept in the
-stored notebook; nbconvert's HTML export puts it in the ``<img alt="...">`` with its ``classic``
-template (``make html``). JupyterLab 4 and nbconvert's default ``lab`` template do not read it
-yet, and write "No description has been provided for this image" or nothing.
+Alt text: each figure a notebook shows gets one sentence saying what it shows, given with
+:func:`alt_text` before ``plt.show()``; it is stored in the output's metadata
+``{"image/png": {"alt": ...}}``, which nbconvert's ``classic`` HTML template (``make html``) puts in
+``<img alt>`` (JupyterLab 4 and the default ``lab`` template do not read it yet).
 """
 
 import io
@@ -175,6 +165,18 @@ def _ax(ax, figsize=None):
     return ax
 
 
+def _each_path(ax, paths, labels, draw, loc="best"):
+    """``draw(path, label, colour)`` for each path, colours in turn; a legend if any label is given."""
+    labels = [None] * len(paths) if labels is None else labels
+    if len(labels) != len(paths):
+        raise ValueError(f"{len(paths)} paths but {len(labels)} labels: give one label per path")
+    for p, lab, color in zip(paths, labels, cycle(PATH_COLORS)):
+        draw(p, lab, color)
+    if any(labels):
+        ax.legend(loc=loc, fontsize=8)
+    return ax
+
+
 def _mark_minima(ax, objective):
     for m in objective.minima:
         ax.plot(*m, marker="*", color="gold", markeredgecolor="k", markersize=14, linestyle="none", zorder=5)
@@ -209,26 +211,15 @@ def draw_path(ax, path, label=None, color=None, marker="o"):
 def contour_paths(objective, paths, labels=None, ax=None, **contour_kw):
     """Contours of ``objective`` with several paths (each (k, 2)) drawn over them."""
     ax = contour_background(objective, ax=ax, **contour_kw)
-    labels = [None] * len(paths) if labels is None else labels
-    for p, lab, color in zip(paths, labels, cycle(PATH_COLORS)):
-        draw_path(ax, p, lab, color)
-    if any(labels):
-        ax.legend(loc="upper left", fontsize=8)
-    return ax
+    return _each_path(ax, paths, labels, lambda p, lab, color: draw_path(ax, p, lab, color), loc="upper left")
 
 
 def value_curves(objective, paths, labels=None, ax=None, log=True, offset=0.0):
     """f along each path against the iteration; log=True plots f - offset on a log scale."""
     ax = _ax(ax)
-    labels = [None] * len(paths) if labels is None else labels
-    for p, lab, color in zip(paths, labels, cycle(PATH_COLORS)):
-        ax.plot(objective.f(np.asarray(p)) - offset, color=color, label=lab)
-    if log:
-        ax.set_yscale("log")
-    ax.set(xlabel="iteration", ylabel=f"f(x) - {offset:g}" if offset else "f(x)")
-    if any(labels):
-        ax.legend(fontsize=8)
-    return ax
+    ax.set(xlabel="iteration", ylabel=f"f(x) - {offset:g}" if offset else "f(x)", yscale="log" if log else "linear")
+    return _each_path(ax, paths, labels, lambda p, lab, color: ax.plot(objective.f(np.asarray(p)) - offset,
+                                                                        color=color, label=lab))
 
 
 def epoch_axes(ax, log_y=False):
@@ -480,12 +471,9 @@ def landscape_1d(objective, paths=(), labels=None, ax=None, n=400, xlim=None):
     lo, hi = xlim if xlim is not None else objective.bounds[0]
     xs = np.linspace(lo, hi, n)
     ax.plot(xs, objective.f(xs[:, None]), color="0.3", linewidth=1.5, label="f(x)")
-    labels = [None] * len(paths) if labels is None else labels
-    for i, (p, lab) in enumerate(zip(paths, labels, strict=True)):
-        p = np.asarray(p, dtype=np.float64).reshape(-1)
-        ax.plot(p, objective.f(p[:, None]), "o-", markersize=4, linewidth=0.6, alpha=0.8,
-                color=PATH_COLORS[i % len(PATH_COLORS)], label=lab)
     ax.set(xlim=(lo, hi), xlabel="x", ylabel="f(x)", title=objective.name)
-    if any(labels):
-        ax.legend(fontsize=8)
-    return ax
+
+    def draw(p, lab, color):
+        p = np.asarray(p, dtype=np.float64).reshape(-1)
+        ax.plot(p, objective.f(p[:, None]), "o-", markersize=4, linewidth=0.6, alpha=0.8, color=color, label=lab)
+    return _each_path(ax, paths, labels, draw)
