@@ -123,6 +123,16 @@ def class_labels(y, name="y"):
     return labels, k
 
 
+def train_test_sets(X_train, y_train, X_test, y_test):
+    """X_train (N, D), X_test (M, D) as arrays, their integer labels (N,), (M,) (given as labels or
+    one-hot rows) and the number of classes."""
+    X_train, (y_train, k_train), X_test, (y_test, k_test) = (np.asarray(X_train), class_labels(y_train, "y_train"),
+                                                             np.asarray(X_test), class_labels(y_test, "y_test"))
+    if X_train.ndim != 2 or X_test.ndim != 2 or X_train.shape[1] != X_test.shape[1]:
+        raise ValueError(f"X_train and X_test must be (N, D) and (M, D); got {X_train.shape} and {X_test.shape}")
+    return X_train, y_train, X_test, y_test, max(int(max(y_train.max(), y_test.max())) + 1, k_train or 0, k_test or 0)
+
+
 def snap(values, step=1.0, log=False, include=()):
     """Axis limits (low, high) holding every finite value and ``include``, rounded outwards to whole
     multiples of ``step`` (of decades when ``log``), so most frames keep the background; None if no value."""
@@ -141,9 +151,9 @@ class Explorer:
 
     A subclass draws its figure in ``__init__`` (changing artists through :meth:`dynamic`), ends with
     ``self._start(controls)`` and writes :meth:`update`, which reads the settings from
-    :meth:`values`. A frame is a PNG of ``colors`` colours (:func:`helpers.plots.png_bytes`, a fast
-    octree for the colours beyond the artists': a third of a full-colour PNG, for a remote hub). A control that receives a value standing for
-    the settings already shown (the browser's round trip of a slider) recomputes nothing.
+    :meth:`values`. A frame is a PNG of ``colors`` colours (:func:`helpers.plots.png_bytes`: a third of
+    a full-colour PNG, for a remote hub). A control that receives a value standing for the settings
+    already shown (the browser's round trip of a slider) recomputes nothing.
     """
 
     figsize = (9.6, 4.0)
@@ -190,8 +200,8 @@ class Explorer:
     def set_limits(self, ax, xlim=None, ylim=None):
         """Set an axes' limits; when they change, that axes is redrawn into the background on the next frame."""
         moved = False
-        for lim, get, put, axis in ((xlim, ax.get_xlim, ax.set_xlim, ax.xaxis), (ylim, ax.get_ylim, ax.set_ylim, ax.yaxis)):
-            if lim is not None and not np.allclose(get(), lim, rtol=1e-9, atol=0):
+        for lim, axis, put in ((xlim, ax.xaxis, ax.set_xlim), (ylim, ax.yaxis, ax.set_ylim)):
+            if lim is not None and not np.allclose(axis.get_view_interval(), lim, rtol=1e-9, atol=0):
                 put(*lim)
                 self._moved.add(axis)
                 moved = True
