@@ -3,10 +3,12 @@
 Each explorer is built as its notebook builds it; then its main slider is dragged across
 the middle of its range in 25 moves and the median and the largest ``last_ms`` (update
 plus render plus PNG encoding) are printed, with the median size of a frame (what a
-remote hub sends to the browser per move); the largest time is a move that had to redraw
-the cached background. Live-training explorers are also timed while they train: the median time of
+remote hub sends to the browser per move); the largest time is usually a move whose axes
+moved (that axes is redrawn into the cached background). On a shared, busy machine the wall
+clock counts the time spent waiting for a core: the CPU time of the same frames is printed too.
+Live-training explorers are also timed while they train: the median time of
 one visible frame (redraw after some training) and the frames per second reached.
-Targets: every slider explorer <= 30 ms median (the retraining HiddenUnitsExplorer <= 50 ms),
+Targets: every frame <= 60 ms (issue 23), sliders <= 30 ms median (the retraining HiddenUnitsExplorer <= 50 ms),
 live training <= 100 ms per visible update, frames under 40 KB (median).
 """
 
@@ -28,12 +30,14 @@ MOVES = 25
 
 def _median_ms(explorer, name, values):
     slider = explorer.controls[name]
-    times, sizes = [], []
+    times, cpu, sizes = [], [], []
     for v in values:
+        t0 = time.process_time()
         slider.value = v
+        cpu.append(1e3 * (time.process_time() - t0))
         times.append(explorer.last_ms)
         sizes.append(len(explorer.image.value))
-    return float(np.median(times)), float(np.max(times)), float(np.median(sizes))
+    return float(np.median(times)), float(np.max(times)), float(np.median(sizes)), float(np.median(cpu)), max(cpu)
 
 
 def _log_values(explorer, name):
@@ -79,7 +83,8 @@ def cases():
         ("01", "RosenbrockExplorer", "2-D descent",
          lambda: widgets.RosenbrockExplorer(lr=1.5e-3, steps=3000, start=(-1.2, 1.0)), "lr"),
         ("01", "DescentExplorer (autoscaled f panel)", "2-D descent",
-         lambda: widgets.DescentExplorer(ROSENBROCK, lr=1.5e-3, steps=3000, start=(-1.2, 1.0), lr_range=(-5, -1.5)),
+         lambda: widgets.DescentExplorer(ROSENBROCK, lr=1.5e-3, steps=3000, start=(-1.2, 1.0), lr_range=(-5, -1.5),
+                                         max_steps=5000),
          "lr"),
         ("02", "LearningRateExplorer", "slider",
          lambda: widgets.LearningRateExplorer(theta0, runs, lr=0.5, steps=50), "lr"),
@@ -119,7 +124,8 @@ def _frame_times(explorer, run):
 
 
 def main():
-    print(f"{'nb':3s} {'explorer':38s} {'kind':18s} {'median ms':>9s} {'max ms':>7s} {'KB/frame':>8s}  extra")
+    print(f"{'nb':3s} {'explorer':38s} {'kind':18s} {'median ms':>9s} {'max ms':>7s} {'CPU ms: median':>14s} "
+          f"{'max':>5s} {'KB/frame':>8s}  extra")
     for nb, name, kind, make, slider in cases():
         ex = make()
         s = ex.controls[slider]
@@ -127,7 +133,7 @@ def main():
             values = _log_values(ex, slider)
         else:
             values = np.linspace(s.min + 0.1 * (s.max - s.min), s.max - 0.1 * (s.max - s.min), MOVES)
-        ms, worst, size = _median_ms(ex, slider, values)
+        ms, worst, size, cpu, cpu_worst = _median_ms(ex, slider, values)
         extra = ""
         if kind == "live training":
             slider_value = ex.controls[slider].value
@@ -139,9 +145,10 @@ def main():
             ex.controls[slider].value = slider_value
             extra = (f"training {wall:.2f} s: {n} frames, median {frame:.1f} ms, largest {worst_frame:.1f} ms "
                      "(a frame whose axes moved)")
-        print(f"{nb:3s} {name:38s} {kind:18s} {ms:9.1f} {worst:7.1f} {size / 1e3:8.1f}  {extra}")
-    print("targets: sliders <= 30 ms median (HiddenUnits, which retrains, <= 50 ms); live training <= 100 ms "
-          "per visible update; frames < 40 KB")
+        print(f"{nb:3s} {name:38s} {kind:18s} {ms:9.1f} {worst:7.1f} {cpu:14.1f} {cpu_worst:5.0f} "
+              f"{size / 1e3:8.1f}  {extra}")
+    print("targets: every frame <= 60 ms; sliders <= 30 ms median (HiddenUnits, which retrains, <= 50 ms); "
+          "live training <= 100 ms per visible update; frames < 40 KB")
 
 
 if __name__ == "__main__":

@@ -1,21 +1,11 @@
-"""Pictures for the notebooks: contours with paths, decision boundaries, training curves,
-network diagrams, computation graphs and image grids.
+"""Pictures for the notebooks: contours with paths, decision boundaries, training curves, network
+diagrams, computation graphs and image grids. Every function takes ``ax=None`` (a new figure),
+returns its axes, never calls ``plt.show()`` and never computes a gradient.
 
-Every function takes ``ax=None`` (a new figure) and returns its axes, never calls ``plt.show()``
-and never computes a gradient: paths, histories and graph values come from the kernels.
-
-Alt text: every figure a notebook shows gets one sentence saying what it shows, given with
-:func:`alt_text` before the figure is shown::
-
-    ax = contour_paths(ROSENBROCK, [path], ["gradient descent"])
-    alt_text(ax, "Contours of the Rosenbrock function; gradient descent zigzags down the curved valley.")
-    plt.show()
-
-The sentence goes where Jupyter's tools look for it: the output's metadata,
-``{"image/png": {"alt": "..."}}`` (as ``IPython.display.Image(alt=...)`` writes it), kept in the
-stored notebook; nbconvert's HTML export puts it in the ``<img alt="...">`` with its ``classic``
-template (``make html``). JupyterLab 4 and nbconvert's default ``lab`` template do not read it
-yet, and write "No description has been provided for this image" or nothing.
+Alt text: each figure a notebook shows gets one sentence saying what it shows, given with
+:func:`alt_text` before ``plt.show()``; it is stored in the output's metadata
+``{"image/png": {"alt": ...}}``, which nbconvert's ``classic`` HTML template (``make html``) puts in
+``<img alt>`` (JupyterLab 4 and the default ``lab`` template do not read it yet).
 """
 
 import io
@@ -107,10 +97,8 @@ def _with_alt_text(png_formatter):
 def _png_for_notebook(fig, scale=1.5):
     """(PNG bytes, {"width", "height"}) of ``fig`` as IPython's PNG formatter expects (None without axes).
 
-    Drawn at ``scale`` times the dpi and shown at 1/scale (IPython's "retina" does it at 2), with a
-    palette that keeps notebooks light: the artists' own colours, exact however small their area,
-    then median-cut colours (edges, shading) up to 256 for an image or colour mesh, else 64. Each
-    pixel takes the nearest palette colour; no dithering.
+    Drawn at ``scale`` times the dpi and shown at 1/scale (IPython's "retina" does it at 2), with
+    :func:`png_bytes`'s palette: 256 colours for an image or colour mesh, else 64.
     """
     if not fig.axes:
         return None
@@ -121,27 +109,38 @@ def _png_for_notebook(fig, scale=1.5):
     image = Image.alpha_composite(Image.new("RGBA", drawn.size, "white"), drawn)  # opaque: alpha 255
     del drawn
     colors = 256 if any(ax.images or any(isinstance(c, QuadMesh) for c in ax.collections) for ax in fig.axes) else 64
+    png = png_bytes(np.asarray(image), colors, _artist_colours(fig, colors - 16), optimize=True)
+    return png, {"width": round(image.width / scale), "height": round(image.height / scale)}
+
+
+def png_bytes(rgba, colors, known, method=Image.Quantize.MEDIANCUT, **save):
+    """The one PNG encoder (stored figures and explorer frames): an opaque image (H, W, 4) uint8 with
+    a palette that keeps it light: its own colours when it has at most ``colors``, else the ``known``
+    colours (n, 3) (the artists', exact however small their area) and ``method``'s colours (edges,
+    shading) up to ``colors``. Each pixel takes the nearest palette colour; no dithering.
+    ``save``: options of PIL's PNG writer (optimize, compress_level)."""
     # each pixel's colour as one number R << 16 | G << 8 | B, 4 bytes a pixel (a figure has about a million
     # pixels: int64 keys and np.unique's index and inverse took ~80 bytes a pixel), and the distinct ones, sorted
-    key = np.asarray(image).view(">u4")[..., 0] >> 8
-    keys = np.unique(key)
+    key = np.ascontiguousarray(rgba).view(">u4")[..., 0] >> 8
+    keys = np.sort(key, axis=None)  # np.unique's hash table is several times slower on a frame
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
     uniq = (keys[:, None] >> np.array([16, 8, 0], np.uint32) & 255).astype(np.float32)
     if len(uniq) <= colors:
         palette = uniq
     else:
-        known = _artist_colours(fig, colors - 16)
         n_cut = colors - len(known)
-        cut = image.convert("RGB").quantize(n_cut, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        cut = Image.fromarray(rgba).convert("RGB").quantize(n_cut, method=method, dither=Image.Dither.NONE)
         palette = np.concatenate([known, np.reshape(cut.getpalette()[: 3 * n_cut], (-1, 3))]).astype(np.float32)
-    nearest = np.empty(len(uniq), dtype=np.uint8)
+    lut = np.empty(1 << 24, dtype=np.uint8)  # colour -> palette index; only the pages of colours present are touched
     sq = (palette**2).sum(axis=1)
-    for i in range(0, len(uniq), 16384):  # distances in blocks: (block, colours) floats
-        nearest[i:i + 16384] = np.argmin(sq - 2.0 * uniq[i:i + 16384] @ palette.T, axis=1)
-    out = Image.fromarray(nearest[np.searchsorted(keys, key)], mode="P")
+    for i in range(0, len(uniq), 16384):  # distances in blocks: (block, colours) floats, whole numbers below
+        # 2**24, exact in any order; einsum, as BLAS threads cost more than this product of (n, 3) by (3, colours)
+        lut[keys[i:i + 16384]] = np.argmin(sq - 2.0 * np.einsum("nc,pc->np", uniq[i:i + 16384], palette), axis=1)
+    out = Image.fromarray(lut[key], mode="P")
     out.putpalette(palette.astype(np.uint8).ravel().tolist())
     buf = io.BytesIO()
-    out.save(buf, format="PNG", optimize=True)
-    return buf.getvalue(), {"width": round(image.width / scale), "height": round(image.height / scale)}
+    out.save(buf, format="PNG", **save)
+    return buf.getvalue()
 
 
 def _artist_colours(fig, limit):
@@ -163,6 +162,18 @@ def _artist_colours(fig, limit):
 def _ax(ax, figsize=None):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def _each_path(ax, paths, labels, draw, loc="best"):
+    """``draw(path, label, colour)`` for each path, colours in turn; a legend if any label is given."""
+    labels = [None] * len(paths) if labels is None else labels
+    if len(labels) != len(paths):
+        raise ValueError(f"{len(paths)} paths but {len(labels)} labels: give one label per path")
+    for p, lab, color in zip(paths, labels, cycle(PATH_COLORS)):
+        draw(p, lab, color)
+    if any(labels):
+        ax.legend(loc=loc, fontsize=8)
     return ax
 
 
@@ -200,26 +211,15 @@ def draw_path(ax, path, label=None, color=None, marker="o"):
 def contour_paths(objective, paths, labels=None, ax=None, **contour_kw):
     """Contours of ``objective`` with several paths (each (k, 2)) drawn over them."""
     ax = contour_background(objective, ax=ax, **contour_kw)
-    labels = [None] * len(paths) if labels is None else labels
-    for p, lab, color in zip(paths, labels, cycle(PATH_COLORS)):
-        draw_path(ax, p, lab, color)
-    if any(labels):
-        ax.legend(loc="upper left", fontsize=8)
-    return ax
+    return _each_path(ax, paths, labels, lambda p, lab, color: draw_path(ax, p, lab, color), loc="upper left")
 
 
 def value_curves(objective, paths, labels=None, ax=None, log=True, offset=0.0):
     """f along each path against the iteration; log=True plots f - offset on a log scale."""
     ax = _ax(ax)
-    labels = [None] * len(paths) if labels is None else labels
-    for p, lab, color in zip(paths, labels, cycle(PATH_COLORS)):
-        ax.plot(objective.f(np.asarray(p)) - offset, color=color, label=lab)
-    if log:
-        ax.set_yscale("log")
-    ax.set(xlabel="iteration", ylabel=f"f(x) - {offset:g}" if offset else "f(x)")
-    if any(labels):
-        ax.legend(fontsize=8)
-    return ax
+    ax.set(xlabel="iteration", ylabel=f"f(x) - {offset:g}" if offset else "f(x)", yscale="log" if log else "linear")
+    return _each_path(ax, paths, labels, lambda p, lab, color: ax.plot(objective.f(np.asarray(p)) - offset,
+                                                                        color=color, label=lab))
 
 
 def epoch_axes(ax, log_y=False):
@@ -471,12 +471,9 @@ def landscape_1d(objective, paths=(), labels=None, ax=None, n=400, xlim=None):
     lo, hi = xlim if xlim is not None else objective.bounds[0]
     xs = np.linspace(lo, hi, n)
     ax.plot(xs, objective.f(xs[:, None]), color="0.3", linewidth=1.5, label="f(x)")
-    labels = [None] * len(paths) if labels is None else labels
-    for i, (p, lab) in enumerate(zip(paths, labels, strict=True)):
-        p = np.asarray(p, dtype=np.float64).reshape(-1)
-        ax.plot(p, objective.f(p[:, None]), "o-", markersize=4, linewidth=0.6, alpha=0.8,
-                color=PATH_COLORS[i % len(PATH_COLORS)], label=lab)
     ax.set(xlim=(lo, hi), xlabel="x", ylabel="f(x)", title=objective.name)
-    if any(labels):
-        ax.legend(fontsize=8)
-    return ax
+
+    def draw(p, lab, color):
+        p = np.asarray(p, dtype=np.float64).reshape(-1)
+        ax.plot(p, objective.f(p[:, None]), "o-", markersize=4, linewidth=0.6, alpha=0.8, color=color, label=lab)
+    return _each_path(ax, paths, labels, draw)

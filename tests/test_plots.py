@@ -144,3 +144,25 @@ def test_gradient_norm_map_and_decision_boundary():
     X = np.array([[0.0, 0.0], [1.0, 1.0]])
     ax = plots.decision_boundary(lambda P: (P[:, 0] > 0.5).astype(int), X, np.array([0, 1]), resolution=20)
     assert len(ax.collections) >= 2  # the regions and the points
+
+
+def test_one_png_encoder_keeps_few_colours_exact_and_the_artists_colours_beside_many():
+    import io
+
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    few = np.zeros((4, 6, 4), np.uint8) + np.array([255, 0, 0, 255], np.uint8)
+    few[1:3] = (0, 128, 255, 255)
+    back = np.asarray(Image.open(io.BytesIO(plots.png_bytes(few, 64, np.zeros((0, 3))))).convert("RGBA"))
+    np.testing.assert_array_equal(back, few)
+    many = rng.integers(0, 256, (40, 40, 4)).astype(np.uint8)
+    many[..., 3], many[0, 0, :3] = 255, (1, 2, 3)  # a one-pixel artist colour among 1600 others
+    image = Image.open(io.BytesIO(plots.png_bytes(many, 64, np.array([[1.0, 2, 3]]))))
+    assert image.mode == "P" and len(image.getcolors()) <= 64
+    assert image.convert("RGB").getpixel((0, 0)) == (1, 2, 3)
+
+
+def test_paths_and_labels_must_match():
+    with pytest.raises(ValueError, match="2 paths but 1 labels"):
+        plots.value_curves(ROSENBROCK, [np.zeros((3, 2)), np.ones((3, 2))], ["one"])

@@ -255,3 +255,19 @@ def test_errors_in_the_students_adam_stay_in_the_explorer(capsys):
 
     with pytest.raises(KeyboardInterrupt):  # the student's own Ctrl-C still stops the kernel's work
         BumpExplorer(steps=20, adam_step=interrupted)
+
+
+def test_a_frame_whose_axes_move_redraws_them_as_a_full_draw_would():
+    from helpers.widgets import ChainExplorer
+
+    ex = ChainExplorer(depth=20, w=1.0)
+    moved = 0
+    for w in (3.0, -6.0, 0.5, 6.0):  # the gradient spans other decades: the left panel's y-axis moves
+        before = ex.ax.get_ylim()
+        ex.controls["w"].value = w
+        moved += ex.ax.get_ylim() != before
+        frame = np.asarray(ex.canvas.buffer_rgba()).copy()
+        ex.invalidate()
+        ex.render()  # the whole figure drawn again
+        np.testing.assert_array_equal(frame, np.asarray(ex.canvas.buffer_rgba()))
+    assert moved >= 2

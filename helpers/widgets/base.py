@@ -5,18 +5,21 @@ into a PNG shown in an ``ipywidgets.Image``: it works alike with any backend, in
 in plain pytest, where setting ``slider.value`` runs the update at once.
 """
 
-import io
 import math
+import re
 import time
 
 import ipywidgets as W
 import numpy as np
 from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.ticker import LogFormatterSciNotation
 from PIL import Image as PILImage
 
 from ..objectives import grid_2d
+from ..plots import _artist_colours, png_bytes
 
 __all__ = ["log_slider", "linear_slider", "int_slider", "dropdown", "grid_value", "class_labels", "Explorer",
            "snap"]
@@ -122,6 +125,16 @@ def class_labels(y, name="y"):
     return labels, k
 
 
+def train_test_sets(X_train, y_train, X_test, y_test):
+    """X_train (N, D), X_test (M, D) as arrays, their integer labels (N,), (M,) (given as labels or
+    one-hot rows) and the number of classes."""
+    X_train, (y_train, k_train), X_test, (y_test, k_test) = (np.asarray(X_train), class_labels(y_train, "y_train"),
+                                                             np.asarray(X_test), class_labels(y_test, "y_test"))
+    if X_train.ndim != 2 or X_test.ndim != 2 or X_train.shape[1] != X_test.shape[1]:
+        raise ValueError(f"X_train and X_test must be (N, D) and (M, D); got {X_train.shape} and {X_test.shape}")
+    return X_train, y_train, X_test, y_test, max(int(max(y_train.max(), y_test.max())) + 1, k_train or 0, k_test or 0)
+
+
 def snap(values, step=1.0, log=False, include=()):
     """Axis limits (low, high) holding every finite value and ``include``, rounded outwards to whole
     multiples of ``step`` (of decades when ``log``), so most frames keep the background; None if no value."""
@@ -135,14 +148,26 @@ def snap(values, step=1.0, log=False, include=()):
     return (10.0**lo, 10.0**hi) if log else (float(lo), float(hi))
 
 
+class _PlainLog(LogFormatterSciNotation):
+    """The labels of a log axis as plain text, 10⁻⁵ and 2×10⁻¹: mathtext's $10^{-5}$ is parsed anew for
+    each new label, a third of the time of a frame whose axis moves."""
+
+    def __call__(self, x, pos=None):
+        s = super().__call__(x, pos).replace(r"\mathdefault", "").replace(r"\times", "×").replace("$", "")
+        return re.sub(r"\^\{(-?\d+)\}", lambda m: m[1].translate(_SUPERSCRIPT), s).replace("{", "").replace("}", "")
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 class Explorer:
     """Base class: one figure, its ``controls`` (name -> widget) and ``ui``, the controls beside ``image``.
 
     A subclass draws its figure in ``__init__`` (changing artists through :meth:`dynamic`), ends with
     ``self._start(controls)`` and writes :meth:`update`, which reads the settings from
-    :meth:`values`. A frame is a PNG of ``colors`` colours (adaptive palette, no dithering: a
-    third of a full-colour PNG, for a remote hub). A control that receives a value standing for
-    the settings already shown (the browser's round trip of a slider) recomputes nothing.
+    :meth:`values`. A frame is a PNG of ``colors`` colours (:func:`helpers.plots.png_bytes`: a third of
+    a full-colour PNG, for a remote hub). A control that receives a value standing for the settings
+    already shown (the browser's round trip of a slider) recomputes nothing.
     """
 
     figsize = (9.6, 4.0)
@@ -154,7 +179,7 @@ class Explorer:
         self.canvas = FigureCanvasAgg(self.fig)
         self.controls, self._origin, self._shown = {}, {}, None
         self.image = W.Image(format="png")
-        self._dynamic, self._background = [], None
+        self._dynamic, self._background, self._moved = [], None, set()
         self.frames, self.last_ms = 0, 0.0
 
     def dynamic(self, *artists):
@@ -187,18 +212,22 @@ class Explorer:
         self._background = None
 
     def set_limits(self, ax, xlim=None, ylim=None):
-        """Set an axes' limits; when they change, the background is redrawn on the next frame."""
-        changed = False
-        for lim, get, put in ((xlim, ax.get_xlim, ax.set_xlim), (ylim, ax.get_ylim, ax.set_ylim)):
-            if lim is not None and not np.allclose(get(), lim, rtol=1e-9, atol=0):
+        """Set an axes' limits; when they change, that axes is redrawn into the background on the next frame."""
+        moved = False
+        for lim, axis, put in ((xlim, ax.xaxis, ax.set_xlim), (ylim, ax.yaxis, ax.set_ylim)):
+            if lim is not None and not np.allclose(axis.get_view_interval(), lim, rtol=1e-9, atol=0):
                 put(*lim)
-                changed = True
-        if changed:
-            self.invalidate()
-        return changed
+                self._moved.add(axis)
+                moved = True
+        return moved
 
     def _start(self, controls, extra=(), rect=None):
         """Fit the layout into ``rect``, wire the controls, build ``ui``, draw the first frame."""
+        for axis in (axis for ax in self.fig.axes for axis in (ax.xaxis, ax.yaxis)):
+            for f, put in ((axis.get_major_formatter(), axis.set_major_formatter),
+                           (axis.get_minor_formatter(), axis.set_minor_formatter)):
+                if type(f) is LogFormatterSciNotation:
+                    put(_PlainLog(f._base, labelOnlyBase=f.labelOnlyBase))
         self.fig.tight_layout(rect=rect)
         self._set_controls(controls)
         for w in controls.values():
@@ -233,19 +262,47 @@ class Explorer:
 
     def render(self):
         """Draw the dynamic artists over the cached background and publish the frame."""
-        if self._background is None:
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        if self._background is None or self._moved and self._columns is None:
             self.canvas.draw()  # animated artists are left out: this is the background
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._known, self._columns = _artist_colours(self.fig, self.colors - 16), self._layout_columns()
+            self._background, self._moved = pixels.copy(), set()
+        elif self._moved:
+            self._redraw(pixels)
         else:
-            self.canvas.restore_region(self._background)
+            pixels[...] = self._background
         for a in self._dynamic:
             a.axes.draw_artist(a) if a.axes is not None else self.fig.draw_artist(a)
-        rgb = PILImage.fromarray(np.asarray(self.canvas.buffer_rgba())[..., :3])
-        buf = io.BytesIO()
-        rgb.quantize(self.colors, method=PILImage.Quantize.FASTOCTREE, dither=PILImage.Dither.NONE).save(
-            buf, format="png", compress_level=3)  # level 6 saves a tenth of the bytes for twice the time
-        self.image.value = buf.getvalue()
+        # compress level 6 saves a tenth of the bytes for twice the time
+        self.image.value = png_bytes(pixels, self.colors, self._known, PILImage.Quantize.FASTOCTREE, compress_level=3)
         self.frames += 1
+
+    def _layout_columns(self):
+        """axes -> the pixel columns (x0, x1) it draws in, tick labels included, each border just right of an
+        axes' box (y tick labels and labels grow to the left); None unless the axes stand side by side."""
+        r = self.canvas.get_renderer()
+        axes = sorted(self.fig.axes, key=lambda a: a.get_position().x0)
+        boxes = [a.get_tightbbox(r) for a in axes]
+        if any(b0.x1 >= b1.x0 for b0, b1 in zip(boxes, boxes[1:])):
+            return None
+        edges = [0, *(math.ceil(b.x1) + 1 for b in boxes[:-1]), round(self.fig.bbox.width)]
+        return {a: edges[i:i + 2] for i, a in enumerate(axes)}
+
+    def _redraw(self, pixels):
+        """Redraw into the background only the axes whose limits moved, each in its column. Titles and axis
+        labels that did not move keep the places the last draw gave them (placing them is the slow part)."""
+        renderer, face = self.canvas.get_renderer(), np.round(255 * np.array(to_rgba(self.fig.get_facecolor())))
+        for ax in {axis.axes for axis in self._moved}:
+            (x0, x1), auto = self._columns[ax], (ax._autotitlepos, ax.xaxis._autolabelpos, ax.yaxis._autolabelpos)
+            ax._autotitlepos = False  # matplotlib's switches (private): keep the last positions
+            for axis in (ax.xaxis, ax.yaxis):
+                axis._autolabelpos = axis._autolabelpos and axis in self._moved
+            pixels[:, x0:x1] = face
+            ax.draw(renderer)
+            self._background[:, x0:x1] = pixels[:, x0:x1]
+            ax._autotitlepos, ax.xaxis._autolabelpos, ax.yaxis._autolabelpos = auto
+        pixels[...] = self._background
+        self._moved = set()
 
     def values(self):
         """The settings of the controls, name -> value: a float slider's value on its grid

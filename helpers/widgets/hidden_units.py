@@ -8,7 +8,7 @@ from ..nn import MLP
 from ..optim import Momentum
 from ..plots import CLASS_COLORS
 from ..train import fit
-from .base import Explorer, class_labels, int_slider, log_slider
+from .base import Explorer, int_slider, log_slider, train_test_sets
 
 __all__ = ["HiddenUnitsExplorer"]
 
@@ -28,14 +28,14 @@ class HiddenUnitsExplorer(Explorer):
                  epochs=300, beta=0.0, activation="softplus", init=0.05, seed=0, max_hidden=32,
                  lr_range=(-3, 1), resolution=120, margin=0.5, axis_labels=("PC 1", "PC 2"), make_model=None):
         super().__init__()
-        self.X_train, (self.y_train, k_train) = np.asarray(X_train, dtype=np.float64), class_labels(y_train, "y_train")
-        self.X_test, (self.y_test, k_test) = np.asarray(X_test, dtype=np.float64), class_labels(y_test, "y_test")
+        self.X_train, self.y_train, self.X_test, self.y_test, self.n_classes = train_test_sets(X_train, y_train,
+                                                                                               X_test, y_test)
+        self.X_train, self.X_test = (x.astype(np.float64, copy=False) for x in (self.X_train, self.X_test))
         D = self.X_train.shape[1]
         self.basis = np.asarray(basis, dtype=np.float64)
         if self.basis.shape != (D, 2):
             raise ValueError(f"basis must have shape ({D}, 2), got {self.basis.shape}")
         self.center = np.zeros(D) if center is None else np.asarray(center, dtype=np.float64)
-        self.n_classes = max(int(max(self.y_train.max(), self.y_test.max())) + 1, k_train or 0, k_test or 0)
         self.epochs, self.beta = int(epochs), float(beta)
         self.activation, self.init, self.seed = activation, init, seed
         self.make_model = make_model or (lambda sizes, seed: MLP(sizes, hidden=activation, init=init, seed=seed))

@@ -9,7 +9,7 @@ from ..nn import MLP
 from ..optim import RULES, cosine, make_rule
 from ..plots import epoch_axes
 from ..train import fit
-from .base import Explorer, _in_range, class_labels, dropdown, int_slider, linear_slider, log_slider, snap
+from .base import Explorer, _in_range, dropdown, int_slider, linear_slider, log_slider, snap, train_test_sets
 
 __all__ = ["TrainingExplorer"]
 
@@ -36,12 +36,8 @@ class TrainingExplorer(Explorer):
                  max_hidden=256, max_epochs=100, batch_range=(8, 512, 8), lr_range=(-4, 0), l2_range=(-6, -1), fps=10.0,
                  train=True, test_label="test"):
         super().__init__()
-        self.X_train, (self.y_train, k_train) = np.asarray(X_train), class_labels(y_train, "y_train")
-        self.X_test, (self.y_test, k_test) = np.asarray(X_test), class_labels(y_test, "y_test")
-        if self.X_train.ndim != 2 or self.X_test.ndim != 2 or self.X_train.shape[1] != self.X_test.shape[1]:
-            raise ValueError(f"X_train and X_test must be (N, D) and (M, D); got {self.X_train.shape} "
-                             f"and {self.X_test.shape}")
-        self.n_classes = max(int(max(self.y_train.max(), self.y_test.max())) + 1, k_train or 0, k_test or 0)
+        self.X_train, self.y_train, self.X_test, self.y_test, self.n_classes = train_test_sets(X_train, y_train,
+                                                                                               X_test, y_test)
         self.activation, self.init, self.seed = activation, init, seed
         self.dtype = np.dtype(dtype) if dtype is not None else (
             self.X_train.dtype if self.X_train.dtype in (np.float32, np.float64) else np.dtype(np.float64))
