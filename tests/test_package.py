@@ -85,7 +85,7 @@ def test_the_import_check_sees_relative_imports(tmp_path):
     assert _imports(pkg / "sub" / "d.py", pkg) >= {"json", "pkg.sub.name"}
     graph = _graph()  # and in helpers itself, relative imports and package-level names
     assert {"helpers.losses", "helpers._checks"} <= graph["helpers.nn"]
-    assert "helpers._files" in graph["helpers.data"] and "helpers.optim" in graph["helpers.train"]
+    assert "helpers._idx" in graph["helpers.data"] and "helpers.optim" in graph["helpers.train"]
     assert "helpers.train" in graph["helpers.train.__main__"]  # `from . import fit`: fit is the package's
 
 
