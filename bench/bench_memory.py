@@ -9,8 +9,9 @@ notebook on the shipped data, then, where Fashion-MNIST is on the machine, noteb
 switch ``DATASET = "fashion-mnist"`` and the command line on the same data (the process's peak
 resident memory, from ``os.wait4``). MB here are 2**20 bytes. On a busy machine the times grow
 (BLAS threads wait for each other); the memory does not.
-``--cells NN [--full]`` prints, for one notebook, the resident memory after each cell and the peak
-of traced allocations (tracemalloc, which counts numpy's buffers) while it ran.
+``--cells NN [--full] [--traced]`` prints, for one notebook, the resident memory after each cell, the
+wall and CPU seconds of each cell and, with ``--traced``, the peak of traced allocations (tracemalloc,
+which counts numpy's buffers, and slows a loop of many small arrays several times over) while it ran.
 Targets: every notebook on the shipped data <= 200 MB; 05 on Fashion-MNIST <= 600 MB and <= 60 s;
 the command line on it <= 400 MB.
 """
@@ -38,16 +39,24 @@ END = """import json as _j, resource as _r, sys as _s, time as _t
 _u = _r.getrusage(_r.RUSAGE_SELF)
 print(_j.dumps(dict(peak_kb=_u.ru_maxrss // (1024 if _s.platform == "darwin" else 1),
                     seconds=_t.perf_counter() - _bench_t0, cpu=_u.ru_utime + _u.ru_stime)))"""
-# --cells: after each cell, its resident memory (now and the peak so far) and tracemalloc's peak
-CELLS = """import tracemalloc as _tm
-_tm.start()
-_bench_cells = []
+# --cells: after each cell, its resident memory (now and the peak so far), its wall and CPU seconds and, with
+# --traced, tracemalloc's peak (-1 without)
+CELLS = """import resource as _r, time as _t, tracemalloc as _tm
+_bench_cells, _bench_clock = [], [0.0, 0.0]
 def _bench_status():
     f = dict(line.split(":", 1) for line in open("/proc/self/status"))
     return int(f["VmRSS"].split()[0]) // 1024, int(f["VmHWM"].split()[0]) // 1024
-get_ipython().events.register("pre_run_cell", lambda info: _tm.reset_peak())
-get_ipython().events.register("post_run_cell", lambda result: _bench_cells.append(
-    (*_bench_status(), _tm.get_traced_memory()[1] >> 20)))"""
+def _bench_cpu():
+    u = _r.getrusage(_r.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
+def _bench_pre(info):
+    _bench_clock[:] = _t.perf_counter(), _bench_cpu()
+    _tm.reset_peak()
+def _bench_post(result):
+    _bench_cells.append((*_bench_status(), _tm.get_traced_memory()[1] >> 20 if _tm.is_tracing() else -1,
+                         _t.perf_counter() - _bench_clock[0], _bench_cpu() - _bench_clock[1]))
+get_ipython().events.register("pre_run_cell", _bench_pre)
+get_ipython().events.register("post_run_cell", _bench_post)"""
 
 
 def fashion_root():
@@ -69,14 +78,15 @@ def _stdout(cell):
     return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
 
 
-def run_notebook(path, overrides=None, cells=False):
+def run_notebook(path, overrides=None, cells=False, traced=False):
     """Peak MB, seconds and CPU seconds of notebook ``path`` (rows per cell and their ids with ``cells``)."""
     nb = nbformat.read(path, as_version=4)
     if overrides:  # after the cell tagged "parameters", as papermill does
         at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
         nb.cells.insert(at + 1, nbformat.v4.new_code_cell(overrides))
     ids = [c.get("id", "?") if c.source != overrides else "(override)" for c in nb.cells if c.cell_type == "code"]
-    nb.cells.insert(0, nbformat.v4.new_code_cell(START + ("\n" + CELLS if cells else "")))
+    nb.cells.insert(0, nbformat.v4.new_code_cell(START + ("\n" + CELLS if cells else "")
+                                                 + ("\n_tm.start()" if cells and traced else "")))
     if cells:
         nb.cells.append(nbformat.v4.new_code_cell("print(__import__('json').dumps(_bench_cells))"))
     nb.cells.append(nbformat.v4.new_code_cell(END))
@@ -107,27 +117,29 @@ def row(name, data, mb, seconds, cpu, target_mb=None, target_s=None):
     print(f"{name:28s}{data:15s}{mb:6.0f} MB{seconds:8.1f} s{cpu:8.1f} s   {bound:21s}{verdict}", flush=True)
 
 
-def per_cell(number, full):
+def per_cell(number, full, traced):
     path = next(NOTEBOOKS.glob(f"{number}_*.ipynb"))
     root = fashion_root() if full else None
     if full and root is None:
         sys.exit("Fashion-MNIST not found: --full needs it")
     overrides = f'DATASET = "fashion-mnist"\nDATA_DIR = "{root}"' if root else None
-    mb, seconds, cpu, rows, ids = run_notebook(path, overrides, cells=True)
-    print(f"{path.name}{' on Fashion-MNIST' if root else ''}: peak {mb:.0f} MB, {seconds:.1f} s (tracemalloc on)")
-    print(f"{'cell':28s}{'RSS':>6s}{'peak RSS':>10s}{'traced peak':>13s}   MB, after each cell")
-    for name, (rss, hwm, traced) in zip(ids, rows):
-        print(f"{name:28s}{rss:6d}{hwm:10d}{traced:13d}")
+    mb, seconds, cpu, rows, ids = run_notebook(path, overrides, cells=True, traced=traced)
+    print(f"{path.name}{' on Fashion-MNIST' if root else ''}: peak {mb:.0f} MB, {seconds:.1f} s, CPU {cpu:.1f} s, "
+          f"load {os.getloadavg()[0]:.1f} (tracemalloc {'on' if traced else 'off'})")
+    print(f"{'cell':28s}{'RSS':>6s}{'peak RSS':>10s}{'traced peak':>13s}{'time':>9s}{'cpu':>9s}   MB, s: each cell")
+    for name, (rss, hwm, peak, wall, cpu) in zip(ids, rows):
+        print(f"{name:28s}{rss:6d}{hwm:10d}{peak if peak >= 0 else '-':>13}{wall:9.2f}{cpu:9.2f}")
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--cells", metavar="NN", help="per-cell memory of notebook NN instead of the table")
     p.add_argument("--full", action="store_true", help="with --cells 05: on Fashion-MNIST")
+    p.add_argument("--traced", action="store_true", help="with --cells: tracemalloc's peak of each cell too (slower)")
     p.add_argument("--only", metavar="NN", nargs="+", help="only these notebooks, on the shipped data")
     args = p.parse_args(argv)
     if args.cells:
-        return per_cell(args.cells, args.full)
+        return per_cell(args.cells, args.full, args.traced)
     threads = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS") or f"{os.cpu_count()}"
     print(f"peak resident memory of each kernel (MB = 2**20 bytes), wall time and CPU time from its first cell to "
           f"its last; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, BLAS threads {threads}")

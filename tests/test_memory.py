@@ -5,11 +5,12 @@ Peaks are measured with tracemalloc, which counts numpy's buffers (bytes, not ti
 """
 
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from helpers import data
+from helpers import activations, data
 from helpers._checks import as_float_array
 from helpers.data import load_dataset, standardize, write_idx
 
@@ -133,13 +134,46 @@ def test_load_dataset_digits_unchanged():
 
 
 def test_notebook_05_standardizes_the_28x28_sets_as_load_dataset(images):
-    # notebook 05 standardizes the [0, 1] pixels itself, in place, to keep one copy of the training set
+    # notebook 05 standardizes the [0, 1] pixels itself, in place, to keep one copy of the training and test sets;
+    # section 6 draws the test images back from them
     root, _ = images
     img_tr, _, img_te, _ = load_dataset("fashion-mnist", root, standardize=False)
+    pixels = img_te.copy()
     X_tr, mean, std = standardize(img_tr, axis=None, out=img_tr)
-    X_te = standardize(img_te, mean, std)[0]
+    X_te = standardize(img_te, mean, std, out=img_te)[0]
     want = load_dataset("fashion-mnist", root)
     assert np.array_equal(X_tr, want[0]) and np.array_equal(X_te, want[2])
+    assert X_te is img_te and np.allclose(X_te * std + mean, pixels, atol=1e-6)
+
+
+def _notebook_05_train_sgd():
+    """The solution's train_sgd of notebook 05 with its forward, backward and momentum_step (and unpack)."""
+    import nbformat
+
+    from coursework import unpack
+
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "05_mnist_classifier.ipynb", as_version=4)
+    namespace = {"np": np, "unpack": unpack, **{k: getattr(activations, k) for k in ("softmax", "log_softmax")}}
+    for cell in nb.cells:
+        if cell.get("id") in ("ex-forward", "ex-backward", "ex-momentum", "ex-train", "ex-cosine"):
+            exec(cell.source, namespace)
+    return namespace["train_sgd"], namespace["cosine_lrs"]
+
+
+def test_notebook_05_loop_stays_in_the_dtype_of_its_start():
+    # on the 28x28 sets the start is float32 (MLP(..., dtype=float32)) and so are the images; the loop must not turn
+    # the weights into float64 (np.array(p, dtype=float), or a float64 rate from cosine_lrs times a float32 array):
+    # float64 doubled the loop's time and the memory of every evaluation of notebook 05 on Fashion-MNIST
+    from helpers.nn import MLP
+
+    train_sgd, cosine_lrs = _notebook_05_train_sgd()
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((50, 12)).astype(np.float32), rng.integers(0, 10, 50)
+    for dtype in (np.float32, np.float64):
+        start = list(MLP([12, 8, 10], seed=0, dtype=dtype).params.values())
+        *P, losses, accuracies = train_sgd(X, y, *start, 1e-3, cosine_lrs(0.05, 3), 0.9, 16, 0)
+        assert [p.dtype for p in P] == [dtype] * 4 and losses[-1] < losses[0]
+        assert all(a.dtype == dtype for a in start)  # the caller's arrays as they were
 
 
 def test_predict_holds_one_hidden_activation_at_a_time():
