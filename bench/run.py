@@ -1,15 +1,21 @@
-"""`make bench`: every benchmark of the bundle, figures printed, nothing asserted."""
+"""`make bench`: every benchmark of the bundle, figures printed, nothing asserted.
 
-import runpy
+Each benchmark runs in a process of its own: a kernel or command a benchmark starts inherits its
+parent's peak resident memory on Linux (ru_maxrss survives fork and exec), so a benchmark that
+loaded Fashion-MNIST would otherwise raise every later kernel's measured peak to its own.
+"""
+
+import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
 
+status = 0
 for name in ("bench_size", "bench_train", "bench_explorers", "bench_memory"):
     path = HERE / f"{name}.py"
     if path.exists():
-        print(f"== {name}")
-        runpy.run_path(str(path), run_name="__main__")
-        print()
+        print(f"== {name}", flush=True)
+        status = subprocess.run([sys.executable, str(path)], cwd=HERE.parent).returncode or status
+        print(flush=True)
+sys.exit(status)
