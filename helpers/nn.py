@@ -229,13 +229,12 @@ class MLP:
             raise ValueError(f"params must have keys {expected}, got {sorted(params)}")
         dtype = float_dtype(np.asarray(params["W1"]).dtype)
         P = {k: as_float_array(params[k], k, dtype=dtype).copy() for k in expected}
-        fan_in = P["W1"].shape[:1]
         for l in range(1, n + 1):
             W, b = P[f"W{l}"], P[f"b{l}"]
-            if W.shape[:1] != fan_in or W.ndim != 2 or b.shape != W.shape[1:]:
-                raise ValueError(f"W{l} must be ({fan_in[0]}, fan_out) and b{l} (fan_out,)" + (l > 1) * f" (W{l - 1} "
-                                 f"has {fan_in[0]} outputs)" + f"; got {W.shape} and {b.shape}")
-            fan_in = W.shape[1:]
+            if W.ndim != 2 or b.shape != W.shape[1:]:
+                raise ValueError(f"W{l} must be (fan_in, fan_out) and b{l} (fan_out,); got {W.shape} and {b.shape}")
+            if l > 1 and W.shape[0] != P[f"W{l - 1}"].shape[1]:
+                raise ValueError(f"W{l - 1} has {P[f'W{l - 1}'].shape[1]} outputs but W{l} expects {W.shape[0]} inputs")
         model = cls.__new__(cls)
         model._setup(P, hidden, output, loss, residual)
         return model

@@ -275,6 +275,17 @@ def test_mlp_constructor_errors():
         MLP.from_params({"W1": np.zeros((2, 2))})
 
 
+@pytest.mark.parametrize("params, message", [
+    ({"W1": 1.0, "b1": np.zeros(1)}, r"W1 must be \(fan_in, fan_out\) and b1 \(fan_out,\); got \(\) and \(1,\)"),
+    ({"W1": np.ones((2, 3)), "b1": np.zeros(2)}, r"b1 \(fan_out,\); got \(2, 3\) and \(2,\)"),
+    ({"W1": np.ones((2, 3)), "b1": np.zeros(3), "W2": np.ones((4, 2)), "b2": np.zeros(2)},
+     "W1 has 3 outputs but W2 expects 4 inputs"),
+])
+def test_from_params_names_the_shape_that_does_not_fit(params, message):
+    with pytest.raises(ValueError, match=message):
+        MLP.from_params(params)
+
+
 def test_numerical_gradient_does_not_mutate_its_input():
     x = np.array([1.0, 2.0])
     numerical_gradient(lambda v: np.sum(v**3), x)
