@@ -347,10 +347,15 @@ class MLP:
         Z = _forward(self.layers, X, caches)
         loss, dZ = self.out.loss_of(Z, t, self.loss)  # Z is this pass's own array: the loss may overwrite it
         _backward(self.layers, dZ, caches, grads)
-        for l in range(1, self.n_layers + 1) if l2 else ():
+        if not l2:
+            return float(loss), grads
+        squares = 0  # the penalty summed as :meth:`penalty` sums it, in the loop that adds its gradient
+        for l in range(1, self.n_layers + 1):
             w = f"W{l}"
-            grads[w] += np.multiply(self.params[w], 2.0 * l2, out=None if scratch is None else scratch[w])
-        return float(loss + self.penalty(l2)), grads
+            W = self.params[w]
+            squares += float(np.vdot(W, W))
+            grads[w] += np.multiply(W, 2.0 * l2, out=None if scratch is None else scratch[w])
+        return float(loss + l2 * squares), grads
 
     def __repr__(self):
         return (f"MLP(sizes={self.sizes}, hidden={self.hidden!r}, output={self.output!r}, loss={self.loss!r}, "
