@@ -75,7 +75,7 @@ class Rule:
                 got = "nothing" if g is None else f"shape {g.shape}"
                 raise ValueError(f"gradient for {name!r}: expected shape {p.shape}, got {got}")
             state = self.state.get(name)
-            if state is None or self.SLOTS and state[self.SLOTS[0]].shape != p.shape:
+            if state is None or any(s.shape != p.shape for s in state.values()):
                 state = self.state[name] = {slot: np.zeros_like(p) for slot in self.SLOTS}
             yield name, p, g, state
 
