@@ -27,9 +27,9 @@ define E2E_SETUP
 endef
 # make test's extra pytest arguments (make portability's second Python leaves the session test out).
 PYTEST_ARGS ?=
-# The tests make test leaves to other targets (markers in pyproject.toml): instructor -> make
-# check-exercises, portability -> make portability, e2e -> make e2e. Each runs once in .ci/run.
-ELSEWHERE := instructor or portability or e2e
+# The tests make test leaves to other targets (markers in pyproject.toml): instructor and course
+# -> make check-exercises, portability -> make portability, e2e -> make e2e. Each runs once in .ci/run.
+ELSEWHERE := instructor or course or portability or e2e
 NBEXEC := --to notebook --execute --inplace --ExecutePreprocessor.timeout=120 \
 	--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False
 PORT ?= 8888
@@ -117,11 +117,11 @@ repository: $(STAMP) ## set the course's public address: make repository URL=htt
 html: $(STAMP) ## export every notebook to HTML in build/html, figures with their alt text
 	$(VENV)/bin/jupyter nbconvert --to html --template classic --output-dir build/html $(NOTEBOOKS)
 
-check-exercises: $(STAMP) ## fail when a student notebook is stale; grade the course with nbgrader's own commands
+check-exercises: $(STAMP) ## fail when a student notebook or the stored answers are stale; grade the course with nbgrader; test the answer keys and the corpus of students' answers
 	$(PY) -m pip install --quiet -r requirements-instructor.txt
 	$(PY) scripts/make_exercises.py --check
 	$(PY) scripts/grading_cells.py --check
-	$(PY) -m pytest -q -m instructor tests
+	$(PY) -m pytest -q -m "instructor or course" tests
 
 e2e: $(STAMP) ## real-browser test: the 12 notebooks once each (solutions in JupyterLab, student versions in Notebook 7), every control worked
 	$(E2E_SETUP)
