@@ -324,13 +324,13 @@ def trickle():
 
 @pytest.mark.parametrize("head", [False, True], ids=["trickling body", "trickling headers"])
 def test_download_deadline_stops_a_trickling_server(tmp_path, trickle, head):
-    # 2000 bytes at one per 20 ms would take 40 s; the deadline is 1 s and each read is quick
+    # 2000 bytes at one per 20 ms would take 40 s; the deadline is 0.25 s and each read is quick
     server = trickle(head=head)
     root = tmp_path / "dl"
     with pytest.raises(DownloadError) as info:
-        download("mnist", root, base_url=server.url, files={"a.gz": "0" * 32}, timeout=10, deadline=1)
+        download("mnist", root, base_url=server.url, files={"a.gz": "0" * 32}, timeout=10, deadline=0.25)
     msg = one_line(str(info.value))
-    assert "took more than the deadline of 1 s" in msg and "--deadline" in msg
+    assert "took more than the deadline of 0.25 s" in msg and "--deadline" in msg
     assert not root.exists()
 
 
@@ -358,8 +358,8 @@ def test_download_over_https(tmp_path, trickle, certificate):
 
 def test_download_deadline_stops_a_trickling_https_server(tmp_path, trickle, certificate):
     server = trickle(tls=certificate)
-    with pytest.raises(DownloadError, match="took more than the deadline of 1 s"):
-        download("mnist", tmp_path / "dl", base_url=server.url, files={"a.gz": "0" * 32}, timeout=10, deadline=1)
+    with pytest.raises(DownloadError, match="took more than the deadline of 0.25 s"):
+        download("mnist", tmp_path / "dl", base_url=server.url, files={"a.gz": "0" * 32}, timeout=10, deadline=0.25)
     assert files_in(tmp_path) == ["cert.pem", "key.pem"]
 
 
