@@ -363,10 +363,12 @@ def test_download_deadline_stops_a_trickling_https_server(tmp_path, trickle, cer
     assert files_in(tmp_path) == ["cert.pem", "key.pem"]
 
 
-def test_download_deadline_is_documented_with_its_default():
+def test_download_deadline_is_documented_with_its_default(capsys):
     default = inspect.signature(download).parameters["deadline"].default
     assert default == 900 and "deadline : float" in download.__doc__
-    assert f"default: {default}" in run_fetch("--help").stdout
+    with pytest.raises(SystemExit) as stop:
+        _import_fetch_script().main(["--help"])
+    assert stop.value.code == 0 and f"default: {default}" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -422,10 +424,16 @@ def _dead_url():
     ("--timeout", "0"), ("--timeout", "nan"), ("--timeout", "-3"), ("--deadline", "0"), ("--timeout", "x"),
     ("--base-url", "ftp://example.org/"), ("--base-url", "http://[::1"), ("--base-url", "not a url"),
 ])
-def test_fetch_script_bad_setting_is_one_line_exit_2(tmp_path, flag, value):
-    proc = run_fetch("--root", str(tmp_path / "dl"), flag, value)
-    line = one_line(proc.stderr)
-    assert proc.returncode == 2 and line.startswith("error: ") and proc.stdout == ""
+def test_fetch_script_bad_setting_is_one_line_exit_2(tmp_path, capsys, flag, value):
+    # the script's main() in this process (the script run as a process: the tests around this one)
+    fetch = _import_fetch_script()
+    try:
+        code = fetch.main(["--root", str(tmp_path / "dl"), flag, value])
+    except SystemExit as stop:  # argparse's errors
+        code = stop.code
+    out, err = capsys.readouterr()
+    line = one_line(err)
+    assert code == 2 and line.startswith("error: ") and out == ""
     assert files_in(tmp_path) == []
 
 
