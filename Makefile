@@ -27,6 +27,9 @@ define E2E_SETUP
 endef
 # make test's extra pytest arguments (make portability's second Python leaves the session test out).
 PYTEST_ARGS ?=
+# The tests make test leaves to other targets (markers in pyproject.toml): instructor and course
+# -> make check-exercises, portability -> make portability, e2e -> make e2e. Each runs once in .ci/run.
+ELSEWHERE := instructor or course or portability or e2e
 NBEXEC := --to notebook --execute --inplace --ExecutePreprocessor.timeout=120 \
 	--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False
 PORT ?= 8888
@@ -91,7 +94,7 @@ notebook: $(STAMP) ## the same in Jupyter Notebook 7 (the classic-style interfac
 # tests/nbval_sanitize.cfg), so no separate nbval pass runs the notebooks a second time.
 test: $(STAMP) ## unit tests, and every notebook run as a student runs it, outputs compared as nbval does
 	@$(PY) scripts/notebook_header.py --warn
-	$(PY) -m pytest -q -m "not instructor" $(PYTEST_ARGS) tests
+	$(PY) -m pytest -q -m "not ($(ELSEWHERE))" $(PYTEST_ARGS) tests
 
 portability: ## the places a class runs the bundle: two Pythons, hub, pip install ., Binder, other BLAS kernels
 	bash .ci/portability.sh
@@ -114,14 +117,15 @@ repository: $(STAMP) ## set the course's public address: make repository URL=htt
 html: $(STAMP) ## export every notebook to HTML in build/html, figures with their alt text
 	$(VENV)/bin/jupyter nbconvert --to html --template classic --output-dir build/html $(NOTEBOOKS)
 
-check-exercises: $(STAMP) ## fail when a student notebook is stale; grade the course with nbgrader's own commands
+check-exercises: $(STAMP) ## fail when a student notebook or the stored answers are stale; grade the course with nbgrader; test the answer keys and the corpus of students' answers
 	$(PY) -m pip install --quiet -r requirements-instructor.txt
 	$(PY) scripts/make_exercises.py --check
 	$(PY) scripts/grading_cells.py --check
-	$(PY) -m pytest -q -m instructor tests
+	$(PY) -m pytest -q -m "instructor or course" tests
 
 e2e: $(STAMP) ## real-browser test: the 12 notebooks once each (solutions in JupyterLab, student versions in Notebook 7), every control worked
 	$(E2E_SETUP)
+	$(PY) -m pytest -q -m e2e tests
 	$(PY) tests/e2e/run_e2e.py --ci --no-docs
 
 e2e-all: $(STAMP) ## the whole browser test: all 12 notebooks in JupyterLab and Notebook 7; refreshes docs/screenshots

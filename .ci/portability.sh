@@ -28,6 +28,9 @@
 #                  switched off (another CPU's last digits), and MPLBACKEND=Agg exported
 #   crlf-checkout  a clone checked out with core.autocrlf=true (what Git for Windows does): the
 #                  text files keep LF (.gitattributes) and the tests that read the data pass
+#   make-targets   the tests marked `portability` (make test leaves them out): make and
+#                  scripts/notebook_header.py run in a copy of the checkout and in temporary venvs
+#                  (make repository, make's choice of Python), and the set-up cell's error in a kernel
 #
 #   bash .ci/portability.sh [SCENARIO ...]      # default: all, in two lanes (each log printed whole, in
 #                                               # the order above); named ones one after another
@@ -336,7 +339,13 @@ scenario_crlf_checkout() {
             -k "not make_ and not colab and not kernel")
 }
 
-all=(second_python hub colab plain_install binder other_blas crlf_checkout)
+scenario_make_targets() {
+    local venv=.venv
+    test -x $venv/bin/python || make setup || return 1
+    MPLBACKEND=Agg $venv/bin/python -m pytest -q -p no:cacheprovider -m portability tests
+}
+
+all=(second_python hub colab plain_install binder other_blas crlf_checkout make_targets)
 chosen=("${@:-${all[@]}}")
 chosen=("${chosen[@]//-/_}")
 
@@ -357,9 +366,9 @@ run_lane() {
 # machine's two cores. other-blas follows second-python in its lane (it uses that Python's venv).
 # PORTABILITY_LANES=1, or scenarios named on the command line, run one after another.
 if [ "${PORTABILITY_LANES:-2}" -gt 1 ] && [ $# -eq 0 ]; then
-    echo "=== portability: two lanes at a time (second-python, other-blas | hub, colab, plain-install, binder, crlf-checkout)"
+    echo "=== portability: two lanes at a time (second-python, other-blas | hub, colab, plain-install, binder, crlf-checkout, make-targets)"
     run_lane second_python other_blas & lane=$!
-    run_lane hub colab plain_install binder crlf_checkout
+    run_lane hub colab plain_install binder crlf_checkout make_targets
     wait "$lane"
 else
     run_lane "${chosen[@]}"

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# make e2e runs these (they start the browser test's server); make test leaves them out
+pytestmark = pytest.mark.e2e
+
 REPO = Path(__file__).resolve().parent.parent
 JUPYTER = Path(sys.prefix) / "bin" / "jupyter"
 

@@ -279,6 +279,7 @@ def test_momentum_pays_off_along_the_floor_not_with_a_larger_rate():
     assert etas[gd >= 0].max() == etas[mom >= 0].max() and etas[mom >= 0].min() < etas[gd >= 0].min() / 5
 
 
+@pytest.mark.course  # the answer key's sweep (2 x 50 runs of 1000 steps): make check-exercises runs it
 def test_the_fair_comparison_on_xor():
     X, y = make_xor(200, 0.5, seed=0)
     inits = np.array([MLP((2, 4, 1), hidden="relu", output="sigmoid", seed=s).get_flat() for s in range(5)])

@@ -190,6 +190,7 @@ def test_colab_clones_once_and_turns_on_the_widget_manager(colab):
     assert len(log.read_text().splitlines()) == 1
 
 
+@pytest.mark.portability  # run by make portability (.ci/portability.sh, make-targets)
 def test_in_a_kernel_the_setup_error_is_one_line_without_traceback(tmp_path):
     nbclient = pytest.importorskip("nbclient")
     hide = ("import importlib.util, sys\n"  # this kernel has helpers installed (editable): hide it
@@ -272,6 +273,7 @@ def _text_files(root):
     return out
 
 
+@pytest.mark.portability  # run by make portability (.ci/portability.sh, make-targets)
 def test_make_repository_rewrites_every_generated_link_and_nothing_else(tmp_path):
     copy = _copy_of_the_repository(tmp_path / "copy")
     old_url = notebook_header.repository_url()
@@ -385,6 +387,7 @@ def _other_python():
     return None
 
 
+@pytest.mark.portability  # run by make portability (.ci/portability.sh, make-targets)
 def test_make_says_which_python_the_venv_runs_and_remakes_it_for_another(tmp_path):
     other = _other_python()
     if other is None:
