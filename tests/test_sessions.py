@@ -25,7 +25,9 @@ No cell may show an error output at any point. The number of controls moved and 
 again is printed in pytest's summary ("student sessions"), with the time of each phase.
 
 The sessions run SESSION_JOBS at a time (default: the number of cores): the work is in the
-kernels, one process each, while this process mostly waits.
+kernels, one process each, while this process mostly waits. They start in the background before the
+first unit test (tests/conftest.py) and these tests run last, so in `make test` the unit tests run
+beside them.
 """
 
 import difflib
@@ -270,17 +272,36 @@ class _Summary:
                       f"({total['seconds']:.0f} s of sessions)")
 
 
+_STARTED = {}  # this pytest run's sessions: "pool" and "futures" (path -> future)
+
+
+def start_sessions(config, paths):
+    """Start the session of each of ``paths`` in background kernels, JOBS at a time, once per run; returns
+    path -> future. conftest.py calls it before the first test that does not measure the whole process, so
+    the unit tests run beside the kernels (this process mostly waits on them) and these tests come last."""
+    if "futures" not in _STARTED:
+        summary = _Summary()
+        summary.start = time.perf_counter()
+        config.pluginmanager.register(summary, "student-sessions-summary")
+        pool = ThreadPoolExecutor(JOBS, thread_name_prefix="session")
+        _STARTED.update(pool=pool, futures={path: pool.submit(_session_in_thread, path) for path in paths})
+    return _STARTED["futures"]
+
+
+def stop_sessions():
+    """Wait for the sessions that are running and drop those not started (a run that ends early)."""
+    pool = _STARTED.pop("pool", None)
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 @pytest.fixture(scope="module")
 def sessions(request):
-    """The session of every selected notebook, started at once, JOBS at a time: path -> future."""
-    summary = _Summary()
-    summary.start = time.perf_counter()
-    request.config.pluginmanager.register(summary, "student-sessions-summary")
+    """The session of every selected notebook (started by conftest.py, or here): path -> future."""
     paths = [item.callspec.params["path"] for item in request.session.items
              if item.module is request.module and "path" in getattr(getattr(item, "callspec", None), "params", {})]
-    pool = ThreadPoolExecutor(JOBS, thread_name_prefix="session")
-    yield {path: pool.submit(_session_in_thread, path) for path in paths}
-    pool.shutdown(wait=True, cancel_futures=True)
+    yield start_sessions(request.config, paths)
+    stop_sessions()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[f"{p.parent.name}/{p.stem}" for p in NOTEBOOKS])
