@@ -271,3 +271,26 @@ def test_a_frame_whose_axes_move_redraws_them_as_a_full_draw_would():
         ex.render()  # the whole figure drawn again
         np.testing.assert_array_equal(frame, np.asarray(ex.canvas.buffer_rgba()))
     assert moved >= 2
+
+
+
+def test_limits_seen_again_are_copied_from_the_columns_kept_as_a_full_draw_would_draw_them(monkeypatch):
+    monkeypatch.setattr(DescentExplorer, "columns", 2)
+    ex = DescentExplorer(ROSENBROCK, lr=1e-3, steps=300, start=(-1.2, 1.0), lr_range=(-5, -1.5))
+    draws, draw = [], ex.ax_f.draw
+    monkeypatch.setattr(ex.ax_f, "draw", lambda renderer: draws.append(1) or draw(renderer))
+    labels = ex.ax_f.xaxis.label, ex.ax_f.yaxis.label
+    # lr moves f's decades, the y-axis (other tick labels: the y label moves too); steps the x-axis. The third
+    # move is a copy, and the fourth must place the y label for the copied limits, not for the last drawn;
+    for setting, value, drawn in (("lr", 3e-3, 1), ("lr", 1e-3, 1), ("lr", 3e-3, 0), ("steps", 200, 1),
+                                  ("steps", 300, 0), ("lr", 1e-3, 1)):  # the last: dropped, only 2 are kept
+        before = len(draws)
+        ex.controls[setting].value = value
+        assert len(draws) - before == drawn and len(ex._drawn) <= 2
+        frame, kept = np.asarray(ex.canvas.buffer_rgba()).copy(), dict(ex._drawn)
+        places = [label.get_position() for label in labels]
+        ex.invalidate()
+        ex.render()  # the whole figure drawn again, its labels placed anew
+        np.testing.assert_array_equal(frame, np.asarray(ex.canvas.buffer_rgba()))
+        assert places == [label.get_position() for label in labels]
+        ex._drawn.update(kept)  # a full draw forgets the columns kept; these are still right
