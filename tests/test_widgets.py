@@ -294,3 +294,23 @@ def test_limits_seen_again_are_copied_from_the_columns_kept_as_a_full_draw_would
         np.testing.assert_array_equal(frame, np.asarray(ex.canvas.buffer_rgba()))
         assert places == [label.get_position() for label in labels]
         ex._drawn.update(kept)  # a full draw forgets the columns kept; these are still right
+
+
+def test_settings_seen_again_are_drawn_from_the_runs_kept_as_a_fresh_explorer_draws_them(monkeypatch):
+    import helpers.widgets.descent as descent
+
+    monkeypatch.setattr(DescentExplorer, "CACHE", 2)
+    calls = []
+    run = descent.minimize_run
+    monkeypatch.setattr(descent, "minimize_run", lambda *args: calls.append(args[2].lr) or run(*args))
+    ex = DescentExplorer(ROSENBROCK, lr=1e-3, steps=300, start=(-1.2, 1.0), lr_range=(-5, -1.5))
+    first = ex.image.value
+    ex.path[:] = 0.0  # what a student does with ex.path does not reach the runs kept
+    ex.controls["lr"].value = 3e-3
+    ex.controls["lr"].value = 1e-3  # seen: no descent, the same frame and path
+    assert len(calls) == 2 and ex.image.value == first
+    fresh = DescentExplorer(ROSENBROCK, lr=1e-3, steps=300, start=(-1.2, 1.0), lr_range=(-5, -1.5))
+    assert ex.image.value == fresh.image.value and np.array_equal(ex.path, fresh.path)
+    for lr in (1e-4, 1e-2, 3e-3):  # only the last CACHE settings are kept: 1e-3 and 3e-3 were dropped
+        ex.controls["lr"].value = lr
+    assert ex._descend.cache_info().currsize == 2 and calls[2:] == [1e-3, 1e-4, 1e-2, calls[1]]  # fresh's run, then ours
