@@ -62,11 +62,10 @@ class Rule:
 
     def _buffer(self, p):
         """A scratch array shaped like p (shared by the arrays of one shape)."""
-        key = (p.shape, p.dtype.str)  # a dtype's own hash costs more than its name's
-        buffer = self._scratch.get(key)
-        if buffer is None:
-            buffer = self._scratch[key] = np.empty_like(p)
-        return buffer
+        key = (p.shape, p.dtype.str)  # a dtype's name hashes faster than the dtype
+        if key not in self._scratch:
+            self._scratch[key] = np.empty_like(p)
+        return self._scratch[key]
 
     def _arrays(self, params, grads):
         """(name, p, g, state) for every array of params, after checking its gradient."""
@@ -76,11 +75,7 @@ class Rule:
                 got = "nothing" if g is None else f"shape {g.shape}"
                 raise ValueError(f"gradient for {name!r}: expected shape {p.shape}, got {got}")
             state = self.state.get(name)
-            for s in () if state is None else state.values():  # a plain loop: any() costs more per step
-                if s.shape != p.shape:
-                    state = None
-                    break
-            if state is None:
+            if state is None or [s for s in state.values() if s.shape != p.shape]:  # a list: any() costs more
                 state = self.state[name] = {slot: np.zeros_like(p) for slot in self.SLOTS}
             yield name, p, g, state
 
