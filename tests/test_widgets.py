@@ -314,3 +314,20 @@ def test_settings_seen_again_are_drawn_from_the_runs_kept_as_a_fresh_explorer_dr
     for lr in (1e-4, 1e-2, 3e-3):  # only the last CACHE settings are kept: 1e-3 and 3e-3 were dropped
         ex.controls["lr"].value = lr
     assert ex._descend.cache_info().currsize == 2 and calls[2:] == [1e-3, 1e-4, 1e-2, calls[1]]  # fresh's run, then ours
+
+
+def test_an_axes_whose_legend_follows_the_data_is_always_drawn():
+    from helpers.widgets import ChainExplorer
+
+    ex = ChainExplorer(depth=20, w=1.0)
+    ex.ax.legend(fontsize=8, loc="best")  # placed where the curves are not: the column depends on them
+    ex.invalidate()
+    moved = 0
+    for w in (-6.0, 3.0, -6.0):  # the y-axis moves at each
+        before = ex.ax.get_ylim()
+        ex.controls["w"].value = w
+        moved += ex.ax.get_ylim() != before
+    assert moved == 3 and not ex._drawn
+    ex.ax.legend(fontsize=8, loc="lower right")
+    ex.controls["w"].value = 3.0
+    assert ex._drawn
