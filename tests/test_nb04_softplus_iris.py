@@ -128,6 +128,33 @@ def test_make_model_builds_every_run(iris):
     assert calls == [(4, 8, 3), (4, 3, 3)] and explorer.model.n_params == 27
 
 
+def test_a_setting_seen_again_is_drawn_from_the_cache_as_a_fresh_run_draws_it(iris, monkeypatch):
+    monkeypatch.setattr(HiddenUnitsExplorer, "CACHE", 2)
+    X_tr, y_tr, X_te, y_te, basis, center = iris
+    calls = []
+
+    def make(sizes, seed):
+        calls.append(sizes[1])
+        return drawn_start(sizes, seed)
+
+    ex = HiddenUnitsExplorer(X_tr, y_tr, X_te, y_te, basis, center, hidden=8, lr=0.5, epochs=20, resolution=20,
+                             make_model=make)
+    first, model = ex.image.value, ex.model
+    model.params["W1"][...] = 0.0  # what a student does with ex.model does not reach the cache
+    ex.controls["hidden"].value = 3
+    ex.controls["hidden"].value = 8  # seen: no training, the same frame and a network equal to the first
+    assert calls == [8, 3] and ex.image.value == first and ex.model is not model
+    fresh = HiddenUnitsExplorer(X_tr, y_tr, X_te, y_te, basis, center, hidden=8, lr=0.5, epochs=20, resolution=20,
+                                make_model=drawn_start)
+    assert ex.image.value == fresh.image.value
+    assert [ex.history.loss, ex.history.val_loss, ex.history.train_acc, ex.history.val_acc] == \
+        [fresh.history.loss, fresh.history.val_loss, fresh.history.train_acc, fresh.history.val_acc]
+    assert all(np.array_equal(ex.model.params[k], fresh.model.params[k]) for k in fresh.model.params)
+    for nh in (4, 5, 3):  # the cache holds the last CACHE settings, no more
+        ex.controls["hidden"].value = nh
+    assert ex._trained.cache_info().currsize == 2 and calls == [8, 3, 4, 5, 3]
+
+
 ROOT = Path(__file__).resolve().parents[1]
 TEST_SET = re.compile(r"\b(X_te|y_te|X_te_raw)\b")
 

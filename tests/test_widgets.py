@@ -271,3 +271,63 @@ def test_a_frame_whose_axes_move_redraws_them_as_a_full_draw_would():
         ex.render()  # the whole figure drawn again
         np.testing.assert_array_equal(frame, np.asarray(ex.canvas.buffer_rgba()))
     assert moved >= 2
+
+
+
+def test_limits_seen_again_are_copied_from_the_columns_kept_as_a_full_draw_would_draw_them(monkeypatch):
+    monkeypatch.setattr(DescentExplorer, "columns", 2)
+    ex = DescentExplorer(ROSENBROCK, lr=1e-3, steps=300, start=(-1.2, 1.0), lr_range=(-5, -1.5))
+    draws, draw = [], ex.ax_f.draw
+    monkeypatch.setattr(ex.ax_f, "draw", lambda renderer: draws.append(1) or draw(renderer))
+    labels = ex.ax_f.xaxis.label, ex.ax_f.yaxis.label
+    # lr moves f's decades, the y-axis (other tick labels: the y label moves too); steps the x-axis. The third
+    # move is a copy, and the fourth must place the y label for the copied limits, not for the last drawn;
+    for setting, value, drawn in (("lr", 3e-3, 1), ("lr", 1e-3, 1), ("lr", 3e-3, 0), ("steps", 200, 1),
+                                  ("steps", 300, 0), ("lr", 1e-3, 1)):  # the last: dropped, only 2 are kept
+        before = len(draws)
+        ex.controls[setting].value = value
+        assert len(draws) - before == drawn and len(ex._drawn) <= 2
+        frame, kept = np.asarray(ex.canvas.buffer_rgba()).copy(), dict(ex._drawn)
+        places = [label.get_position() for label in labels]
+        ex.invalidate()
+        ex.render()  # the whole figure drawn again, its labels placed anew
+        np.testing.assert_array_equal(frame, np.asarray(ex.canvas.buffer_rgba()))
+        assert places == [label.get_position() for label in labels]
+        ex._drawn.update(kept)  # a full draw forgets the columns kept; these are still right
+
+
+def test_settings_seen_again_are_drawn_from_the_runs_kept_as_a_fresh_explorer_draws_them(monkeypatch):
+    import helpers.widgets.descent as descent
+
+    monkeypatch.setattr(DescentExplorer, "CACHE", 2)
+    calls = []
+    run = descent.minimize_run
+    monkeypatch.setattr(descent, "minimize_run", lambda *args: calls.append(args[2].lr) or run(*args))
+    ex = DescentExplorer(ROSENBROCK, lr=1e-3, steps=300, start=(-1.2, 1.0), lr_range=(-5, -1.5))
+    first = ex.image.value
+    ex.path[:] = 0.0  # what a student does with ex.path does not reach the runs kept
+    ex.controls["lr"].value = 3e-3
+    ex.controls["lr"].value = 1e-3  # seen: no descent, the same frame and path
+    assert len(calls) == 2 and ex.image.value == first
+    fresh = DescentExplorer(ROSENBROCK, lr=1e-3, steps=300, start=(-1.2, 1.0), lr_range=(-5, -1.5))
+    assert ex.image.value == fresh.image.value and np.array_equal(ex.path, fresh.path)
+    for lr in (1e-4, 1e-2, 3e-3):  # only the last CACHE settings are kept: 1e-3 and 3e-3 were dropped
+        ex.controls["lr"].value = lr
+    assert ex._descend.cache_info().currsize == 2 and calls[2:] == [1e-3, 1e-4, 1e-2, calls[1]]  # fresh's run, then ours
+
+
+def test_an_axes_whose_legend_follows_the_data_is_always_drawn():
+    from helpers.widgets import ChainExplorer
+
+    ex = ChainExplorer(depth=20, w=1.0)
+    ex.ax.legend(fontsize=8, loc="best")  # placed where the curves are not: the column depends on them
+    ex.invalidate()
+    moved = 0
+    for w in (-6.0, 3.0, -6.0):  # the y-axis moves at each
+        before = ex.ax.get_ylim()
+        ex.controls["w"].value = w
+        moved += ex.ax.get_ylim() != before
+    assert moved == 3 and not ex._drawn
+    ex.ax.legend(fontsize=8, loc="lower right")
+    ex.controls["w"].value = 3.0
+    assert ex._drawn

@@ -173,13 +173,14 @@ class Explorer:
     figsize = (9.6, 4.0)
     dpi = 90
     colors = 64
+    columns = 12  # drawn columns of moved axes kept (~0.6 MB each): limits seen again are a copy, not a draw
 
     def __init__(self):
         self.fig = Figure(figsize=self.figsize, dpi=self.dpi)
         self.canvas = FigureCanvasAgg(self.fig)
         self.controls, self._origin, self._shown = {}, {}, None
         self.image = W.Image(format="png")
-        self._dynamic, self._background, self._moved = [], None, set()
+        self._dynamic, self._background, self._moved, self._drawn = [], None, set(), {}
         self.frames, self.last_ms = 0, 0.0
 
     def dynamic(self, *artists):
@@ -267,6 +268,7 @@ class Explorer:
             self.canvas.draw()  # animated artists are left out: this is the background
             self._known, self._columns = _artist_colours(self.fig, self.colors - 16), self._layout_columns()
             self._background, self._moved = pixels.copy(), set()
+            self._drawn.clear()  # static parts may have changed: no column drawn before is known to be right
         elif self._moved:
             self._redraw(pixels)
         else:
@@ -290,17 +292,31 @@ class Explorer:
 
     def _redraw(self, pixels):
         """Redraw into the background only the axes whose limits moved, each in its column. Titles and axis
-        labels that did not move keep the places the last draw gave them (placing them is the slow part)."""
+        labels that did not move keep the places the last draw gave them (placing them is the slow part).
+        The last ``columns`` columns drawn are kept by limits, with their labels' places: limits seen
+        again (a slider dragged back) are a copy. Not for an axes whose legend is placed "best" (by the data)."""
         renderer, face = self.canvas.get_renderer(), np.round(255 * np.array(to_rgba(self.fig.get_facecolor())))
         for ax in {axis.axes for axis in self._moved}:
-            (x0, x1), auto = self._columns[ax], (ax._autotitlepos, ax.xaxis._autolabelpos, ax.yaxis._autolabelpos)
-            ax._autotitlepos = False  # matplotlib's switches (private): keep the last positions
-            for axis in (ax.xaxis, ax.yaxis):
-                axis._autolabelpos = axis._autolabelpos and axis in self._moved
-            pixels[:, x0:x1] = face
-            ax.draw(renderer)
-            self._background[:, x0:x1] = pixels[:, x0:x1]
-            ax._autotitlepos, ax.xaxis._autolabelpos, ax.yaxis._autolabelpos = auto
+            (x0, x1), labels = self._columns[ax], (ax.xaxis.label, ax.yaxis.label)
+            key = (ax, *ax.get_xlim(), *ax.get_ylim()) if getattr(ax.get_legend(), "_loc", None) != 0 else None
+            drawn = self._drawn.pop(key, None)
+            if drawn is not None:
+                for label, position in zip(labels, drawn[1]):
+                    label.set_position(position)
+            else:
+                auto = ax._autotitlepos, ax.xaxis._autolabelpos, ax.yaxis._autolabelpos
+                ax._autotitlepos = False  # matplotlib's switches (private): keep the last positions
+                for axis in (ax.xaxis, ax.yaxis):
+                    axis._autolabelpos = axis._autolabelpos and axis in self._moved
+                pixels[:, x0:x1] = face
+                ax.draw(renderer)
+                ax._autotitlepos, ax.xaxis._autolabelpos, ax.yaxis._autolabelpos = auto
+                drawn = pixels[:, x0:x1].copy(), [label.get_position() for label in labels]
+            self._background[:, x0:x1] = drawn[0]
+            if key is not None:
+                self._drawn[key] = drawn  # the newest last; the oldest goes when there are too many
+                while len(self._drawn) > self.columns:
+                    del self._drawn[next(iter(self._drawn))]
         pixels[...] = self._background
         self._moved = set()
 

@@ -1,5 +1,7 @@
 """Explorers of notebooks 01 and 03: a descent path drawn over the contours of a 2-D objective."""
 
+import functools
+
 import numpy as np
 
 from ..objectives import ROSENBROCK
@@ -18,12 +20,17 @@ class DescentExplorer(Explorer):
     f_offset : subtracted from f in the f panel (log scale: f - offset > 0); None: linear scale
     f_limits : fixed y-limits of the f panel; None follows f in whole decades (blocks if linear)
     contour_kw : passed to helpers.plots.contour_background
+    The last ``CACHE`` runs are kept by their settings: settings seen again (a slider dragged back)
+    are drawn without descending again; ``path`` is a copy.
     """
+
+    CACHE = 32  # runs kept: a path of 3000 steps and its f values are 72 KB
 
     def __init__(self, objective, lr=1e-3, beta=0.0, steps=200, start=(-1.2, 1.0), rule="momentum",
                  lr_range=(-5, -1), max_steps=2000, f_offset=0.0, f_limits=None, contour_kw=None):
         super().__init__()
         self.objective, self.f_offset, self.f_limits = objective, f_offset, f_limits
+        self._descend = functools.lru_cache(maxsize=self.CACHE)(self._run)
         self.ax, self.ax_f = self.fig.subplots(1, 2, width_ratios=[1.15, 1])
         contour_background(objective, ax=self.ax, **{"levels": 20, **(contour_kw or {})})  # 20: frames < 40 KB
         self.line = self._line(self.ax, "o-", color="tab:red", markersize=2.5, linewidth=1.2)
@@ -45,16 +52,20 @@ class DescentExplorer(Explorer):
             "y0": linear_slider("start x2", start[1], c, d, (d - c) / 200),
         })
 
+    def _run(self, rule, lr, beta, steps, x0, y0):
+        """The path from (x0, y0), why it stopped, and f along it as the f panel draws it."""
+        path, run = minimize_run(self.objective, np.array([x0, y0]), make_rule(rule, lr, beta), steps)
+        fvals = self.objective.f(path) - (self.f_offset or 0.0)
+        return path, run, fvals if self.f_offset is None else np.maximum(fvals, 1e-16)
+
     def update(self):
         v = self.values()
         x0 = np.array([v["x0"], v["y0"]])
-        self.path, run = minimize_run(self.objective, x0, make_rule(v["rule"], v["lr"], v["beta"]), v["steps"])
-        self.line.set_data(self.path[:, 0], self.path[:, 1])
+        path, run, fvals = self._descend(v["rule"], v["lr"], v["beta"], v["steps"], v["x0"], v["y0"])
+        self.path = path.copy()  # the kept run stays as it was computed
+        self.line.set_data(path[:, 0], path[:, 1])
         self.start_marker.set_data([x0[0]], [x0[1]])
         log = self.f_offset is not None
-        fvals = self.objective.f(self.path) - (self.f_offset or 0.0)
-        if log:
-            fvals = np.maximum(fvals, 1e-16)
         self.curve.set_data(np.arange(len(fvals)), fvals)
         ylim = self.f_limits
         if ylim is None:

@@ -1,5 +1,8 @@
 """Explorer of notebook 04: hidden units and learning rate of a small full-batch network."""
 
+import copy
+import functools
+
 import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
@@ -17,12 +20,15 @@ class HiddenUnitsExplorer(Explorer):
     """Hidden units and learning rate of a full-batch network, decision regions in 2-D.
 
     Every slider move trains a fresh D-NH-K network with :func:`helpers.train.fit` (``epochs``
-    full-batch steps of momentum ``beta``) and draws its loss and the classes it assigns on
+    full-batch steps of momentum ``beta``; the last ``CACHE`` settings are kept: a setting seen
+    again is drawn from them, a copy of its network as ``model``) and draws its loss and the classes it assigns on
     the plane ``x = center + u1 * basis[:, 0] + u2 * basis[:, 1]``, where a point x is drawn
     at ``(x - center) @ basis``. basis (D, 2); center (D,), zeros by default. y_train, y_test:
     integer labels (N,) or one-hot rows (N, K).
     make_model : optional (sizes, seed) -> MLP (e.g. with drawn biases) instead of activation, init
     """
+
+    CACHE = 64  # trained settings kept: (NH, lr) -> network, History, classes on the plane (15 KB at 120 x 120)
 
     def __init__(self, X_train, y_train, X_test, y_test, basis, center=None, *, hidden=8, lr=0.5,
                  epochs=300, beta=0.0, activation="softplus", init=0.05, seed=0, max_hidden=32,
@@ -40,6 +46,7 @@ class HiddenUnitsExplorer(Explorer):
         self.activation, self.init, self.seed = activation, init, seed
         self.make_model = make_model or (lambda sizes, seed: MLP(sizes, hidden=activation, init=init, seed=seed))
         self.model, self.history = None, None
+        self._trained = functools.lru_cache(maxsize=self.CACHE)(self._train)
         self.ax_reg, self.ax_loss = self.fig.subplots(1, 2, width_ratios=[1.1, 1])
         P_tr, P_te = (self.X_train - self.center) @ self.basis, (self.X_test - self.center) @ self.basis
         self.regions, plane = self._plane(self.ax_reg, np.vstack([P_tr, P_te]), margin, resolution)
@@ -70,12 +77,18 @@ class HiddenUnitsExplorer(Explorer):
             "lr": log_slider("learning rate", lr, *lr_range, continuous_update=False),
         })
 
+    def _train(self, hidden, lr):
+        """A fresh network trained with these settings, its History, and the class of every point of the plane
+        (None if it diverged)."""
+        model = self.make_model((self.X_train.shape[1], hidden, self.n_classes), self.seed)
+        h = fit(model, self.X_train, self.y_train, epochs=self.epochs, batch_size=self.X_train.shape[0],
+                rule=Momentum(lr, self.beta), validation=(self.X_test, self.y_test), seed=self.seed, progress=False)
+        return model, h, None if h.diverged else model.predict(self.grid).reshape(self._grid_shape)
+
     def update(self):
         v = self.values()
-        self.model = self.make_model((self.X_train.shape[1], v["hidden"], self.n_classes), self.seed)
-        self.history = h = fit(self.model, self.X_train, self.y_train, epochs=self.epochs,
-                               batch_size=self.X_train.shape[0], rule=Momentum(v["lr"], self.beta),
-                               validation=(self.X_test, self.y_test), seed=self.seed, progress=False)
+        model, h, classes = self._trained(v["hidden"], v["lr"])
+        self.model, self.history = model.copy(), copy.deepcopy(h)  # the cache's own stay as trained
         ep = np.arange(1, len(h.loss) + 1)
         self.loss_train.set_data(ep, h.loss)
         self.loss_test.set_data(ep[:len(h.val_loss)], h.val_loss)
@@ -84,6 +97,6 @@ class HiddenUnitsExplorer(Explorer):
             self.regions.set_data(np.ones(self._grid_shape + (3,)))
             self.info.set_text(text + f"diverged in epoch {h.diverged}: lower the learning rate")
         else:
-            self.regions.set_data(self._shades[self.model.predict(self.grid).reshape(self._grid_shape)])
+            self.regions.set_data(self._shades[classes])
             self.info.set_text(text + f"final loss {h.loss[-1]:.4f}\ntrain acc {h.train_acc[-1]:.4f}\n"
                                f"test acc {h.val_acc[-1]:.4f}")

@@ -1,5 +1,7 @@
 """Explorer of notebook 02: how the learning rate of gradient descent changes the error."""
 
+import functools
+
 import numpy as np
 
 from ..objectives import Objective
@@ -23,8 +25,11 @@ class LearningRateExplorer(Explorer):
     runs : dict label -> callable theta -> (loss, grad), one gradient-descent run each from theta0 (P,)
     error : callable theta -> float measured on every run (comparable when the losses differ);
         None uses each run's own loss
-    ``results`` : label -> (k + 1,) errors at the iterates of the last update (k < steps if it diverged)
+    ``results`` : label -> (k + 1,) errors at the iterates of the last update (k < steps if it diverged),
+        new arrays at each update; the last ``CACHE`` settings are kept: settings seen again are not run again
     """
+
+    CACHE = 64  # (lr, steps) -> the runs' errors, a few KB
 
     def __init__(self, theta0, runs, error=None, lr=0.5, steps=50, lr_range=(-2, 2),
                  max_steps=200, error_label="E", error_floor=1e-10, error_ceiling=1.0):
@@ -35,6 +40,7 @@ class LearningRateExplorer(Explorer):
         self.objectives = {label: Objective(lambda th, fn=fn: fn(th)[0], lambda th, fn=fn: fn(th)[1], name=label,
                                             value_and_grad=fn) for label, fn in runs.items()}
         self.error = error
+        self._runs = functools.lru_cache(maxsize=self.CACHE)(self._run)
         self.ax_one, self.ax_many = self.fig.subplots(1, 2)
         colors = [PATH_COLORS[i % len(PATH_COLORS)] for i in range(len(runs))]
         # static: the one-step sweep, computed once (one gradient per run, then only errors)
@@ -65,16 +71,22 @@ class LearningRateExplorer(Explorer):
     def _measure(self, obj, theta):
         return float(obj.f(theta) if self.error is None else self.error(theta))
 
+    def _run(self, lr, steps):
+        """label -> the errors at the iterates of gradient descent at ``lr`` (up to the first that is not finite)."""
+        results = {}
+        for label, obj in self.objectives.items():
+            with np.errstate(over="ignore", invalid="ignore"):
+                errs = np.array([self._measure(obj, th) for th in minimize(obj, self.theta0, GD(lr), steps)])
+            results[label] = errs[:np.argmin(np.isfinite(errs))] if not np.isfinite(errs).all() else errs
+        return results
+
     def update(self):
         v = self.values()
         lr, steps = v["lr"], v["steps"]
         self.lr_line.set_xdata([lr, lr])
-        self.results, lines = {}, []
-        for label, obj in self.objectives.items():
-            with np.errstate(over="ignore", invalid="ignore"):
-                errs = np.array([self._measure(obj, th) for th in minimize(obj, self.theta0, GD(lr), steps)])
-            errs = errs[:np.argmin(np.isfinite(errs))] if not np.isfinite(errs).all() else errs
-            self.results[label] = errs
+        self.results = {label: errs.copy() for label, errs in self._runs(lr, steps).items()}  # the kept stay as run
+        lines = []
+        for label, errs in self.results.items():
             self.curves[label].set_data(np.arange(len(errs)), errs)
             one = errs[1] if len(errs) > 1 else np.nan
             self.markers[label].set_data([lr], [one])
