@@ -91,7 +91,8 @@ notebook: $(STAMP) ## the same in Jupyter Notebook 7 (the classic-style interfac
 
 # The unit tests and the live-session test (tests/test_sessions.py): its Run All of each notebook
 # compares every cell's outputs with the stored ones as nbval does (nbval's rules and
-# tests/nbval_sanitize.cfg), so no separate nbval pass runs the notebooks a second time.
+# tests/nbval_sanitize.cfg), so no separate nbval pass runs the notebooks a second time. Its kernels
+# start before the unit tests and run beside them (tests/conftest.py); its results are judged last.
 test: $(STAMP) ## unit tests, and every notebook run as a student runs it, outputs compared as nbval does
 	@$(PY) scripts/notebook_header.py --warn
 	$(PY) -m pytest -q -m "not ($(ELSEWHERE))" $(PYTEST_ARGS) tests

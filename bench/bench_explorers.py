@@ -4,7 +4,9 @@ Each explorer is built as its notebook builds it; then its main slider is dragge
 the middle of its range in 25 moves and the median and the largest ``last_ms`` (update
 plus render plus PNG encoding) are printed, with the median size of a frame (what a
 remote hub sends to the browser per move); the largest time is usually a move whose axes
-moved (that axes is redrawn into the cached background). On a shared, busy machine the wall
+moved (that axes is redrawn into the cached background). Then the slider is dragged back over the
+same values: explorers keep their last runs and the axes drawn for limits seen before, so a value
+seen again is a frame without recomputing (printed as "dragged back"). On a shared, busy machine the wall
 clock counts the time spent waiting for a core: the CPU time of the same frames is printed too.
 Live-training explorers are also timed while they train: the median time of
 one visible frame (redraw after some training) and the frames per second reached.
@@ -135,6 +137,9 @@ def main():
             values = np.linspace(s.min + 0.1 * (s.max - s.min), s.max - 0.1 * (s.max - s.min), MOVES)
         ms, worst, size, cpu, cpu_worst = _median_ms(ex, slider, values)
         extra = ""
+        if kind != "live training":  # the same values back: settings and axis limits seen before
+            back, back_worst = _median_ms(ex, slider, values[::-1][1:])[:2]
+            extra = f"dragged back: median {back:.1f}, max {back_worst:.1f} ms"
         if kind == "live training":
             slider_value = ex.controls[slider].value
             ex.controls[slider].value = values[MOVES // 2]  # a learning rate that trains

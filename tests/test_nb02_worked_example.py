@@ -315,7 +315,8 @@ def test_settings_seen_again_are_drawn_from_the_runs_kept_as_a_fresh_explorer_dr
     n = len(calls)
     ex.controls["lr"].value = 1.0
     ex.controls["lr"].value = 0.5  # seen: no error measured, the same frame, new arrays
-    assert len(calls) == n + 21 and ex.image.value == first and ex.results["squared error"] is not results["squared error"]
+    assert len(calls) == n + 21 and ex.image.value == first
+    assert ex.results["squared error"] is not results["squared error"]
     fresh = LearningRateExplorer(THETA0, {"squared error": tied}, error=E, lr=0.5, steps=20)
     assert ex.image.value == fresh.image.value
     np.testing.assert_array_equal(ex.results["squared error"], fresh.results["squared error"])

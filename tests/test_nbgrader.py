@@ -18,8 +18,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-pytest.importorskip("nbgrader")
 pytestmark = pytest.mark.instructor
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _nbgrader_installed():
+    """Skip unless nbgrader is installed (make check-exercises installs it); imported only when these
+    tests run, not when make test collects them (importing it costs about a second)."""
+    pytest.importorskip("nbgrader")
+
 
 ROOT = Path(__file__).resolve().parents[1]
 NB = "02_two_layer_worked_example"

@@ -313,7 +313,8 @@ def test_settings_seen_again_are_drawn_from_the_runs_kept_as_a_fresh_explorer_dr
     assert ex.image.value == fresh.image.value and np.array_equal(ex.path, fresh.path)
     for lr in (1e-4, 1e-2, 3e-3):  # only the last CACHE settings are kept: 1e-3 and 3e-3 were dropped
         ex.controls["lr"].value = lr
-    assert ex._descend.cache_info().currsize == 2 and calls[2:] == [1e-3, 1e-4, 1e-2, calls[1]]  # fresh's run, then ours
+    # fresh's run, then ours
+    assert ex._descend.cache_info().currsize == 2 and calls[2:] == [1e-3, 1e-4, 1e-2, calls[1]]
 
 
 def test_an_axes_whose_legend_follows_the_data_is_always_drawn():
