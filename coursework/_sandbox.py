@@ -6,13 +6,15 @@ printed, and which floating-point events numpy saw (overflow, invalid, divide). 
 error state and print options are the same afterwards as before.
 
 The time limit is a timer thread that interrupts the main thread (``_thread.interrupt_main``,
-the same path as Ctrl-C), so it works on every system; a real Ctrl-C still stops the check.
+the same path as Ctrl-C), so it works on every system; a real Ctrl-C still stops the check. A process
+that ignores SIGINT (started in the background) gets Python's handler for the call, then its own back.
 Outside the main thread there is no limit.
 """
 
 import _thread
 import contextlib
 import io
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -37,8 +39,13 @@ class _Timer:
     def __init__(self, limit):
         self.fired = self.done = False
         self._lock = threading.Lock()
-        self._timer = None
+        self._timer, self._ignored = None, None
         if limit and threading.current_thread() is threading.main_thread():
+            # interrupt_main acts through Python's SIGINT handler, which a process started in the background
+            # (a shell's job, nohup, a CI runner) does not have: SIGINT ignored, the limit would never stop a loop
+            if not callable(handler := signal.getsignal(signal.SIGINT)):
+                self._ignored = handler
+                signal.signal(signal.SIGINT, signal.default_int_handler)
             self._timer = threading.Timer(limit, self._fire)
             self._timer.daemon = True
             self._timer.start()
@@ -54,6 +61,12 @@ class _Timer:
             self.done = True
         if self._timer is not None:
             self._timer.cancel()
+
+    def restore(self):
+        """The SIGINT handling the process had (an interrupt still pending is then dropped, if ignored)."""
+        if self._ignored is not None:
+            signal.signal(signal.SIGINT, self._ignored)
+            self._ignored = None
 
 
 def _absorb_pending_interrupt():
@@ -100,5 +113,7 @@ def call(fn, args, limit=None):
         out.timed_out, out.value = True, None
     finally:
         np.set_printoptions(**printopts)
+        if timer is not None:
+            timer.restore()
     out.printed = buffer.getvalue()
     return out

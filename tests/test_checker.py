@@ -5,7 +5,9 @@ Toy exercises are built here and passed to ``judge`` directly: nothing is added 
 import dataclasses
 import io
 import os
+import signal
 import sys
+import time
 import warnings
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -234,6 +236,27 @@ def test_an_endless_loop_meets_the_time_limit():
     v = toy(forever)
     assert v == ("toy: stopped after 1 s, the time limit of this check: look for a loop that never ends "
                  "(a bisection needs a way out)")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT"), reason="no SIGINT")
+def test_the_time_limit_stops_a_loop_in_a_process_that_ignores_sigint():
+    # a job started in the background (a shell's &, nohup, a CI runner) starts with SIGINT ignored; the
+    # limit works through Python's SIGINT handler, so without one it would never stop an endless loop
+    deadline, ended = time.monotonic() + 20, []  # the loop ends by itself, so the test fails instead of hanging
+
+    def forever(A, B):
+        while time.monotonic() < deadline:
+            pass
+        ended.append(True)
+
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        v = toy(forever)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # the process's own handling, back
+    finally:
+        signal.signal(signal.SIGINT, old)
+    assert not ended, "the loop ran to its own end: the limit did not stop it"
+    assert v.startswith("toy: stopped after 1 s, the time limit of this check")
 
 
 def test_printed_output_is_captured_and_shortened():
