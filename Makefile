@@ -30,6 +30,9 @@ PYTEST_ARGS ?=
 # The tests make test leaves to other targets (markers in pyproject.toml): instructor and course
 # -> make check-exercises, portability -> make portability, e2e -> make e2e. Each runs once in .ci/run.
 ELSEWHERE := instructor or course or portability or e2e
+# nbval's pytest plugin is for `pytest --nbval` (make portability's other-blas): not loaded here, it imports nothing
+# before tests/conftest.py, which leaves out a slow import (see there); the session test uses nbval as a library.
+NO_NBVAL := -p no:nbval
 NBEXEC := --to notebook --execute --inplace --ExecutePreprocessor.timeout=120 \
 	--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False
 PORT ?= 8888
@@ -95,7 +98,7 @@ notebook: $(STAMP) ## the same in Jupyter Notebook 7 (the classic-style interfac
 # start before the unit tests and run beside them (tests/conftest.py); its results are judged last.
 test: $(STAMP) ## unit tests, and every notebook run as a student runs it, outputs compared as nbval does
 	@$(PY) scripts/notebook_header.py --warn
-	$(PY) -m pytest -q -m "not ($(ELSEWHERE))" $(PYTEST_ARGS) tests
+	$(PY) -m pytest -q $(NO_NBVAL) -m "not ($(ELSEWHERE))" $(PYTEST_ARGS) tests
 
 portability: ## the places a class runs the bundle: two Pythons, hub, pip install ., Binder, other BLAS kernels
 	bash .ci/portability.sh
@@ -122,7 +125,7 @@ check-exercises: $(STAMP) ## fail when a student notebook or the stored answers 
 	$(PY) -m pip install --quiet -r requirements-instructor.txt
 	$(PY) scripts/make_exercises.py --check
 	$(PY) scripts/grading_cells.py --check
-	$(PY) -m pytest -q -m "instructor or course" tests
+	$(PY) -m pytest -q $(NO_NBVAL) -m "instructor or course" tests
 
 e2e: $(STAMP) ## real-browser test: the 12 notebooks once each (solutions in JupyterLab, student versions in Notebook 7), every control worked
 	$(E2E_SETUP)

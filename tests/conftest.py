@@ -1,6 +1,14 @@
 import os
+import sys
 
 import matplotlib
+
+# jsonschema, which nbformat imports, imports rfc3987_syntax (a dependency of jupyter-events) when it is installed,
+# for its "iri" format check, which no test uses; that module builds its grammars when imported: 2-3 s of every
+# pytest start. Left out here (jsonschema goes without that check). make test and make check-exercises run pytest
+# with -p no:nbval, so that nothing imports nbformat before this file (the session test imports nbval's
+# comparison as a library, not as a plugin).
+sys.modules.setdefault("rfc3987_syntax", None)
 
 # Headless: tests never open a window, and explorers render through Agg anyway.
 os.environ.setdefault("MPLBACKEND", "Agg")
