@@ -620,6 +620,16 @@ def errors_now(page, what):
     return [f"{what}: {e}" for e in st["errors"] + page.evaluate(JS_WATCHED)]
 
 
+def fail_on_errors(page, what, stem, shots):
+    """After ``what`` (a Run All): a Failure naming the first error, with a screenshot of the page, if any."""
+    errors = errors_now(page, what)
+    if errors:
+        path = OUT / f"{stem}-error.png"
+        page.screenshot(path=str(path))
+        shots.append(path)
+        raise Failure(errors[0] + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""))
+
+
 def work_controls(page, server, name, explorer):
     """Move every control of one explorer as a student does; returns (controls, moves, presses)."""
     i = explorer["index"]
@@ -669,12 +679,7 @@ def run_session(ctx, server, nb, ui, docs):
     original = source.read_bytes()
     try:
         st, run_s = open_and_run_all(page, server, nb, name, notes, ui)
-        errors = errors_now(page, "Run All")
-        if errors:
-            path = OUT / f"{stem}-error.png"
-            page.screenshot(path=str(path))
-            shots.append(path)
-            raise Failure(errors[0] + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""))
+        fail_on_errors(page, "Run All", stem, shots)
         notes.extend(f"stderr in {w}" for w in st["warnings"])
         summary = [f"ran {st['counted']} code cells in {run_s:.0f} s"]
 
@@ -717,12 +722,7 @@ def run_session(ctx, server, nb, ui, docs):
 
         if RUN_AGAIN:
             st, again_s = run_all_again(page, server, name)
-            errors = errors_now(page, "Run All again")
-            if errors:
-                path = OUT / f"{stem}-error.png"
-                page.screenshot(path=str(path))
-                shots.append(path)
-                raise Failure(errors[0] + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""))
+            fail_on_errors(page, "Run All again", stem, shots)
         summary.append(f"ran all again in {again_s:.0f} s, no error" if RUN_AGAIN else "no error")
         if page_errors:
             notes.append(f"{len(page_errors)} JavaScript error(s), first: {page_errors[0][:150]}")
