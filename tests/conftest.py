@@ -23,11 +23,6 @@ def _module_name(item):
     return getattr(getattr(item, "module", None), "__name__", "").rpartition(".")[2]
 
 
-def _session_paths(items):
-    return [item.callspec.params["path"] for item in items if _module_name(item) == "test_sessions"
-            and "path" in getattr(getattr(item, "callspec", None), "params", {})]
-
-
 def pytest_collection_modifyitems(items):
     order = {"test_memory": 0, "test_sessions": 2}
     items.sort(key=lambda item: order.get(_module_name(item), 1))  # stable: each file keeps its order
@@ -39,8 +34,8 @@ def pytest_runtest_setup(item):
         return
     session._sessions_started = True
     sessions = next((i for i in session.items if _module_name(i) == "test_sessions"), None)
-    if sessions is not None and _session_paths(session.items):
-        sessions.module.start_sessions(session.config, _session_paths(session.items))
+    if sessions is not None and (paths := sessions.module.session_paths(session.items)):
+        sessions.module.start_sessions(session.config, paths)
 
 
 def pytest_sessionfinish(session):

@@ -35,6 +35,7 @@ import difflib
 import json
 import os
 import re
+import sys
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -301,12 +302,16 @@ def stop_sessions():
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def session_paths(items):
+    """The notebooks of the selected items of this module (what conftest.py and the fixture start)."""
+    return [item.callspec.params["path"] for item in items if getattr(item, "module", None) is sys.modules[__name__]
+            and "path" in getattr(getattr(item, "callspec", None), "params", {})]
+
+
 @pytest.fixture(scope="module")
 def sessions(request):
     """The session of every selected notebook (started by conftest.py, or here): path -> future."""
-    paths = [item.callspec.params["path"] for item in request.session.items
-             if item.module is request.module and "path" in getattr(getattr(item, "callspec", None), "params", {})]
-    yield start_sessions(request.config, paths)
+    yield start_sessions(request.config, session_paths(request.session.items))
     stop_sessions()
 
 

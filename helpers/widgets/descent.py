@@ -60,11 +60,10 @@ class DescentExplorer(Explorer):
 
     def update(self):
         v = self.values()
-        x0 = np.array([v["x0"], v["y0"]])
         path, run, fvals = self._descend(v["rule"], v["lr"], v["beta"], v["steps"], v["x0"], v["y0"])
         self.path = path.copy()  # the kept run stays as it was computed
         self.line.set_data(path[:, 0], path[:, 1])
-        self.start_marker.set_data([x0[0]], [x0[1]])
+        self.start_marker.set_data([v["x0"]], [v["y0"]])
         log = self.f_offset is not None
         self.curve.set_data(np.arange(len(fvals)), fvals)
         ylim = self.f_limits
