@@ -274,6 +274,18 @@ def test_a_frame_whose_axes_move_redraws_them_as_a_full_draw_would():
 
 
 
+def test_a_tick_label_grown_past_its_column_is_drawn_as_a_full_draw_would(digits):
+    # the columns are measured with the x-axis of 5 epochs; at 30 the last tick label "30" reaches past the
+    # border into the next axes' column, which that frame does not redraw: the frame is drawn whole instead
+    ex = TrainingExplorer(*digits, hidden=8, lr=0.05, epochs=5, batch_size=296)
+    ex.controls["epochs"].value = 30
+    ex.train()
+    frame = np.asarray(ex.canvas.buffer_rgba()).copy()
+    ex.invalidate()
+    ex.render()
+    np.testing.assert_array_equal(frame, np.asarray(ex.canvas.buffer_rgba()))
+
+
 def test_limits_seen_again_are_copied_from_the_columns_kept_as_a_full_draw_would_draw_them(monkeypatch):
     monkeypatch.setattr(DescentExplorer, "columns", 2)
     ex = DescentExplorer(ROSENBROCK, lr=1e-3, steps=300, start=(-1.2, 1.0), lr_range=(-5, -1.5))

@@ -222,8 +222,9 @@ class Explorer:
                 moved = True
         return moved
 
-    def _start(self, controls, extra=(), rect=None):
-        """Fit the layout into ``rect``, wire the controls, build ``ui``, draw the first frame."""
+    def _start(self, controls, extra=(), rect=None, draw=True):
+        """Fit the layout into ``rect``, wire the controls, build ``ui``, draw the first frame (``draw=False``:
+        the subclass draws it, e.g. once a first run has ended)."""
         for axis in (axis for ax in self.fig.axes for axis in (ax.xaxis, ax.yaxis)):
             for f, put in ((axis.get_major_formatter(), axis.set_major_formatter),
                            (axis.get_minor_formatter(), axis.set_minor_formatter)):
@@ -239,7 +240,8 @@ class Explorer:
         box = W.VBox(list(controls.values()) + list(extra), layout=W.Layout(flex="0 0 auto"))
         self.image.layout = W.Layout(flex="1 1 auto", max_width="100%", object_fit="contain", height="auto")
         self.ui = W.HBox([box, self.image], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
-        self.refresh()
+        if draw:
+            self.refresh()
 
     def _set_controls(self, controls):
         """Keep the controls, and the values they were made with (see :meth:`values`)."""
@@ -264,15 +266,13 @@ class Explorer:
     def render(self):
         """Draw the dynamic artists over the cached background and publish the frame."""
         pixels = np.asarray(self.canvas.buffer_rgba())
-        if self._background is None or self._moved and self._columns is None:
+        if self._background is not None and not self._moved:
+            pixels[...] = self._background
+        elif self._background is None or self._columns is None or not self._redraw(pixels):
             self.canvas.draw()  # animated artists are left out: this is the background
             self._known, self._columns = _artist_colours(self.fig, self.colors - 16), self._layout_columns()
             self._background, self._moved = pixels.copy(), set()
             self._drawn.clear()  # static parts may have changed: no column drawn before is known to be right
-        elif self._moved:
-            self._redraw(pixels)
-        else:
-            pixels[...] = self._background
         for a in self._dynamic:
             a.axes.draw_artist(a) if a.axes is not None else self.fig.draw_artist(a)
         # compress level 6 saves a tenth of the bytes for twice the time
@@ -294,8 +294,11 @@ class Explorer:
         """Redraw into the background only the axes whose limits moved, each in its column. Titles and axis
         labels that did not move keep the places the last draw gave them (placing them is the slow part).
         The last ``columns`` columns drawn are kept by limits, with their labels' places: limits seen
-        again (a slider dragged back) are a copy. Not for an axes whose legend is placed "best" (by the data)."""
+        again (a slider dragged back) are a copy. Not for an axes whose legend is placed "best" (by the data).
+        False when an axes drew past its column (a tick label grown over the border): then the figure is drawn
+        whole, and its columns measured again."""
         renderer, face = self.canvas.get_renderer(), np.round(255 * np.array(to_rgba(self.fig.get_facecolor())))
+        pixels[...] = self._background
         for ax in {axis.axes for axis in self._moved}:
             (x0, x1), labels = self._columns[ax], (ax.xaxis.label, ax.yaxis.label)
             key = (ax, *ax.get_xlim(), *ax.get_ylim()) if getattr(ax.get_legend(), "_loc", None) != 0 else None
@@ -311,14 +314,17 @@ class Explorer:
                 pixels[:, x0:x1] = face
                 ax.draw(renderer)
                 ax._autotitlepos, ax.xaxis._autolabelpos, ax.yaxis._autolabelpos = auto
+                if not (np.array_equal(pixels[:, :x0], self._background[:, :x0])
+                        and np.array_equal(pixels[:, x1:], self._background[:, x1:])):
+                    return False
                 drawn = pixels[:, x0:x1].copy(), [label.get_position() for label in labels]
-            self._background[:, x0:x1] = drawn[0]
+            self._background[:, x0:x1] = pixels[:, x0:x1] = drawn[0]
             if key is not None:
                 self._drawn[key] = drawn  # the newest last; the oldest goes when there are too many
                 while len(self._drawn) > self.columns:
                     del self._drawn[next(iter(self._drawn))]
-        pixels[...] = self._background
         self._moved = set()
+        return True
 
     def values(self):
         """The settings of the controls, name -> value: a float slider's value on its grid

@@ -14,6 +14,11 @@ from .base import Explorer, _in_range, dropdown, int_slider, linear_slider, log_
 __all__ = ["TrainingExplorer"]
 
 
+def _epochs_lim(epochs):
+    """The x-limits of a run of ``epochs`` (at least 2): whole epochs, half an epoch of room at each end."""
+    return 0.5, max(epochs, 2) + 0.5
+
+
 class TrainingExplorer(Explorer):
     """Train a D-H-K softmax classifier with mini-batch SGD and watch the loss and accuracy grow.
 
@@ -74,9 +79,9 @@ class TrainingExplorer(Explorer):
                              readout_format=".1e", widen="l2_range"),
             "beta": linear_slider("beta", beta, 0.0, 0.99, 0.01, continuous_update=False),
             "cosine": W.Checkbox(value=bool(cosine), description="cosine lr decay", indent=False),
-        }, extra=(self.button, self.progress), rect=(0, 0.12, 1, 1))
-        if train:
-            self.train()
+        }, extra=(self.button, self.progress), rect=(0, 0.12, 1, 1), draw=not train)
+        if train:  # nobody sees the figure before the cell ends: the first run is drawn once, when it has ended
+            self.train(frames=False)
 
     def values(self):
         """Current control values; ``l2`` is 0 at the slider's left end."""
@@ -85,8 +90,9 @@ class TrainingExplorer(Explorer):
             v["l2"] = 0.0
         return v
 
-    def train(self, _button=None):
-        """Train a fresh network with the current slider values, redrawing as it goes."""
+    def train(self, _button=None, frames=True):
+        """Train a fresh network with the current slider values, redrawing as it goes (``frames=False``: only
+        when it has ended)."""
         if getattr(self, "_running", False):  # a second press cannot start a run inside the first
             return self.history
         v = self.values()
@@ -94,9 +100,10 @@ class TrainingExplorer(Explorer):
                          seed=self.seed, dtype=self.dtype)
         self._settings = v
         self.progress.max, self.progress.value = v["epochs"], 0
-        self.history, self._running, self._last_frame = None, True, -np.inf
+        self.history, self._running, self._last_frame = None, True, -np.inf if frames else np.inf
         self.button.disabled, self.button.description = True, "training..."
-        self.refresh()  # clear the old curves at once
+        if frames:
+            self.refresh()  # clear the old curves at once
         try:
             self.history = fit(self.model, self.X_train, self.y_train, epochs=v["epochs"],
                                batch_size=v["batch_size"], rule=make_rule(v["rule"], v["lr"], v["beta"]),
@@ -116,11 +123,14 @@ class TrainingExplorer(Explorer):
             self._last_frame = time.perf_counter()
 
     def update(self):
-        h = self.history
+        h, v = self.history, self.values()
         for line in (self.loss_train, self.loss_test, self.acc_train, self.acc_test, self.diverged_mark):
             line.set_data([], [])
         self.diverged_note.set_text("")
-        if h is not None:
+        if h is None:  # the epochs of the next run: its frames find the x-axes (and their tick labels) drawn
+            for ax in (self.ax_loss, self.ax_acc):
+                self.set_limits(ax, _epochs_lim(v["epochs"]))
+        else:
             for line, ys in zip((self.loss_train, self.loss_test, self.acc_train, self.acc_test),
                                 (h.loss, h.val_loss, h.train_acc, h.val_acc)):
                 line.set_data(np.arange(1, len(ys) + 1), ys)
@@ -128,7 +138,7 @@ class TrainingExplorer(Explorer):
             if h.diverged:
                 self.diverged_mark.set_data([h.diverged], [self.ax_loss.get_ylim()[1]])
                 self.diverged_note.set_text(f"diverged in epoch {h.diverged}")
-        self.status.set_text(self._status_text(self.values()))
+        self.status.set_text(self._status_text(v))
         self.status.set_color("tab:red" if h is not None and h.diverged else "black")
 
     def _set_limits(self, h):
@@ -136,7 +146,7 @@ class TrainingExplorer(Explorer):
         losses = np.asarray(h.loss + h.val_loss, dtype=np.float64)
         loss_lim = snap(np.minimum(losses[np.isfinite(losses)], 1e6), 1, log=True) or (0.01, 1.0)
         acc_lim = ((snap(h.train_acc + h.val_acc, 0.1) or (0.5, 1.0))[0], 1.01)
-        x_lim = (0.5, max(self._settings["epochs"], 2) + 0.5)
+        x_lim = _epochs_lim(self._settings["epochs"])
         self.set_limits(self.ax_loss, x_lim, loss_lim)
         self.set_limits(self.ax_acc, x_lim, acc_lim)
 
