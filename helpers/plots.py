@@ -8,6 +8,7 @@ Alt text: each figure a notebook shows gets one sentence saying what it shows, g
 ``<img alt>`` (JupyterLab 4 and the default ``lab`` template do not read it yet).
 """
 
+import functools
 import io
 import sys
 import weakref
@@ -153,17 +154,33 @@ def png_bytes(rgba, colors, known, method=Image.Quantize.MEDIANCUT, **save):
 def _artist_colours(fig, limit):
     """The first ``limit`` distinct colours of the figure's artists (lines, markers, text,
     contour levels, patches) as RGB over white: an (n, 3) float32 array."""
-    found = {}  # a set that keeps the order of appearance
+    parts = []
     for artist in fig.findobj():
         for getter in filter(None, (getattr(artist, name, None) for name in _COLOUR_GETTERS)):
             try:
-                rgba = to_rgba_array(getter())
+                rgba = _rgba(getter())
             except (TypeError, ValueError):  # not a colour
                 continue
             if len(rgba) <= 64:  # more: per-point colours, which belong to the shading
-                for r, g, b, a in rgba[rgba[:, 3] > 0]:
-                    found.setdefault(tuple(round(255 * (a * v + 1 - a)) for v in (r, g, b)), None)
+                parts.append(rgba[rgba[:, 3] > 0])
+    rgba = np.concatenate(parts) if parts else np.ones((0, 4))
+    a = rgba[:, 3:]
+    over_white = np.round(255 * (a * rgba[:, :3] + 1 - a))  # over white; rounded half to even, as round()
+    found = dict.fromkeys(map(tuple, over_white.tolist()))  # a set that keeps the order of appearance
     return np.array(list(found)[:limit], dtype=np.float32).reshape(-1, 3)
+
+
+@functools.lru_cache(maxsize=1024)
+def _rgba_of(colour):
+    return to_rgba_array(colour)
+
+
+def _rgba(colour):
+    """to_rgba_array(colour); a colour given by name or as a tuple (most of a figure's) converted once."""
+    try:
+        return _rgba_of(colour)
+    except TypeError:  # unhashable: an array of colours (a collection's), converted each time
+        return to_rgba_array(colour)
 
 
 def _ax(ax, figsize=None):
