@@ -176,7 +176,10 @@ def _rgba_of(colour):
 
 
 def _rgba(colour):
-    """to_rgba_array(colour); a colour given by name or as a tuple (most of a figure's) converted once."""
+    """to_rgba_array(colour); a colour given by name or as a tuple (most of a figure's) converted once, but
+    not "C0", "C1", ... (the colour cycle's, which rcParams can change)."""
+    if isinstance(colour, str) and colour[1:].isdigit():
+        return to_rgba_array(colour)
     try:
         return _rgba_of(colour)
     except TypeError:  # unhashable: an array of colours (a collection's), converted each time

@@ -1,5 +1,6 @@
 """The plotting helpers draw what they are given (read back from the artists)."""
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -166,3 +167,16 @@ def test_one_png_encoder_keeps_few_colours_exact_and_the_artists_colours_beside_
 def test_paths_and_labels_must_match():
     with pytest.raises(ValueError, match="2 paths but 1 labels"):
         plots.value_curves(ROSENBROCK, [np.zeros((3, 2)), np.ones((3, 2))], ["one"])
+
+
+def test_the_palettes_known_colours_follow_the_colour_cycle():
+    # colours are converted once and kept, but "C0" names whatever the colour cycle holds when it is drawn
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], color="C0")
+    assert [31, 119, 180] in plots._artist_colours(fig, 240).tolist()  # tab:blue, the default cycle's first
+    with mpl.rc_context({"axes.prop_cycle": mpl.cycler(color=["#ff00ff"])}):
+        fig2, ax2 = plt.subplots()
+        ax2.plot([0, 1], color="C0")
+        assert [255, 0, 255] in plots._artist_colours(fig2, 240).tolist()
+    plt.close(fig)
+    plt.close(fig2)
