@@ -170,9 +170,7 @@ def _artist_colours(fig, limit):
     return np.array(list(found)[:limit], dtype=np.float32).reshape(-1, 3)
 
 
-@functools.lru_cache(maxsize=1024)
-def _rgba_of(colour):
-    return to_rgba_array(colour)
+_rgba_of = functools.lru_cache(maxsize=1024)(to_rgba_array)
 
 
 def _rgba(colour):

@@ -100,7 +100,7 @@ class TrainingExplorer(Explorer):
                          seed=self.seed, dtype=self.dtype)
         self._settings = v
         self.progress.max, self.progress.value = v["epochs"], 0
-        self.history, self._running, self._last_frame = None, True, -np.inf if frames else np.inf
+        self.history, self._running, self._frames, self._last_frame = None, True, frames, -np.inf
         self.button.disabled, self.button.description = True, "training..."
         if frames:
             self.refresh()  # clear the old curves at once
@@ -118,7 +118,7 @@ class TrainingExplorer(Explorer):
     def _on_epoch(self, epoch, hist):
         self.progress.value = epoch
         self.history = hist
-        if time.perf_counter() - self._last_frame >= 1.0 / self.fps:
+        if self._frames and time.perf_counter() - self._last_frame >= 1.0 / self.fps:
             self.refresh()
             self._last_frame = time.perf_counter()
 
