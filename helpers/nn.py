@@ -11,10 +11,10 @@ from collections import namedtuple
 import numpy as np
 
 from ._checks import as_float_array, as_targets, check_l2, float_dtype
-from .activations import ACTIVATIONS, sigmoid, softmax
+from .activations import ACTIVATIONS, SLOPES, sigmoid, softmax
 from .losses import binary_cross_entropy_core, mse_core, softmax_cross_entropy_core
 
-__all__ = ["dense_forward", "dense_backward", "Dense", "Activation", "ReLU", "Skip", "Output", "OUTPUTS", "MLP"]
+__all__ = ["dense_forward", "dense_backward", "Dense", "Activation", "SlopeOfOutput", "ReLU", "Skip", "Output", "OUTPUTS", "MLP"]
 
 
 def dense_forward(X, W, b):
@@ -62,16 +62,31 @@ class Activation:
         return dout * self.df(z), {}
 
 
-class ReLU(Activation):
-    """relu in the memory of its input (the dense layer's fresh Z: one (S, H) array less); the slope
-    1[Z > 0] = 1[A > 0] is read off the output, so the cache is A."""
+class SlopeOfOutput(Activation):
+    """An activation whose slope is a function of its output (``SLOPES``: sigmoid, tanh, relu): the cache
+    is A, and backward ``dZ = dA * slope(A)`` evaluates no f again (the same numbers as f'(Z))."""
+
+    def __init__(self, name):
+        super().__init__(name)
+        self.slope = SLOPES[name]
+
+    def forward(self, z):
+        a = self.f(z)
+        return a, a
+
+    def backward(self, dout, a):
+        return dout * self.slope(a), {}
+
+
+class ReLU(SlopeOfOutput):
+    """relu in the memory of its input (the dense layer's fresh Z: one (S, H) array less)."""
+
+    def __init__(self, name="relu"):
+        super().__init__(name)
 
     def forward(self, z):
         a = np.maximum(z, 0, out=z)
         return a, a
-
-    def backward(self, dout, a):
-        return dout * (a > 0), {}
 
 
 def _forward(layers, A, caches=None, trace=None):
@@ -211,7 +226,8 @@ class MLP:
             raise ValueError(f"a sigmoid output has one unit; sizes end in {self.sizes[-1]}")
         if self.residual and len(set(self.sizes[1:-1])) > 1:
             raise ValueError(f"residual=True needs hidden layers of one width, got {self.sizes[1:-1]}")
-        act = ReLU if hidden == "relu" else Activation  # a Skip keeps Z (for the trace): the plain layer
+        # a Skip keeps Z (for the trace): the plain layer
+        act = ReLU if hidden == "relu" else SlopeOfOutput if hidden in SLOPES else Activation
         self.layers = []
         for l in range(1, L):
             skip = self.residual and l >= 2

@@ -11,7 +11,7 @@ import pytest
 from helpers import activations as act
 from helpers.gradcheck import check_gradients, numerical_gradient, relative_error
 from helpers.losses import binary_cross_entropy_with_logits, mse, softmax_cross_entropy
-from helpers.nn import MLP, OUTPUTS, dense_backward, dense_forward
+from helpers.nn import MLP, OUTPUTS, Activation, SlopeOfOutput, dense_backward, dense_forward
 
 TOL = 1e-7
 #: every (output, loss) pair MLP accepts: each output's fused loss, and mse of its activation
@@ -47,6 +47,30 @@ def test_activation_is_stable_at_large_inputs(name, dtype):
         for fn in act.ACTIVATIONS[name]:
             out = fn(z)
             assert out.dtype == dtype and out.shape == z.shape and np.isfinite(out).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", sorted(act.SLOPES))
+def test_a_slope_read_off_the_output_is_the_derivative_to_the_last_bit(name, dtype, rng):
+    f, df = act.ACTIVATIONS[name]
+    z = np.concatenate([rng.uniform(-40, 40, 500), [-1e4, -1e2, -1e-300, 0.0, 1e-300, 1e2, 1e4]]).astype(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        slope = act.SLOPES[name](f(z))
+    assert slope.shape == z.shape
+    np.testing.assert_array_equal(slope * np.ones_like(z), df(z))  # relu's slope is boolean
+
+
+@pytest.mark.parametrize("name", sorted(act.SLOPES))
+def test_a_layer_that_reads_its_slope_off_its_output_gives_the_same_gradients(name, rng):
+    # the network's backward pass uses SLOPES where they exist: a model trains to the same bits either way
+    model = MLP([4, 6, 6, 3], hidden=name, seed=1)
+    X, y = rng.standard_normal((9, 4)), rng.integers(0, 3, 9)
+    assert sum(isinstance(layer, SlopeOfOutput) for layer in model.layers) == 2
+    loss, grads = model.loss_and_grads(X, y)
+    model.layers = [Activation(name) if isinstance(layer, SlopeOfOutput) else layer for layer in model.layers]
+    loss_of_z, grads_of_z = model.loss_and_grads(X, y)
+    assert loss == loss_of_z and all(np.array_equal(grads[k], grads_of_z[k]) for k in grads)
 
 
 @pytest.mark.parametrize("hidden", sorted(act.ACTIVATIONS))
