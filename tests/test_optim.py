@@ -128,6 +128,19 @@ def test_bump_shape():
         bump(0.0)
 
 
+def test_the_bump_gives_one_point_the_gradient_it_gives_that_point_among_others():
+    b = bump(0.4)  # a descent asks for one point at a time: the slopes, the kinks, -0, and inf and NaN (NaN)
+    xs = np.array([-3.0, -0.0, 0.0, 0.999, 1.0, 1.2, 1.4, 2.0, 2.8, 3.0, -np.inf, np.inf, np.nan])[:, None]
+    with np.errstate(invalid="ignore"):  # 0 * inf, as a descent that left every bound meets it
+        together = b.grad(xs)
+    for x, g in zip(xs, together):
+        alone = b.grad(x)
+        assert alone.shape == (1,) and alone.dtype == np.float64
+        np.testing.assert_array_equal(alone, g)  # NaN where NaN
+    np.testing.assert_array_equal(together[:-3, 0], [-1, -1, -1, -1, 1, 1, -1, -1, 1, 1])
+    assert np.isnan(together[-3:]).all()
+
+
 def test_rule_arguments_are_validated():
     with pytest.raises(ValueError, match="lr"):
         GD(0.0)
