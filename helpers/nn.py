@@ -269,9 +269,10 @@ class MLP:
         v = as_float_array(v, "v")
         if v.ndim != 1 or v.size != self.n_params:
             raise ValueError(f"expected a flat vector of {self.n_params} parameters, got shape {v.shape}")
-        ends = np.cumsum([p.size for p in self.params.values()])
-        for p, part in zip(self.params.values(), np.split(v, ends[:-1])):
-            p[...] = part.reshape(p.shape)
+        start = 0
+        for p in self.params.values():
+            p[...] = v[start:start + p.size].reshape(p.shape)
+            start += p.size
 
     def flatten_grads(self, grads):
         """Gradients dict -> one vector in the layout of :meth:`get_flat`."""
