@@ -14,7 +14,8 @@ __all__ = ["sigmoid", "sigmoid_grad", "relu", "relu_grad", "softplus", "softplus
 
 
 def _float(z):
-    return np.asarray(z).astype(float_dtype(np.asarray(z).dtype), copy=False)
+    z = np.asarray(z)
+    return z.astype(float_dtype(z.dtype), copy=False)
 
 
 def sigmoid(z):

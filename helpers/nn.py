@@ -81,9 +81,6 @@ class SlopeOfOutput(Activation):
 class ReLU(SlopeOfOutput):
     """relu in the memory of its input (the dense layer's fresh Z: one (S, H) array less)."""
 
-    def __init__(self, name="relu"):
-        super().__init__(name)
-
     def forward(self, z):
         a = np.maximum(z, 0, out=z)
         return a, a
