@@ -174,7 +174,7 @@ class Adam(Rule):
         c1 = 1.0 - self.beta1**self.t if self.bias_correction else 1.0
         c2 = 1.0 - self.beta2**self.t if self.bias_correction else 1.0
         m *= self.beta1
-        m += (1.0 - self.beta1) * g
+        m += np.multiply(g, 1.0 - self.beta1, out=scratch)  # no temporary of g's size
         v *= self.beta2
         np.multiply(g, g, out=scratch)
         scratch *= 1.0 - self.beta2
