@@ -267,10 +267,20 @@ def test_float32_model_stays_float32(rng):
     (lambda m: m.forward(np.zeros(4)), r"X\[None, :\]"),
     (lambda m: m.loss_and_grads(np.zeros((3, 4)), [0.5, 1, 2]), "integer class labels"),
     (lambda m: m.loss_and_grads(np.zeros((3, 4)), [0, 1, 2], l2=-1), "l2 must be"),
+    (lambda m: m.forward(np.full((3, 4), "0.5")), "X must be numeric, got dtype <U3"),
+    (lambda m: m.forward(np.zeros((3, 4), dtype=object)), "X must be numeric, got dtype object"),
+    (lambda m: m.forward(np.zeros((3, 4), dtype="datetime64[s]")), "X must be numeric"),
 ])
 def test_mlp_bad_input_names_the_problem(call, match):
     with pytest.raises(ValueError, match=match):
         call(MLP([4, 3, 3]))
+
+
+def test_bool_and_integer_inputs_count_as_numbers():
+    model = MLP([4, 3, 3])
+    X = np.eye(3, 4)
+    for same in (X.astype(bool), X.astype(np.int8), X.astype(np.uint16)):
+        np.testing.assert_array_equal(model.forward(same), model.forward(X))
 
 
 def test_loss_bad_input():
