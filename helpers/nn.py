@@ -14,7 +14,8 @@ from ._checks import as_float_array, as_targets, check_l2, float_dtype
 from .activations import ACTIVATIONS, SLOPES, sigmoid, softmax
 from .losses import binary_cross_entropy_core, mse_core, softmax_cross_entropy_core
 
-__all__ = ["dense_forward", "dense_backward", "Dense", "Activation", "SlopeOfOutput", "ReLU", "Skip", "Output", "OUTPUTS", "MLP"]
+__all__ = ["dense_forward", "dense_backward", "Dense", "Activation", "SlopeOfOutput", "ReLU", "Skip", "Output",
+           "OUTPUTS", "MLP"]
 
 
 def dense_forward(X, W, b):
@@ -223,12 +224,11 @@ class MLP:
             raise ValueError(f"a sigmoid output has one unit; sizes end in {self.sizes[-1]}")
         if self.residual and len(set(self.sizes[1:-1])) > 1:
             raise ValueError(f"residual=True needs hidden layers of one width, got {self.sizes[1:-1]}")
-        # a Skip keeps Z (for the trace): the plain layer
         act = ReLU if hidden == "relu" else SlopeOfOutput if hidden in SLOPES else Activation
         self.layers = []
         for l in range(1, L):
             skip = self.residual and l >= 2
-            block = [Dense(params, l), (Activation if skip else act)(hidden)]
+            block = [Dense(params, l), (Activation if skip else act)(hidden)]  # a Skip keeps Z, for the trace
             self.layers += [Skip(block)] if skip else block
         self.layers.append(Dense(params, L))
 
