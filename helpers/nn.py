@@ -89,14 +89,14 @@ class ReLU(SlopeOfOutput):
 
 def _forward(layers, A, caches=None, trace=None):
     """The one forward loop: each layer's output feeds the next. ``caches`` (a list) receives the
-    caches for :func:`_backward`; ``trace`` (layer, copy of its output, cache): a copy, as the next
-    layer may reuse the array (ReLU)."""
+    caches for :func:`_backward`; ``trace`` (layer, copy of its output): a copy, as the next layer
+    may reuse the array (ReLU)."""
     for layer in layers:
         A, cache = layer.forward(A)
         if caches is not None:
             caches.append(cache)
         if trace is not None:
-            trace.append((layer, A.copy(), cache))
+            trace.append((layer, A.copy()))
     return A
 
 
@@ -228,7 +228,7 @@ class MLP:
         self.layers = []
         for l in range(1, L):
             skip = self.residual and l >= 2
-            block = [Dense(params, l), (Activation if skip else act)(hidden)]  # a Skip keeps Z, for the trace
+            block = [Dense(params, l), act(hidden)]
             self.layers += [Skip(block)] if skip else block
         self.layers.append(Dense(params, L))
 
@@ -319,9 +319,9 @@ class MLP:
         pre-activations Z_l, and the list X, A_1, ..., whose last entry is the network output."""
         steps, zs, acts = [], [], [self.check_X(X)]
         Z = _forward(self.layers, acts[0], trace=steps)
-        for layer, out, cache in steps:
-            if isinstance(layer, Skip):
-                zs.append(cache[1])  # its activation's cache
+        for layer, out in steps:
+            if isinstance(layer, Skip):  # its dense layer's Z, again from the block's input (the same bits)
+                zs.append(layer.layers[0].forward(acts[-1])[0])
             (zs if isinstance(layer, Dense) else acts).append(out)
         return zs, acts + [self.out.activation(Z)]
 
