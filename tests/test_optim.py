@@ -163,6 +163,23 @@ def test_rule_state_is_keyed_by_parameter_name():
     assert set(rule.state) == {"w", "v"}
 
 
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_arrays_of_one_shape_and_two_dtypes_step_as_each_alone(name):
+    """A rule's scratch arrays are shared by shape and dtype: a float32 array must not be computed through
+    a float64 scratch (or the reverse), which would round differently."""
+    g = np.random.default_rng(0).standard_normal((2, 3, 5))
+    start = {"a": g[0].astype(np.float32), "b": g[1].copy()}
+    grads = {"a": (0.3 * g[1]).astype(np.float32), "b": 0.3 * g[0]}
+    together, rule = {k: p.copy() for k, p in start.items()}, make_rule(name, lr=0.1)
+    alone = [({k: start[k].copy()}, make_rule(name, lr=0.1)) for k in start]
+    for _ in range(3):
+        rule.step(together, grads)
+        for params, r in alone:
+            r.step(params, {k: grads[k] for k in params})
+    for params, _ in alone:
+        for k, p in params.items():
+            assert together[k].dtype == p.dtype and together[k].tobytes() == p.tobytes(), k
+
 def test_scale_multiplies_the_learning_rate_of_one_step_without_changing_the_rule():
     p, q = {"x": np.array([1.0])}, {"x": np.array([1.0])}
     rule = GD(0.1)
