@@ -1,11 +1,13 @@
 """The size of the kernels package: lines of every helpers module (docstrings, comments and blank
-lines included, as `wc -l` counts them), split into code, docstrings and blank or comment lines."""
+lines included, as `wc -l` counts them), split into code, docstrings and blank or comment lines;
+and its longest functions (issue 23's budgets: 3,000 lines, no function over 50)."""
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUDGET = 3000  # the issue's cap for helpers/
+LONGEST = 50  # lines of one function, decorators and docstring included
 
 
 def kinds(path):
@@ -22,6 +24,22 @@ def kinds(path):
     return len(lines) - len(doc) - other, len(doc), other
 
 
+def function_lengths(path, root=ROOT):
+    """("module.Class.function", lines) of every function and method in the file at ``path``, from its first
+    decorator (or its def) to its last line."""
+    def walk(node, prefix):
+        for child in ast.iter_child_nodes(node):
+            name = f"{prefix}.{getattr(child, 'name', '')}"
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
+                yield name, child.end_lineno - first + 1
+            scope = isinstance(child, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            yield from walk(child, name if scope else prefix)
+
+    module = ".".join(path.relative_to(root).with_suffix("").parts[1:]).removesuffix(".__init__")
+    return list(walk(ast.parse(path.read_text(encoding="utf-8")), module))
+
+
 def main():
     for package in ("helpers", "coursework"):
         files = sorted((ROOT / package).rglob("*.py"))
@@ -35,6 +53,10 @@ def main():
         if package == "helpers":
             top = sorted(zip(files, counts), key=lambda fc: -sum(fc[1]))[:6]
             print("  largest: " + ", ".join(f"{p.relative_to(ROOT / package)} {sum(c)}" for p, c in top))
+            longest = sorted((fl for p in files for fl in function_lengths(p)), key=lambda fl: -fl[1])
+            over = sum(n > LONGEST for _, n in longest)
+            print(f"  longest functions (budget {LONGEST} lines: {over or 'none'} over): "
+                  + ", ".join(f"{f} {n}" for f, n in longest[:4]))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The shape of the helpers package: imports that point one way."""
 
 import ast
+import importlib.util
 import os
 import subprocess
 import sys
@@ -135,3 +136,26 @@ def test_names_in_saved_notebooks_keep_working_and_say_where_they_went(code, mov
     lines = out.stdout.splitlines()
     assert lines[0].startswith(f"note: {moved}") and "next release" in lines[0]
     assert len(lines) == 2  # the note, then what the old code printed
+
+
+def _bench_size():
+    spec = importlib.util.spec_from_file_location("bench_size", HELPERS.parent / "bench" / "bench_size.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_no_function_in_helpers_is_longer_than_the_budget():
+    size = _bench_size()
+    over = [(f, n) for p in MODULES for f, n in size.function_lengths(p) if n > size.LONGEST]
+    assert not over, f"functions over {size.LONGEST} lines (issue 23's budget): {over}"
+
+
+def test_function_lengths_count_from_the_first_decorator_and_name_methods_by_class(tmp_path):
+    path = tmp_path / "pkg" / "mod.py"
+    path.parent.mkdir()
+    body = "\n".join(f"        x{i} = {i}" for i in range(49))
+    path.write_text(f"import functools\n\n\nclass A:\n    @functools.cache\n    def long(self):\n{body}\n\n\n"
+                    "def short():\n    def inner():\n        pass\n", encoding="utf-8")
+    assert dict(_bench_size().function_lengths(path, root=tmp_path)) == {"mod.A.long": 51, "mod.short": 3,
+                                                                          "mod.short.inner": 2}
