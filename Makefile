@@ -139,7 +139,7 @@ e2e-all: $(STAMP) ## the whole browser test: all 12 notebooks in JupyterLab and 
 data: $(STAMP) ## download MNIST and Fashion-MNIST into data/ (checksummed; needs a network)
 	$(PY) scripts/fetch_data.py --root data
 
-bench: $(STAMP) ## print helpers' size, training throughput, explorer latencies, memory and time per notebook
+bench: $(STAMP) ## print helpers' size, training throughput, explorer latencies, memory and time per notebook, and how long the tests take
 	$(PY) bench/run.py
 
 lint: $(STAMP) ## ruff over the code and notebooks; actionlint over the CI workflows

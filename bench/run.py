@@ -12,7 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 status = 0
-for name in ("bench_size", "bench_train", "bench_explorers", "bench_memory"):
+for name in ("bench_size", "bench_train", "bench_explorers", "bench_memory", "bench_tests"):
     path = HERE / f"{name}.py"
     if path.exists():
         print(f"== {name}", flush=True)
