@@ -180,6 +180,7 @@ def test_arrays_of_one_shape_and_two_dtypes_step_as_each_alone(name):
         for k, p in params.items():
             assert together[k].dtype == p.dtype and together[k].tobytes() == p.tobytes(), k
 
+
 def test_scale_multiplies_the_learning_rate_of_one_step_without_changing_the_rule():
     p, q = {"x": np.array([1.0])}, {"x": np.array([1.0])}
     rule = GD(0.1)

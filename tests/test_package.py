@@ -1,4 +1,4 @@
-"""The shape of the helpers package: imports that point one way."""
+"""The shape of the helpers package: imports that point one way, and no function over the length budget."""
 
 import ast
 import importlib.util
